@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using EdgeTrader.Interop.Posix;
+using EdgeTrader.KillSwitch;
+
+namespace EdgeTrader.Persistence;
+
+/// <summary>
+/// The breaker's state on disk (<c>stateDir/breaker.json</c>), written atomically: temp file, fsync, rename, fsync of
+/// the directory. A missing file is a fresh install (SAFE); an unreadable or corrupt one starts ENGAGED (source startup).
+/// </summary>
+public sealed class BreakerStateFile : IBreakerStateStore
+{
+    /// <summary>File name inside the state directory.</summary>
+    public const string FileName = "breaker.json";
+    readonly string _dir;
+    readonly string _path;
+    readonly string _tmp;
+
+    /// <summary>Uses <paramref name="stateDir"/>, which must exist and be writable.</summary>
+    public BreakerStateFile(string stateDir)
+    {
+        _dir = stateDir;
+        _path = Path.Combine(stateDir, FileName);
+        _tmp = _path + ".tmp";
+    }
+
+    /// <summary>Full path of the state file.</summary>
+    public string FilePath => _path;
+
+    /// <summary>
+    /// Reads the state at start. <paramref name="problem"/> says why the result is a fail-closed ENGAGED state, when it is.
+    /// </summary>
+    public BreakerState Load(DateTimeOffset now, out string? problem)
+    {
+        problem = null;
+        byte[] bytes;
+        try
+        {
+            if (!File.Exists(_path)) return BreakerState.FreshInstall(now);
+            bytes = File.ReadAllBytes(_path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            problem = $"state file {_path} cannot be read: {ex.Message}";
+            return FailClosed(now, problem, 0);
+        }
+        try
+        {
+            var dto = JsonSerializer.Deserialize(bytes, PersistenceJson.Default.BreakerStateDto)
+                ?? throw new JsonException("empty document");
+            if (!BreakerNames.TryParsePosition(dto.State, out var pos)) throw new JsonException($"unknown state '{dto.State}'");
+            if (!BreakerNames.TryParseSource(dto.Source, out var src)) throw new JsonException($"unknown source '{dto.Source}'");
+            if (dto.Generation < 0 || dto.HighestSeenGeneration < dto.Generation || dto.ResetGeneration > dto.HighestSeenGeneration)
+                throw new JsonException("inconsistent generations");
+            var since = DateTimeOffset.Parse(dto.Since ?? throw new JsonException("missing since"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+            return new BreakerState(pos, dto.Generation, dto.Reason ?? "", src, since, dto.HighestSeenGeneration, dto.ResetGeneration);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException)
+        {
+            problem = $"state file {_path} is corrupt ({ex.Message}); starting ENGAGED";
+            return FailClosed(now, problem, 0);
+        }
+    }
+
+    static BreakerState FailClosed(DateTimeOffset now, string reason, long gen) =>
+        new(BreakerPosition.Engaged, gen + 1, reason, BreakerSource.Startup, now, gen + 1, 0);
+
+    /// <inheritdoc/>
+    public void Save(BreakerState s)
+    {
+        var dto = new BreakerStateDto
+        {
+            State = BreakerNames.Of(s.Position),
+            Generation = s.Generation,
+            Reason = s.Reason,
+            Source = BreakerNames.Of(s.Source),
+            Since = s.Since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+            HighestSeenGeneration = s.HighestSeenGeneration,
+            ResetGeneration = s.ResetGeneration,
+        };
+        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(dto, PersistenceJson.Default.BreakerStateDto);
+        using (var fs = new FileStream(_tmp, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
+        {
+            fs.Write(bytes);
+            fs.Flush(flushToDisk: true);
+        }
+        File.Move(_tmp, _path, overwrite: true);
+        PosixFile.FsyncDirectory(_dir);
+    }
+}
+
+/// <summary>On-disk form of <see cref="BreakerState"/>.</summary>
+internal sealed class BreakerStateDto
+{
+    public string? State { get; set; }
+    public long Generation { get; set; }
+    public string? Reason { get; set; }
+    public string? Source { get; set; }
+    public string? Since { get; set; }
+    public long HighestSeenGeneration { get; set; }
+    public long ResetGeneration { get; set; }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip)]
+[JsonSerializable(typeof(BreakerStateDto))]
+internal sealed partial class PersistenceJson : JsonSerializerContext;

@@ -1,0 +1,3 @@
+using System.CommandLine;
+var root = new RootCommand("edgetrader");
+return root.Parse(args).Invoke();
