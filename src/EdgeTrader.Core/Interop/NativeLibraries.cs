@@ -47,6 +47,14 @@ internal static class NativeLibraries
         _ => null,
     };
 
+    /// <summary>Loads a library now, to fail at start with a useful message instead of at first use.</summary>
+    public static void EnsureLoadable(string soname, string debianPackage, string purpose)
+    {
+        if (!NativeLibrary.TryLoad(soname, out var h))
+            throw new DllNotFoundException($"{soname} ({purpose}) is not installed: apt-get install {debianPackage}");
+        NativeLibrary.Free(h);
+    }
+
     static nint Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
     {
         var soname = SonameOf(name);
