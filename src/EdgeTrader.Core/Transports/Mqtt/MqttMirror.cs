@@ -53,7 +53,9 @@ public sealed class MqttMirror : IDisposable, IMosquittoListener
     volatile bool _disposed;
     int _lastSubscribeMid = -1;
     int _offlineMid = -1;
+    int _lastAckedMid = -1;
     string _lastFailure = "";
+    string _lastLibraryMessage = "";
 
     long _engageCommands;
     long _peerStates;
@@ -181,7 +183,8 @@ public sealed class MqttMirror : IDisposable, IMosquittoListener
                 if (client.Publish(_ownOnlineTopic, "false"u8, QoS, retain: true, out var mid) == LibMosquitto.MOSQ_ERR_SUCCESS)
                 {
                     Volatile.Write(ref _offlineMid, mid);
-                    _offlineAcked.Wait(TimeSpan.FromSeconds(1));
+                    // The PUBACK may already have come before the mid was recorded.
+                    if (Volatile.Read(ref _lastAckedMid) != mid) _offlineAcked.Wait(TimeSpan.FromSeconds(1));
                 }
             }
             catch (ObjectDisposedException) { }
@@ -306,12 +309,23 @@ public sealed class MqttMirror : IDisposable, IMosquittoListener
 
     void IMosquittoListener.OnPublish(int mid)
     {
+        Volatile.Write(ref _lastAckedMid, mid);
         if (mid == Volatile.Read(ref _offlineMid)) _offlineAcked.Set();
     }
 
     void IMosquittoListener.OnLog(int level, string message)
     {
-        if (!_disposed) _log.Debug("libmosquitto: {Message}", message);
+        if (_disposed) return;
+        // Warnings and errors (e.g. an OpenSSL verification failure) once each; a retry loop repeats them every few seconds.
+        if (message != _lastLibraryMessage)
+        {
+            _lastLibraryMessage = message;
+            _log.Warning("libmosquitto: {Message}", message);
+        }
+        else
+        {
+            _log.Debug("libmosquitto: {Message}", message);
+        }
     }
 
     void IMosquittoListener.OnCallbackFailed(Exception exception) =>

@@ -1,4 +1,5 @@
 using System.Text;
+using EdgeTrader.Health;
 using EdgeTrader.KillSwitch;
 using EdgeTrader.Tests.Transports.Mqtt.Support;
 using EdgeTrader.Transports.Mqtt;
@@ -65,6 +66,20 @@ public sealed class MqttMirrorTlsTests
         var engage = await MqttCli.Run("mosquitto_pub", Desk("-t", $"{prefix}/killswitch/engage", "-m", "desk halt"));
         Assert.True(engage.ExitCode == 0, engage.Stderr);
         await Wait.Until(() => a.IsEngaged && b.IsEngaged, "both engaged by the desk");
+
+        // A node that does not trust the broker's certificate never connects, and its link says why.
+        using var untrusting = new MirrorNode("tls-a", MirrorNode.ClusterOptions(port, prefix) with
+        {
+            ClientId = "edgetrader-untrusting",
+            CaFile = Path.Combine(dir, "clients", "desk.crt"), // a certificate, but not the CA that signed the broker's
+            CertFile = Path.Combine(dir, "clients", "tls-a.crt"),
+            KeyFile = Path.Combine(dir, "clients", "tls-a.key"),
+            Username = "tls-a",
+            PasswordFile = Path.Combine(dir, "passwords", "tls-a"),
+        });
+        await Wait.Until(() => untrusting.Health.Get(Link.Mqtt).Detail.Contains("TLS"), "TLS failure reported");
+        Assert.Equal(LinkState.Degraded, untrusting.Health.Get(Link.Mqtt).State);
+        Assert.False(untrusting.Mirror.IsConnected);
         try { Directory.Delete(dir, true); } catch (IOException) { }
     }
 }
