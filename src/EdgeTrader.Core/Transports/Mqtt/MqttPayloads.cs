@@ -122,14 +122,13 @@ internal sealed class FlatJson
     readonly Dictionary<string, string?> _strings = new(StringComparer.Ordinal);
     readonly Dictionary<string, long> _integers = new(StringComparer.Ordinal);
     readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    readonly Dictionary<string, string> _raw = new(StringComparer.Ordinal);
 
     /// <summary>The string member <paramref name="name"/>, or null when absent or not a string.</summary>
     public string? String(string name) => _strings.TryGetValue(name, out var v) ? v : null;
 
     /// <summary>The raw (unsanitised) string member, for signature checks.</summary>
     public string? RawString(string name) => _raw.TryGetValue(name, out var v) ? v : null;
-
-    readonly Dictionary<string, string> _raw = new(StringComparer.Ordinal);
 
     /// <summary>The integer member <paramref name="name"/> when it is a JSON number without fraction or exponent that fits a long.</summary>
     public bool TryInt64(string name, out long value) => _integers.TryGetValue(name, out value);
