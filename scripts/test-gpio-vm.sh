@@ -22,11 +22,13 @@ fail() { echo "test-gpio-vm: $*" >&2; echo "gpio-vm: 0 passed, 1 failed"; exit 1
 export GPIO_VM_T0=$(date +%s)
 "$REPO/tests/vm/setup-host.sh" || fail "host setup failed"
 if [ -z "$AOT" ]; then
-  echo "test-gpio-vm: publishing the Native AOT binary"
-  dotnet publish "$REPO/src/EdgeTrader" -c Release -r linux-x64 -p:AotTargetFramework=net9.0 \
-    -o "$EDGETRADER_VM_WORK/aot" >"$EDGETRADER_VM_WORK/publish.log" 2>&1 \
-    || { tail -n 20 "$EDGETRADER_VM_WORK/publish.log" >&2; fail "dotnet publish failed (log: $EDGETRADER_VM_WORK/publish.log)"; }
-  AOT="$EDGETRADER_VM_WORK/aot/edgetrader"
+  # Native AOT links with clang/lld (scripts/install-deps.sh installs them; here only when missing).
+  if ! command -v clang >/dev/null || ! command -v ld.lld >/dev/null; then
+    apt-get -y -q -o DPkg::Lock::Timeout=600 install --no-install-recommends clang lld zlib1g-dev >/dev/null \
+      || fail "cannot install clang/lld for the AOT publish"
+  fi
+  "$REPO/build-aot.sh" --rid linux-x64 || fail "build-aot.sh failed"
+  AOT="$REPO/artifacts/linux-x64/edgetrader"
 fi
 [ -x "$AOT" ] || fail "no executable at $AOT"
 "$REPO/tests/vm/build-initramfs.sh" "$AOT" || fail "initramfs build failed"

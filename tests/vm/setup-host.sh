@@ -18,7 +18,7 @@ cd "$WORK"
 
 need_tools() {
   for c in qemu-system-x86_64 cpio gzip xz gcc make readelf modinfo; do command -v "$c" >/dev/null || return 0; done
-  [ -x /bin/busybox ] && [ -e /usr/lib/x86_64-linux-gnu/libc.a ] && return 1
+  [ -x /bin/busybox ] && [ -e /usr/lib/x86_64-linux-gnu/libc.a ] && [ -e /usr/lib/x86_64-linux-gnu/libzmq.so.5 ] && return 1
   return 0
 }
 
@@ -43,7 +43,7 @@ KMAJ=$(echo "$KVER" | cut -d. -f1,2)
 echo "setup: kernel $KPKG, source linux-source-$KMAJ, work dir $WORK"
 
 "${APT[@]}" install --no-install-recommends qemu-system-x86 busybox-static cpio gzip xz-utils kmod \
-  gcc make libc6-dev binutils bc linux-libc-dev "linux-headers-$KVER" >/dev/null
+  gcc make libc6-dev binutils bc linux-libc-dev libzmq5 libmosquitto1 "linux-headers-$KVER" >/dev/null
 
 # Kernel image + source: download once (kept in debs/ across runs; a new ABI name gets new files).
 (
