@@ -215,6 +215,14 @@ kill $HPID; wait $HPID 2>/dev/null
 grep -q GPIO27 /tmp/et.err && grep -q gpiohold /tmp/et.err && [ $r = 1 ]
 check $? "busy_line_exit_1_names_line_and_holder (exit $r: $(grep -m1 gpiohold /tmp/et.err | head -c 300))"
 
+# No permission on /dev/gpiochip*: exit 1 with what to do (group gpio / the service user).
+mkdir -p /tmp/nobody && chown 65534:65534 /tmp/nobody
+sed -e 's|"/tmp/et-state"|"/tmp/nobody/state"|' -e 's|"/tmp/et-log"|"/tmp/nobody/log"|' -e 's|"/run/et.sock"|"/tmp/nobody/et.sock"|' \
+  $CFG > /tmp/nobody/et.json
+timeout 60 gpiotool asuser 65534 $ET run --config /tmp/nobody/et.json >/tmp/et.out 2>/tmp/et.err; r=$?
+grep -q "Permission denied" /tmp/et.err && grep -q "group 'gpio'" /tmp/et.err && [ $r = 1 ]
+check $? "permission_denied_exit_1_says_what_to_do (exit $r: $(grep -m1 -i "permission" /tmp/et.err | head -c 400))"
+
 [ $nfail = 0 ] || show_daemon_log
 echo "checks: $npass passed, $nfail failed"
 [ $nfail = 0 ]

@@ -5,6 +5,7 @@
  *   gpiotool hold NAME CONSUMER             request NAME as an input under CONSUMER and keep it until killed
  *   gpiotool bounce SIMDIR OFFSET N GAP_US  N alternating pull writes (up, down, up, ...) GAP_US apart
  *   gpiotool pulse SIMDIR OFFSET WIDTH_US   pull-up, WIDTH_US, pull-down
+ *   gpiotool asuser UID CMD...               run CMD (absolute path) with uid = gid = UID and no supplementary groups
  *   gpiotool cycles SIMDIR ESTOP RED N RESET_CMD...
  *       N times: press the e-stop (pull-up), wait for the red LED, release, run RESET_CMD until it exits 0
  *       (exit 3 = refused: the daemon has not seen the release yet, retry), wait for the red LED to go dark.
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -220,6 +222,16 @@ int main(int argc, char **argv)
 			return 1;
 		sleep_us(atol(argv[4]));
 		return sim_write(argv[2], off, "pull-down") ? 1 : 0;
+	}
+	if (argc >= 4 && !strcmp(argv[1], "asuser")) {
+		gid_t id = (gid_t)atoi(argv[2]);
+		if (setgroups(0, NULL) || setgid(id) || setuid((uid_t)id)) {
+			perror("gpiotool: asuser");
+			return 1;
+		}
+		execv(argv[3], &argv[3]);
+		perror("gpiotool: exec");
+		return 127;
 	}
 	if (argc >= 7 && !strcmp(argv[1], "cycles")) {
 		const char *simdir = argv[2];

@@ -6,6 +6,7 @@ using EdgeTrader.Panel.Drivers;
 namespace EdgeTrader.Tests.Panel;
 
 // The driver against the real kernel interface runs in tests/vm (gpio-sim in a VM); here only what holds anywhere.
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class GpioPanelDriverTests
 {
     static GpioPanelDriver Driver(PanelOptions? o = null) => new(o ?? new PanelOptions { Driver = "gpio" }, Serilog.Core.Logger.None);

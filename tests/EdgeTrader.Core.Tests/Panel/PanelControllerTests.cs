@@ -7,6 +7,7 @@ using EdgeTrader.Tests.Support;
 
 namespace EdgeTrader.Tests.Panel;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class PanelControllerTests : IDisposable
 {
     static readonly TimeSpan Hold = TimeSpan.FromMilliseconds(2000);

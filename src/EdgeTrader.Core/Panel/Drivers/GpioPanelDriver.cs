@@ -219,7 +219,8 @@ public sealed class GpioPanelDriver : IPanelDriver
     }
 
     const string PermissionHint =
-        "Permission denied: run as the edgetrader service user with its systemd unit's DeviceAllow=/dev/gpiochip* rw, or add the user to group 'gpio'";
+        "Permission denied: add the user that runs edgetrader to group 'gpio' (the owner group of /dev/gpiochip* on Raspberry Pi OS), " +
+        "or run it as the edgetrader service user, whose systemd unit allows the device (DeviceAllow=char-gpiochip rw)";
 
     static GpioLineRequest RequestLine(GpioLineLocation loc, string key, Func<GpioChip, GpioLineRequest> request, List<GpioLineRequest> opened)
     {

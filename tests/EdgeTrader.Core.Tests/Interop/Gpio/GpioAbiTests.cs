@@ -3,6 +3,7 @@ using EdgeTrader.Interop.Gpio;
 
 namespace EdgeTrader.Tests.Interop.Gpio;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class GpioAbiTests
 {
     // Sizes from <linux/gpio.h> (checked with sizeof() in C on x86_64; arm64 has the same layout).
