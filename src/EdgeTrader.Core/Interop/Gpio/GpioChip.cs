@@ -62,13 +62,9 @@ internal sealed unsafe class GpioChip : IDisposable
     public static GpioChip Open(string path)
     {
         GpioAbi.VerifyLayout();
-        var fd = GpioNative.Open(path, GpioNative.O_RDWR | GpioNative.O_CLOEXEC);
-        if (fd.IsInvalid)
-        {
-            var ex = GpioException.LastError($"open {path}");
-            fd.Dispose();
-            throw ex;
-        }
+        int raw = GpioNative.Open(path, GpioNative.O_RDWR | GpioNative.O_CLOEXEC);
+        if (raw < 0) throw GpioException.LastError($"open {path}");
+        var fd = new GpioFdHandle(raw);
         GpioChipInfo ci = default;
         if (GpioNative.Ioctl(fd, GpioAbi.GetChipInfoIoctl, &ci) != 0)
         {

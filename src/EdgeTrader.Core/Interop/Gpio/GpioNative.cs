@@ -5,10 +5,7 @@ namespace EdgeTrader.Interop.Gpio;
 /// <summary>An owned file descriptor (a GPIO chip or a line request); closed exactly once, never while a call uses it.</summary>
 internal sealed class GpioFdHandle : SafeHandle
 {
-    /// <summary>Used by the marshaller for open()'s return value.</summary>
-    public GpioFdHandle() : base(new IntPtr(-1), ownsHandle: true) { }
-
-    /// <summary>Takes ownership of a descriptor the kernel handed back inside a struct (the line request's fd).</summary>
+    /// <summary>Takes ownership of a descriptor (from open, or the line request's fd the kernel handed back).</summary>
     public GpioFdHandle(int fd) : base(new IntPtr(-1), ownsHandle: true) => SetHandle(new IntPtr(fd));
 
     /// <inheritdoc/>
@@ -34,14 +31,17 @@ internal static unsafe partial class GpioNative
         public short Revents;
     }
 
+    // open returns a C int: taken as int and wrapped by the caller (a SafeHandle return would be read as a
+    // pointer-sized value, and -1 would not come back as -1).
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    public static partial GpioFdHandle Open(string path, int flags);
+    public static partial int Open(string path, int flags);
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
     // ioctl is variadic in C; on x86_64 and arm64 Linux a pointer passed as the third fixed argument is passed
-    // exactly like the variadic one.
+    // exactly like the variadic one. The fd goes in as a pointer-sized register whose low 32 bits are the int the
+    // callee reads (both ABIs).
     [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
     public static partial int Ioctl(GpioFdHandle fd, nuint request, void* arg);
 

@@ -112,3 +112,23 @@ public sealed class GpioAbiTests
         }
     }
 }
+
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class GpioChipOpenTests
+{
+    [Fact]
+    public void Opening_a_missing_chip_reports_ENOENT_from_open_itself()
+    {
+        var ex = Assert.Throws<GpioException>(() => GpioChip.Open("/dev/gpiochip-does-not-exist"));
+        Assert.Equal(2, ex.Errno); // ENOENT from open(), not a later ioctl on an invalid descriptor
+        Assert.StartsWith("open /dev/gpiochip-does-not-exist", ex.Message);
+    }
+
+    [Fact]
+    public void A_device_that_is_not_a_gpio_chip_is_rejected_by_the_chipinfo_ioctl()
+    {
+        var ex = Assert.Throws<GpioException>(() => GpioChip.Open("/dev/null"));
+        Assert.Equal(25, ex.Errno); // ENOTTY: /dev/null has no GPIO ioctls
+        Assert.Contains("GPIO_GET_CHIPINFO", ex.Message);
+    }
+}
