@@ -19,7 +19,7 @@ timeout --foreground -k 5 "$TIMEOUT" \
   qemu-system-x86_64 -accel "$ACCEL" -cpu "$CPU" -m "$MEM" -smp "$SMP" \
     -nodefaults -no-user-config -nographic -serial stdio -no-reboot \
     -kernel "$KERNEL" -initrd "$WORK/initramfs.cpio.gz" \
-    -append "console=ttyS0 panic=-1 loglevel=4 ${APPEND_EXTRA:-}" </dev/null 2>&1 | tr -d '\r' | tee "$LOG"
+    -append "console=ttyS0 panic=-1 loglevel=4 ${APPEND_EXTRA:-}" </dev/null 2>&1 | sed -u -e 's/\r//g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' | tee "$LOG"
 qrc=${PIPESTATUS[0]}
 wall=$(echo "$(date +%s.%N) - $start" | bc)
 printf 'gpio-vm: qemu %s boot=%s accel=%s mem=%s smp=%s exit=%s vm_wall=%.1fs host_cpus=%s console=%s\n' \
