@@ -170,9 +170,18 @@ wait_state SAFE 2000; sleep 0.3
 [ "$(state_of "$(status)")" = SAFE ]; check $? "no_late_engagement_after_bouncy_press"
 
 # A 5 ms glitch is shorter than the 20 ms kernel debounce: filtered (evidence the debounce attribute is applied).
-g0=$(gen)
-gpiotool pulse $SIM $ESTOP 5000; sleep 0.3
-[ "$(state_of "$(status)")" = SAFE ] && [ "$(gen)" = "$g0" ]; check $? "debounce_filters_5ms_glitch"
+# A loaded emulator can stretch the pulse: judge only a pulse that really was well under 20 ms (up to 3 tries).
+ok=1 why="no pulse under 15 ms in 3 tries"
+for try in 1 2 3; do
+  g0=$(gen)
+  w=$(gpiotool pulse $SIM $ESTOP 5000); sleep 0.3
+  if [ "${w:-99999}" -lt 15000 ]; then
+    [ "$(state_of "$(status)")" = SAFE ] && [ "$(gen)" = "$g0" ]; ok=$?; why="pulse ${w} us, state $(state_of "$(status)")"
+    break
+  fi
+  $ET reset --yes --socket $SOCK >/dev/null 2>&1; wait_state SAFE 2000
+done
+check $ok "debounce_filters_5ms_glitch ($why)"
 
 # Latency: button edge (kernel CLOCK_MONOTONIC stamp) -> gates closed, from the daemon's recorder.
 C=$(gpiotool cycles $SIM $ESTOP $RED $CYCLES $ET reset --yes --socket $SOCK); r=$?

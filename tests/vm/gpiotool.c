@@ -4,7 +4,7 @@
  *   gpiotool info NAME                      line info of the line called NAME (consumer, flags, debounce)
  *   gpiotool hold NAME CONSUMER             request NAME as an input under CONSUMER and keep it until killed
  *   gpiotool bounce SIMDIR OFFSET N GAP_US  N alternating pull writes (up, down, up, ...) GAP_US apart
- *   gpiotool pulse SIMDIR OFFSET WIDTH_US   pull-up, WIDTH_US, pull-down
+ *   gpiotool pulse SIMDIR OFFSET WIDTH_US   pull-up, WIDTH_US, pull-down; prints the width achieved in us
  *   gpiotool asuser UID CMD...               run CMD (absolute path) with uid = gid = UID and no supplementary groups
  *   gpiotool cycles SIMDIR ESTOP RED N RESET_CMD...
  *       N times: press the e-stop (pull-up), wait for the red LED, release, run RESET_CMD until it exits 0
@@ -218,10 +218,16 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 5 && !strcmp(argv[1], "pulse")) {
 		unsigned off = (unsigned)atoi(argv[3]);
+		uint64_t t0 = now_ns();
 		if (sim_write(argv[2], off, "pull-up"))
 			return 1;
 		sleep_us(atol(argv[4]));
-		return sim_write(argv[2], off, "pull-down") ? 1 : 0;
+		uint64_t t1 = now_ns();
+		if (sim_write(argv[2], off, "pull-down"))
+			return 1;
+		/* the width the line really saw (a loaded emulator can stretch the sleep) */
+		printf("%llu\n", (unsigned long long)((t1 - t0) / 1000));
+		return 0;
 	}
 	if (argc >= 4 && !strcmp(argv[1], "asuser")) {
 		gid_t id = (gid_t)atoi(argv[2]);
