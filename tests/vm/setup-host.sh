@@ -45,14 +45,17 @@ echo "setup: kernel $KPKG, source linux-source-$KMAJ, work dir $WORK"
 "${APT[@]}" install --no-install-recommends qemu-system-x86 busybox-static cpio gzip xz-utils kmod \
   gcc make libc6-dev binutils bc linux-libc-dev libzmq5 libmosquitto1 "linux-headers-$KVER" >/dev/null
 
-# Kernel image + source: download once (kept in debs/ across runs; a new ABI name gets new files).
+# Kernel image + source at the archive's current versions: downloaded once, kept in debs/ (older ones dropped).
+cand() { apt-cache show --no-all-versions "$1" | awk '/^Version:/{print $2; exit}'; }
+KV=$(cand "$KPKG"); SV=$(cand "linux-source-$KMAJ")
+KDEB="debs/${KPKG}_${KV}_amd64.deb"; SDEB="debs/linux-source-${KMAJ}_${SV}_all.deb"
+find debs -name '*.deb' ! -path "$KDEB" ! -path "$SDEB" -delete
 (
   cd debs
-  ls "${KPKG}"_*.deb >/dev/null 2>&1 || "${APT[@]}" download "$KPKG" >/dev/null
-  ls "linux-source-${KMAJ}"_*.deb >/dev/null 2>&1 || "${APT[@]}" download "linux-source-$KMAJ" >/dev/null
+  [ -s "../$KDEB" ] || "${APT[@]}" download "$KPKG" >/dev/null
+  [ -s "../$SDEB" ] || "${APT[@]}" download "linux-source-$KMAJ" >/dev/null
 )
-KDEB=$(ls debs/${KPKG}_*.deb | tail -1)
-SDEB=$(ls debs/linux-source-${KMAJ}_*.deb | tail -1)
+[ -s "$KDEB" ] && [ -s "$SDEB" ] || { echo "setup: download of $KDEB / $SDEB failed" >&2; exit 1; }
 kv=$(dpkg-deb -f "$KDEB" Version); sv=$(dpkg-deb -f "$SDEB" Version)
 hv=$(dpkg-query -W -f '${Version}' "linux-headers-$KVER")
 echo "setup: image $kv, headers $hv, source $sv"
