@@ -177,6 +177,7 @@ public sealed class GpioPanelDriver : IPanelDriver
                 sb.Append($"cannot open any GPIO chip{where}: ");
                 sb.Append(string.Join("; ", scan.Unreadable.Select(e => e.Message)));
                 if (scan.Unreadable.Any(e => e.Errno is GpioNative.EACCES or GpioNative.EPERM)) sb.Append(". ").Append(PermissionHint);
+                if (scan.Unreadable.Any(e => e.Errno == GpioNative.ENOTTY)) sb.Append(". The GPIO character device uAPI v2 needs Linux 5.10 or newer");
             }
             else
             {

@@ -131,4 +131,22 @@ public sealed class GpioChipOpenTests
         Assert.Equal(25, ex.Errno); // ENOTTY: /dev/null has no GPIO ioctls
         Assert.Contains("GPIO_GET_CHIPINFO", ex.Message);
     }
+
+    [Fact]
+    public void Scan_reports_a_device_without_gpio_ioctls_as_unreadable_with_its_errno()
+    {
+        var dir = Directory.CreateTempSubdirectory("gpio-dev-");
+        try
+        {
+            File.CreateSymbolicLink(Path.Combine(dir.FullName, "gpiochip0"), "/dev/null");
+            var scan = GpioLineFinder.Scan("", dir.FullName);
+            Assert.Empty(scan.Chips);
+            Assert.Equal(25, Assert.Single(scan.Unreadable).Errno); // ENOTTY
+            Assert.Null(scan.Find("GPIO17", out _));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }
