@@ -140,6 +140,8 @@ public sealed record PanelOptions
     public string AmberLedLine { get; set; } = "GPIO24";
     /// <summary>How long reset must be held (while the emergency stop is released).</summary>
     public int ResetHoldMs { get; set; } = 2_000;
+    /// <summary>Bias on the inputs: "as-is" (external pull-ups, hw/README.md) or "pull-up" (the SoC's internal pull-up).</summary>
+    public string Bias { get; set; } = "as-is";
     /// <summary>Kernel debounce period of the inputs.</summary>
     public int DebounceMs { get; set; } = 20;
 }

@@ -121,12 +121,12 @@ public class TradingLoopTests
     [Fact]
     public void Daily_loss_beyond_the_limit_engages_the_breaker_with_source_risk()
     {
-        // Dry-run fills at the order price: buy at the ask, sell at a much lower bid realises a loss.
+        // Dry-run fills at the order price. Long 0.01 from 1.1001; the next mark at 1.09005 is an unrealised
+        // loss of (1.09005-1.1001)*0.01*100000 = -10.05, past the limit of 5: gate 1 holds that very tick.
         var h = new LoopHarness(new RiskOptions { MaxDailyLoss = 5, MaxPosition = 100, MaxLossStreak = 0, MaxTickAgeMs = 0 }, dryRun: true);
-        h.Tick(1.1000, 1.1001);           // BUY 0.01 @ 1.1001
-        h.Tick(1.0900, 1.0901);           // SELL 0.01 @ 1.0900: (1.0900-1.1001)*0.01*100000 = -10.1
-        Assert.Equal(-10.1, h.Book.RealizedToday, 6);
-        h.Tick();                         // next tick: post-trade check engages
+        Assert.Equal(TickOutcome.OrderSent, h.Tick(1.1000, 1.1001));
+        Assert.Equal(TickOutcome.BlockedAtGate1, h.Tick(1.0900, 1.0901));
+        Assert.Equal(-10.05, h.Book.DailyPnl, 6);
         Assert.True(h.Breaker.IsEngaged);
         Assert.Equal(BreakerSource.Risk, h.Breaker.State.Source);
         Assert.Contains("daily loss", h.Breaker.State.Reason);
