@@ -89,6 +89,14 @@ public static class Program
         });
         root.Subcommands.Add(benchMqtt);
 
+        // Hidden: the in-process tick path (scripts/bench-tick.sh).
+        var benchTicks = new Option<long>("--ticks") { Description = "ticks per run", DefaultValueFactory = _ => 20_000_000 };
+        var benchRuns = new Option<int>("--runs") { Description = "measured runs per case", DefaultValueFactory = _ => 5 };
+        var benchTick = new Command("bench-tick", "in-process tick path throughput and allocations") { benchTicks, benchRuns };
+        benchTick.Hidden = true;
+        benchTick.SetAction(p => EdgeTrader.App.Bench.TickPathBenchmark.Run(p.GetValue(benchTicks), p.GetValue(benchRuns)));
+        root.Subcommands.Add(benchTick);
+
         return root.Parse(args).Invoke();
     }
 }

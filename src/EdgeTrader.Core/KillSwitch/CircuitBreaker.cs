@@ -74,7 +74,8 @@ public sealed class CircuitBreaker
     /// </summary>
     public BreakerState Engage(string reason, BreakerSource source)
     {
-        if (_state.IsEngaged) return _state; // idempotent fast path: already latched
+        var current = _state; // one read: a second one could already see a concurrent reset
+        if (current.IsEngaged) return current; // idempotent fast path: already latched
         lock (_transitionLock)
         {
             var prev = _state;

@@ -126,7 +126,7 @@ public class CircuitBreakerTests
         b.Subscribe(t => transitions.Add(t)); // observers run under the transition lock: no extra locking needed
         const int Threads = 4, PerThread = 20_000;
         long violations = 0;
-        using var start = new Barrier(Threads + 1);
+        using var start = new Barrier(Threads + 2); // engagers, the resetter and this thread
         var stop = false;
         var engagers = Enumerable.Range(0, Threads).Select(i => new Thread(() =>
         {

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using EdgeTrader.Configuration;
+using EdgeTrader.KillSwitch;
+using EdgeTrader.Trading;
+using EdgeTrader.Trading.Risk;
+using EdgeTrader.Trading.Strategies;
+
+namespace EdgeTrader.App.Bench;
+
+/// <summary>
+/// In-process tick path (parse → gate 1 → strategy → risk → gate 2 → order intent handed to a sink that drops it),
+/// without sockets or journal: what the loop itself costs. Reports ticks/s and bytes allocated per tick.
+/// Run by scripts/bench-tick.sh (hidden command `edgetrader bench-tick`).
+/// </summary>
+internal static class TickPathBenchmark
+{
+    sealed class NullSink : IOrderSink
+    {
+        public long Sent;
+        public bool TrySend(in Order order) { Sent++; return true; }
+        public void CancelAll(string reason, long generation) { }
+    }
+
+    public static int Run(long ticks, int repeats)
+    {
+        Console.WriteLine($"tick-path benchmark: {ticks:N0} ticks x {repeats} runs per case, {Environment.ProcessorCount} CPUs, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "native AOT")}");
+        Case("no-signal, JSON payloads (parse included)", "ema-cross", json: true, ticks, repeats);
+        Case("no-signal, parsed ticks", "ema-cross", json: false, ticks, repeats);
+        Case("every-tick, JSON payloads (parse included)", "every-tick", json: true, ticks, repeats);
+        Case("every-tick, parsed ticks", "every-tick", json: false, ticks, repeats);
+        return 0;
+    }
+
+    static void Case(string name, string strategy, bool json, long ticks, int repeats)
+    {
+        var time = TimeProvider.System;
+        var risk = new RiskOptions { MaxOrdersPerSecond = 1_000_000, MaxPosition = 1_000, MaxTradesPerDay = int.MaxValue, MaxLossStreak = 0, MaxDailyLoss = 1e15, MaxTickAgeMs = 60_000 };
+        var symbols = new SymbolTable(["EURUSD", "GBPUSD", "USDJPY"]);
+        var results = new List<(double Rate, double Bytes, long Orders)>();
+        // Payloads: constant prices per symbol, so ema-cross never crosses (no signal) and every tick is valid.
+        long now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var payloads = Enumerable.Range(0, 3).Select(i => Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"symbol\":\"{symbols.Name(i)}\",\"bid\":{1.0851 + i},\"ask\":{1.08515 + i},\"time\":{now},\"seq\":{i + 1}}}"))).ToArray();
+        var parsed = Enumerable.Range(0, 3).Select(i => new Tick { SymbolId = i, Bid = 1.0851 + i, Ask = 1.08515 + i, TimeMs = now, Seq = 0 }).ToArray();
+        for (int r = 0; r < repeats + 1; r++)
+        {
+            var breaker = new CircuitBreaker(BreakerState.FreshInstall(time.GetUtcNow()), time);
+            var book = new PositionBook(symbols.Count, risk.ContractSize);
+            var pre = new PreTradeRisk(risk, new TradingSessions(risk), book, time.TimestampFrequency);
+            var sink = new NullSink();
+            var strat = StrategyFactory.Create(new StrategyOptions { Kind = strategy, Symbols = ["EURUSD", "GBPUSD", "USDJPY"], Fast = 8, Slow = 21 }, symbols);
+            var loop = new TradingLoop(breaker, new TickParser(symbols, TickFormat.Json), strat, pre, book, sink, null, time, dryRun: true, risk.MaxTickAgeMs);
+            long n = r == 0 ? ticks / 10 : ticks; // first run warms up
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var sw = Stopwatch.StartNew();
+            if (json) for (long i = 0; i < n; i++) loop.OnPayload(payloads[i % 3]);
+            else for (long i = 0; i < n; i++) loop.OnTick(in parsed[i % 3]);
+            sw.Stop();
+            long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (r > 0) results.Add((n / sw.Elapsed.TotalSeconds, (double)bytes / n, sink.Sent));
+        }
+        var rates = results.Select(x => x.Rate).OrderBy(x => x).ToArray();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name,-46} median {rates[rates.Length / 2] / 1e6,6:0.00} M ticks/s (min {rates[0] / 1e6:0.00}, max {rates[^1] / 1e6:0.00}); {results.Max(x => x.Bytes):0.000} bytes/tick; orders {results[0].Orders:N0}"));
+    }
+}
