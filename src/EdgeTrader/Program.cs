@@ -1,3 +1,81 @@
 using System.CommandLine;
-var root = new RootCommand("edgetrader");
-return root.Parse(args).Invoke();
+using System.Runtime.InteropServices;
+using EdgeTrader.App.Cli;
+using EdgeTrader.App.Demo;
+using EdgeTrader.App.SimBridge;
+
+namespace EdgeTrader.App;
+
+/// <summary>The `edgetrader` command line (CONTRACT §1).</summary>
+public static class Program
+{
+    /// <summary>Product version.</summary>
+    public static string Version => typeof(Program).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    /// <summary>Entry point.</summary>
+    public static int Main(string[] args)
+    {
+        if (args is ["--version"])
+        {
+            Console.WriteLine($"edgetrader {Version} ({RuntimeInformation.FrameworkDescription}, {RuntimeInformation.RuntimeIdentifier}, {(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "native AOT")})");
+            return 0;
+        }
+        var root = new RootCommand("EdgeTrader: a kill-switch-guarded trading appliance");
+
+        var socket = new Option<string>("--socket") { Description = "control socket of the daemon", DefaultValueFactory = _ => DaemonCommands.DefaultSocket };
+        var config = new Option<string>("--config") { Description = "configuration file", DefaultValueFactory = _ => DaemonCommands.DefaultConfig };
+
+        var run = new Command("run", "run the appliance daemon (exit 0 on SIGTERM/SIGINT, 2 on a configuration error, 1 on a fatal error)") { config };
+        run.SetAction(p => DaemonCommands.Run(p.GetValue(config)!));
+        root.Subcommands.Add(run);
+
+        var duration = new Option<double?>("--duration") { Description = "run unattended for this many seconds (engages at half time, prints a summary)" };
+        var demo = new Command("demo", "the whole pipeline on an embedded default, no set-up") { duration };
+        demo.SetAction(p => DemoCommand.Run(p.GetValue(duration)));
+        root.Subcommands.Add(demo);
+
+        var json = new Option<bool>("--json") { Description = "machine-readable" };
+        var status = new Command("status", "the running daemon's state") { json, socket };
+        status.SetAction(p => DaemonCommands.Status(p.GetValue(socket)!, p.GetValue(json)));
+        root.Subcommands.Add(status);
+
+        var reason = new Option<string>("--reason") { Description = "why", Required = true };
+        var engage = new Command("engage", "engage the kill switch; returns once the gates are closed") { reason, socket };
+        engage.SetAction(p => DaemonCommands.Engage(p.GetValue(socket)!, p.GetValue(reason)!));
+        root.Subcommands.Add(engage);
+
+        var yes = new Option<bool>("--yes") { Description = "confirm: re-open the gates" };
+        var resetReason = new Option<string?>("--reason") { Description = "why (journaled)" };
+        var reset = new Command("reset", "reset the kill switch (refused while the emergency stop is pressed)") { yes, resetReason, socket };
+        reset.SetAction(p => DaemonCommands.Reset(p.GetValue(socket)!, p.GetValue(yes), p.GetValue(resetReason)));
+        root.Subcommands.Add(reset);
+
+        var check = new Command("check-config", "validate and print the effective configuration") { config };
+        check.SetAction(p => DaemonCommands.CheckConfig(p.GetValue(config)!));
+        root.Subcommands.Add(check);
+
+        var ticks = new Option<string>("--ticks") { Description = "endpoint to bind the tick publisher on", Required = true };
+        var gw = new Option<string>("--gateway") { Description = "endpoint to bind the gateway ROUTER on", Required = true };
+        var rate = new Option<double>("--rate") { Description = "ticks per second (0 = flat out)", DefaultValueFactory = _ => 1000 };
+        var symbols = new Option<string>("--symbols") { Description = "comma-separated symbols", DefaultValueFactory = _ => "EURUSD" };
+        var format = new Option<string>("--format") { Description = "json or dwx", DefaultValueFactory = _ => "json" };
+        var rejectRatio = new Option<double>("--reject-ratio") { Description = "share of orders rejected", DefaultValueFactory = _ => 0 };
+        var count = new Option<long>("--count") { Description = "stop publishing after N ticks (0 = no limit)", DefaultValueFactory = _ => 0 };
+        var silent = new Option<bool>("--silent-gateway") { Description = "never answer orders or heartbeats" };
+        var sim = new Command("sim-bridge", "a simulated MT5 bridge (tick PUB) and execution gateway (ROUTER)") { ticks, gw, rate, symbols, format, rejectRatio, count, silent };
+        sim.SetAction(p => SimBridgeCommand.Run(new SimBridgeOptions
+        {
+            TicksEndpoint = p.GetValue(ticks)!,
+            GatewayEndpoint = p.GetValue(gw)!,
+            Rate = p.GetValue(rate),
+            Symbols = p.GetValue(symbols)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Format = p.GetValue(format)!,
+            RejectRatio = p.GetValue(rejectRatio),
+            Count = p.GetValue(count),
+            Answer = !p.GetValue(silent),
+        }));
+        root.Subcommands.Add(sim);
+
+        return root.Parse(args).Invoke();
+    }
+}

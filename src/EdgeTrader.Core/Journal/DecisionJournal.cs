@@ -1,0 +1,250 @@
+using System.Buffers;
+using System.Text.Json;
+using EdgeTrader.KillSwitch;
+using EdgeTrader.Trading;
+using EdgeTrader.Trading.Risk;
+
+namespace EdgeTrader.Journal;
+
+/// <summary>
+/// Append-only JSON-lines journal of every order, ack, fill, reject, denial and breaker transition, in
+/// <c>stateDir/journal-YYYY-MM-DD.jsonl</c> (one file per trading day). Appends only copy bytes into memory under a
+/// short lock; a writer thread commits them in groups: write + fsync at most <see cref="CommitInterval"/> after the
+/// append. That interval is the durability window: a power cut can lose at most the lines appended within it.
+/// A write or fsync failure marks the journal failed and calls <c>onFailure</c> once (the daemon engages the breaker).
+/// </summary>
+public sealed class DecisionJournal : IDisposable
+{
+    /// <summary>Group-commit delay: the longest a record waits in memory before write + fsync.</summary>
+    public static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(5);
+
+    readonly string _dir;
+    readonly SymbolTable _symbols;
+    readonly OrderIds _ids;
+    readonly Func<DateTimeOffset, DateOnly> _tradingDay;
+    readonly TimeProvider _time;
+    readonly Action<string>? _onFailure;
+    readonly object _lock = new();
+    readonly AutoResetEvent _wake = new(false);
+    readonly Thread? _writerThread;
+    readonly byte[] _idBuf = new byte[160];
+    ArrayBufferWriter<byte> _active = new(1 << 16);
+    ArrayBufferWriter<byte> _spare = new(1 << 16);
+    readonly Utf8JsonWriter _w;
+    FileStream? _file;
+    DateOnly _fileDay;
+    volatile bool _stopping;
+    volatile string? _failure;
+    long _committedLines;
+    long _appendedLines;
+
+    /// <summary>Opens the journal in <paramref name="stateDir"/>; <paramref name="background"/> false is for tests (call <see cref="Commit"/>).</summary>
+    public DecisionJournal(string stateDir, SymbolTable symbols, OrderIds ids, Func<DateTimeOffset, DateOnly> tradingDay, TimeProvider time, Action<string>? onFailure, bool background = true)
+    {
+        _dir = stateDir;
+        _symbols = symbols;
+        _ids = ids;
+        _tradingDay = tradingDay;
+        _time = time;
+        _onFailure = onFailure;
+        _w = new Utf8JsonWriter(_active, new JsonWriterOptions { SkipValidation = true });
+        if (background)
+        {
+            _writerThread = new Thread(WriterLoop) { IsBackground = true, Name = "journal-commit" };
+            _writerThread.Start();
+        }
+    }
+
+    /// <summary>Null while healthy; otherwise why the journal stopped accepting records.</summary>
+    public string? Failure => _failure;
+
+    /// <summary>Lines made durable so far.</summary>
+    public long CommittedLines => Interlocked.Read(ref _committedLines);
+
+    /// <summary>Lines appended so far.</summary>
+    public long AppendedLines => Interlocked.Read(ref _appendedLines);
+
+    /// <summary>Journal file of a trading day.</summary>
+    public static string FileFor(string stateDir, DateOnly day) => Path.Combine(stateDir, $"journal-{day:yyyy-MM-dd}.jsonl");
+
+    /// <summary>Records an order that passed both gates (appended before it is sent).</summary>
+    public bool Order(in Order o)
+    {
+        lock (_lock)
+        {
+            if (_failure is not null) return false;
+            _w.WriteStartObject();
+            _w.WriteString("type"u8, "order"u8);
+            WriteId(o.Seq);
+            _w.WriteString("symbol"u8, _symbols.Utf8(o.SymbolId));
+            _w.WriteString("side"u8, o.Side == Side.Buy ? "BUY"u8 : "SELL"u8);
+            _w.WriteNumber("qty"u8, o.Qty);
+            _w.WriteNumber("price"u8, o.Price);
+            _w.WriteNumber("tickSeq"u8, o.TickSeq);
+            _w.WriteNumber("tickTime"u8, o.TickTimeMs);
+            _w.WriteNumber("time"u8, o.TimeMs);
+            EndLine();
+            return true;
+        }
+    }
+
+    /// <summary>Records a denied intent with its stable code.</summary>
+    public void Denial(in OrderIntent i, DenialCode code, long tickSeq, long timeMs)
+    {
+        lock (_lock)
+        {
+            if (_failure is not null) return;
+            _w.WriteStartObject();
+            _w.WriteString("type"u8, "denial"u8);
+            _w.WriteString("code"u8, DenialCodes.Code(code));
+            _w.WriteString("symbol"u8, _symbols.Utf8(i.SymbolId));
+            _w.WriteString("side"u8, i.Side == Side.Buy ? "BUY"u8 : "SELL"u8);
+            _w.WriteNumber("qty"u8, i.Qty);
+            _w.WriteNumber("price"u8, i.Price);
+            _w.WriteNumber("tickSeq"u8, tickSeq);
+            _w.WriteNumber("time"u8, timeMs);
+            EndLine();
+        }
+    }
+
+    /// <summary>Records an ack, reject or timeout of order <paramref name="seq"/>.</summary>
+    public void OrderEvent(string type, long seq, string? reason, long timeMs)
+    {
+        lock (_lock)
+        {
+            if (_failure is not null) return;
+            _w.WriteStartObject();
+            _w.WriteString("type"u8, type);
+            WriteId(seq);
+            if (reason is not null) _w.WriteString("reason"u8, reason);
+            _w.WriteNumber("time"u8, timeMs);
+            EndLine();
+        }
+    }
+
+    /// <summary>Records a fill and the P&amp;L it realised.</summary>
+    public void Fill(long seq, int symbolId, Side side, double qty, double price, double realized, long timeMs)
+    {
+        lock (_lock)
+        {
+            if (_failure is not null) return;
+            _w.WriteStartObject();
+            _w.WriteString("type"u8, "fill"u8);
+            WriteId(seq);
+            _w.WriteString("symbol"u8, _symbols.Utf8(symbolId));
+            _w.WriteString("side"u8, side == Side.Buy ? "BUY"u8 : "SELL"u8);
+            _w.WriteNumber("qty"u8, qty);
+            _w.WriteNumber("price"u8, price);
+            _w.WriteNumber("realized"u8, realized);
+            _w.WriteNumber("time"u8, timeMs);
+            EndLine();
+        }
+    }
+
+    /// <summary>Records a breaker transition.</summary>
+    public void Breaker(BreakerTransition t)
+    {
+        var s = t.Current;
+        lock (_lock)
+        {
+            if (_failure is not null) return;
+            _w.WriteStartObject();
+            _w.WriteString("type"u8, "breaker"u8);
+            _w.WriteString("state"u8, BreakerNames.Of(s.Position));
+            _w.WriteNumber("generation"u8, s.Generation);
+            _w.WriteString("reason"u8, s.Reason);
+            _w.WriteString("source"u8, BreakerNames.Of(s.Source));
+            _w.WriteNumber("time"u8, s.Since.ToUnixTimeMilliseconds());
+            EndLine();
+        }
+    }
+
+    /// <summary>Records a start of the daemon (run number, node).</summary>
+    public void Start(string detail)
+    {
+        lock (_lock)
+        {
+            if (_failure is not null) return;
+            _w.WriteStartObject();
+            _w.WriteString("type"u8, "start"u8);
+            _w.WriteNumber("run"u8, _ids.Run);
+            _w.WriteString("node"u8, _ids.Node);
+            _w.WriteString("detail"u8, detail);
+            _w.WriteNumber("time"u8, _time.GetUtcNow().ToUnixTimeMilliseconds());
+            EndLine();
+        }
+    }
+
+    void WriteId(long seq)
+    {
+        int n = _ids.Write(seq, _idBuf);
+        _w.WriteString("id"u8, _idBuf.AsSpan(0, n));
+    }
+
+    void EndLine()
+    {
+        _w.WriteEndObject();
+        _w.Flush();
+        _active.GetSpan(1)[0] = (byte)'\n';
+        _active.Advance(1);
+        _w.Reset(_active);
+        _appendedLines++;
+        if (_active.WrittenCount > 1 << 20) _wake.Set(); // large burst: commit early
+    }
+
+    void WriterLoop()
+    {
+        while (!_stopping)
+        {
+            _wake.WaitOne(CommitInterval);
+            Commit();
+        }
+        Commit();
+    }
+
+    /// <summary>Writes and fsyncs what has been appended (the writer thread calls this every <see cref="CommitInterval"/>).</summary>
+    public void Commit()
+    {
+        ArrayBufferWriter<byte> batch;
+        long lines;
+        lock (_lock)
+        {
+            if (_active.WrittenCount == 0 || _failure is not null) return;
+            batch = _active;
+            _active = _spare;
+            _spare = batch;
+            _active.ResetWrittenCount();
+            _w.Reset(_active);
+            lines = _appendedLines;
+        }
+        try
+        {
+            var day = _tradingDay(_time.GetUtcNow());
+            if (_file is null || day != _fileDay)
+            {
+                _file?.Dispose();
+                _file = new FileStream(FileFor(_dir, day), FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
+                _fileDay = day;
+            }
+            _file.Write(batch.WrittenSpan);
+            _file.Flush(flushToDisk: true);
+            Interlocked.Exchange(ref _committedLines, lines);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _failure = $"journal write failed: {ex.Message}";
+            _onFailure?.Invoke(_failure);
+        }
+    }
+
+    /// <summary>Commits what is pending and closes the file.</summary>
+    public void Dispose()
+    {
+        _stopping = true;
+        _wake.Set();
+        _writerThread?.Join();
+        if (_writerThread is null) Commit();
+        _file?.Dispose();
+        _wake.Dispose();
+    }
+}

@@ -1,0 +1,121 @@
+namespace EdgeTrader.Trading.Risk;
+
+/// <summary>
+/// Positions, in-flight quantities and P&amp;L per symbol, and the day's counters (trades, realised P&amp;L, loss streak).
+/// Owned by the tick thread; other threads read the counters for status only.
+/// </summary>
+public sealed class PositionBook
+{
+    readonly double _contractSize;
+    readonly double[] _net;
+    readonly double[] _avg;
+    readonly double[] _lastMid;
+    readonly double[] _pendingBuy;
+    readonly double[] _pendingSell;
+    readonly double[] _unrealized;
+    double _unrealizedTotal;
+
+    /// <summary>Empty book for <paramref name="symbolCount"/> symbols.</summary>
+    public PositionBook(int symbolCount, double contractSize)
+    {
+        _contractSize = contractSize;
+        _net = new double[symbolCount];
+        _avg = new double[symbolCount];
+        _lastMid = new double[symbolCount];
+        _pendingBuy = new double[symbolCount];
+        _pendingSell = new double[symbolCount];
+        _unrealized = new double[symbolCount];
+    }
+
+    /// <summary>The trading day the daily counters belong to.</summary>
+    public DateOnly Day { get; private set; }
+    /// <summary>Orders sent on <see cref="Day"/>.</summary>
+    public int TradesToday { get; private set; }
+    /// <summary>Realised P&amp;L of <see cref="Day"/>.</summary>
+    public double RealizedToday { get; private set; }
+    /// <summary>Consecutive losing closes (reset by a winning close).</summary>
+    public int LossStreak { get; private set; }
+    /// <summary>Unrealised P&amp;L of all open positions at the last mids.</summary>
+    public double UnrealizedTotal => _unrealizedTotal;
+    /// <summary>Realised today + unrealised: the number the daily-loss limit watches.</summary>
+    public double DailyPnl => RealizedToday + _unrealizedTotal;
+
+    /// <summary>Net position of a symbol (positive long).</summary>
+    public double Net(int symbolId) => _net[symbolId];
+
+    /// <summary>Starts a new trading day when <paramref name="day"/> differs (counters to zero; positions stay).</summary>
+    public void RollDay(DateOnly day)
+    {
+        if (day == Day) return;
+        Day = day;
+        TradesToday = 0;
+        RealizedToday = 0;
+    }
+
+    /// <summary>Restores the day's counters at start (rebuilt from the journal).</summary>
+    public void Restore(DateOnly day, int trades, double realized, int lossStreak)
+    {
+        Day = day;
+        TradesToday = trades;
+        RealizedToday = realized;
+        LossStreak = lossStreak;
+    }
+
+    /// <summary>Worst-case net position after an order of <paramref name="qty"/> on <paramref name="side"/>, counting orders in flight.</summary>
+    public double ExposureAfter(int symbolId, Side side, double qty) => side == Side.Buy
+        ? Math.Abs(_net[symbolId] + _pendingBuy[symbolId] + qty)
+        : Math.Abs(_net[symbolId] - _pendingSell[symbolId] - qty);
+
+    /// <summary>An order left: counts as a trade and as in flight until filled, rejected or given up.</summary>
+    public void OnSent(int symbolId, Side side, double qty)
+    {
+        TradesToday++;
+        if (side == Side.Buy) _pendingBuy[symbolId] += qty; else _pendingSell[symbolId] += qty;
+    }
+
+    /// <summary>An in-flight order ended without (more) fill.</summary>
+    public void OnGivenUp(int symbolId, Side side, double qty)
+    {
+        if (side == Side.Buy) _pendingBuy[symbolId] = Math.Max(0, _pendingBuy[symbolId] - qty);
+        else _pendingSell[symbolId] = Math.Max(0, _pendingSell[symbolId] - qty);
+    }
+
+    /// <summary>Applies a fill; returns the P&amp;L it realised (0 when it only opened or added).</summary>
+    public double OnFill(int symbolId, Side side, double qty, double price)
+    {
+        OnGivenUp(symbolId, side, qty);
+        double signed = side == Side.Buy ? qty : -qty;
+        double net = _net[symbolId];
+        double realized = 0;
+        if (net == 0 || Math.Sign(net) == Math.Sign(signed))
+        {
+            double newNet = net + signed;
+            _avg[symbolId] = (_avg[symbolId] * Math.Abs(net) + price * qty) / Math.Abs(newNet);
+            _net[symbolId] = newNet;
+        }
+        else
+        {
+            double closing = Math.Min(Math.Abs(net), qty);
+            realized = (price - _avg[symbolId]) * closing * Math.Sign(net) * _contractSize;
+            double newNet = net + signed;
+            if (Math.Abs(newNet) < 1e-12) { newNet = 0; _avg[symbolId] = 0; }
+            else if (Math.Sign(newNet) != Math.Sign(net)) _avg[symbolId] = price; // flipped: the rest opened at this price
+            _net[symbolId] = newNet;
+            RealizedToday += realized;
+            if (realized < 0) LossStreak++;
+            else if (realized > 0) LossStreak = 0;
+        }
+        Mark(symbolId, _lastMid[symbolId] == 0 ? price : _lastMid[symbolId]);
+        return realized;
+    }
+
+    /// <summary>Marks a symbol to a new mid (keeps the unrealised total in O(1)).</summary>
+    public void Mark(int symbolId, double mid)
+    {
+        _lastMid[symbolId] = mid;
+        double net = _net[symbolId];
+        double u = net == 0 ? 0 : (mid - _avg[symbolId]) * net * _contractSize;
+        _unrealizedTotal += u - _unrealized[symbolId];
+        _unrealized[symbolId] = u;
+    }
+}

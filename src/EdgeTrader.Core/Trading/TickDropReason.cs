@@ -1,0 +1,42 @@
+namespace EdgeTrader.Trading;
+
+/// <summary>Why a tick was dropped before reaching the strategy. Stable codes: they appear in status and logs.</summary>
+public enum TickDropReason
+{
+    /// <summary>Not parseable in the configured format (bad JSON, wrong types, binary junk).</summary>
+    Malformed,
+    /// <summary>A required field (symbol, bid, ask, time) is absent.</summary>
+    MissingField,
+    /// <summary>A price is NaN, infinite, zero or negative.</summary>
+    BadPrice,
+    /// <summary>Bid above ask.</summary>
+    CrossedQuote,
+    /// <summary>A symbol not in strategy.symbols (or empty).</summary>
+    UnknownSymbol,
+    /// <summary>Older than risk.maxTickAgeMs by our clock.</summary>
+    Stale,
+    /// <summary>An empty frame.</summary>
+    EmptyFrame,
+    /// <summary>A frame larger than any tick can be (rejected unread).</summary>
+    OversizeFrame,
+}
+
+/// <summary>Stable wire names of <see cref="TickDropReason"/>.</summary>
+public static class TickDropReasons
+{
+    /// <summary>Number of reasons (array sizing).</summary>
+    public const int Count = 8;
+
+    /// <summary>The code, e.g. "CROSSED_QUOTE".</summary>
+    public static string Code(TickDropReason r) => r switch
+    {
+        TickDropReason.Malformed => "MALFORMED",
+        TickDropReason.MissingField => "MISSING_FIELD",
+        TickDropReason.BadPrice => "BAD_PRICE",
+        TickDropReason.CrossedQuote => "CROSSED_QUOTE",
+        TickDropReason.UnknownSymbol => "UNKNOWN_SYMBOL",
+        TickDropReason.Stale => "STALE",
+        TickDropReason.EmptyFrame => "EMPTY_FRAME",
+        _ => "OVERSIZE_FRAME",
+    };
+}

@@ -1,0 +1,137 @@
+using System.Buffers.Text;
+using System.Text.Json;
+
+namespace EdgeTrader.Trading;
+
+/// <summary>Wire formats of the bridge's tick feed.</summary>
+public enum TickFormat
+{
+    /// <summary><c>{"symbol":"EURUSD","bid":1.0851,"ask":1.08515,"time":1763765512123,"seq":42}</c></summary>
+    Json,
+    /// <summary>The DWX connector's tick line <c>EURUSD:|:1.08510;1.08515</c>.</summary>
+    Dwx,
+}
+
+/// <summary>
+/// Parses one tick payload into a <see cref="Tick"/> without allocating on the success path, and validates it
+/// (fields present, prices finite and positive, bid ≤ ask, symbol configured). Staleness needs a clock and is checked
+/// by the loop.
+/// </summary>
+public sealed class TickParser(SymbolTable symbols, TickFormat format)
+{
+    /// <summary>A tick is a few dozen bytes; anything this large is not one and is not read.</summary>
+    public const int MaxFrameBytes = 4096;
+    static readonly byte[] DwxSeparator = ":|:"u8.ToArray();
+
+    /// <summary>The configured format.</summary>
+    public TickFormat Format => format;
+
+    /// <summary>Parses <paramref name="payload"/>; on failure returns false with the drop reason.</summary>
+    public bool TryParse(ReadOnlySpan<byte> payload, long receiveTimeMs, out Tick tick, out TickDropReason reason)
+    {
+        tick = default;
+        if (payload.IsEmpty) { reason = TickDropReason.EmptyFrame; return false; }
+        if (payload.Length > MaxFrameBytes) { reason = TickDropReason.OversizeFrame; return false; }
+        bool ok = format == TickFormat.Json
+            ? TryParseJson(payload, ref tick, out reason)
+            : TryParseDwx(payload, receiveTimeMs, ref tick, out reason);
+        if (!ok) return false;
+        if (!(double.IsFinite(tick.Bid) && double.IsFinite(tick.Ask)) || tick.Bid <= 0 || tick.Ask <= 0)
+        {
+            reason = TickDropReason.BadPrice;
+            return false;
+        }
+        if (tick.Bid > tick.Ask) { reason = TickDropReason.CrossedQuote; return false; }
+        return true;
+    }
+
+    bool TryParseJson(ReadOnlySpan<byte> payload, ref Tick tick, out TickDropReason reason)
+    {
+        const int HaveSymbol = 1, HaveBid = 2, HaveAsk = 4, HaveTime = 8, All = 15;
+        int have = 0;
+        int symbolId = -1;
+        reason = TickDropReason.Malformed;
+        try
+        {
+            var r = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = 4 });
+            if (!r.Read() || r.TokenType != JsonTokenType.StartObject) return false;
+            while (r.Read())
+            {
+                if (r.TokenType == JsonTokenType.EndObject) break;
+                if (r.TokenType != JsonTokenType.PropertyName) return false;
+                if (r.ValueTextEquals("symbol"u8))
+                {
+                    if (!r.Read() || r.TokenType != JsonTokenType.String) return false;
+                    symbolId = r.ValueIsEscaped ? -1 : symbols.Find(r.ValueSpan);
+                    have |= HaveSymbol;
+                }
+                else if (r.ValueTextEquals("bid"u8))
+                {
+                    if (!ReadNumber(ref r, out tick.Bid)) return false;
+                    have |= HaveBid;
+                }
+                else if (r.ValueTextEquals("ask"u8))
+                {
+                    if (!ReadNumber(ref r, out tick.Ask)) return false;
+                    have |= HaveAsk;
+                }
+                else if (r.ValueTextEquals("time"u8))
+                {
+                    if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out tick.TimeMs) || tick.TimeMs <= 0) return false;
+                    have |= HaveTime;
+                }
+                else if (r.ValueTextEquals("seq"u8))
+                {
+                    if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out tick.Seq) || tick.Seq < 0) return false;
+                }
+                else
+                {
+                    // Bridges add fields (volume, flags, …): skip them.
+                    if (!r.Read()) return false;
+                    r.Skip();
+                }
+            }
+            if (r.TokenType != JsonTokenType.EndObject || r.CurrentDepth != 0) return false;
+            if (r.Read()) return false; // trailing content after the object
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        if (have != All) { reason = TickDropReason.MissingField; return false; }
+        if (symbolId < 0) { reason = TickDropReason.UnknownSymbol; return false; }
+        tick.SymbolId = symbolId;
+        return true;
+    }
+
+    static bool ReadNumber(ref Utf8JsonReader r, out double value)
+    {
+        value = 0;
+        return r.Read() && r.TokenType == JsonTokenType.Number && r.TryGetDouble(out value);
+    }
+
+    bool TryParseDwx(ReadOnlySpan<byte> payload, long receiveTimeMs, ref Tick tick, out TickDropReason reason)
+    {
+        reason = TickDropReason.Malformed;
+        int sep = payload.IndexOf(DwxSeparator);
+        if (sep < 0) return false;
+        var symbol = payload[..sep];
+        var prices = payload[(sep + DwxSeparator.Length)..];
+        int semi = prices.IndexOf((byte)';');
+        if (semi < 0) { reason = TickDropReason.MissingField; return false; }
+        if (!ParseDouble(prices[..semi], out tick.Bid) || !ParseDouble(prices[(semi + 1)..], out tick.Ask)) return false;
+        if (symbol.IsEmpty) { reason = TickDropReason.UnknownSymbol; return false; }
+        int id = symbols.Find(symbol);
+        if (id < 0) { reason = TickDropReason.UnknownSymbol; return false; }
+        tick.SymbolId = id;
+        tick.TimeMs = receiveTimeMs;
+        return true;
+    }
+
+    static bool ParseDouble(ReadOnlySpan<byte> s, out double v)
+    {
+        // Utf8Parser accepts a prefix; require that it consumed everything (a trailing newline is tolerated).
+        if (s.Length > 0 && s[^1] == (byte)'\n') s = s[..^1];
+        return Utf8Parser.TryParse(s, out v, out int consumed) && consumed == s.Length && s.Length > 0;
+    }
+}

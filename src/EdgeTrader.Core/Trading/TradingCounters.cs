@@ -1,0 +1,50 @@
+using EdgeTrader.Trading.Risk;
+
+namespace EdgeTrader.Trading;
+
+/// <summary>
+/// What the loop did, for status and the demo summary. Written only by the tick thread (plain increments, no lock),
+/// read by others; 64-bit reads are atomic on the supported platforms.
+/// </summary>
+public sealed class TradingCounters
+{
+    internal long TicksIn;
+    internal long TicksAccepted;
+    internal long BlockedAtGate1;
+    internal long BlockedAtGate2;
+    internal long Signals;
+    internal long OrdersSent;
+    internal long SendFailures;
+    internal long Acks;
+    internal long Fills;
+    internal long Rejects;
+    internal long AckTimeouts;
+    internal long UnknownGatewayMessages;
+    internal long SeqGaps;
+    internal long SeqGapTicks;
+    internal readonly long[] Dropped = new long[TickDropReasons.Count];
+    internal readonly long[] Denied = new long[DenialCodes.Count];
+
+    /// <summary>Ticks received (valid or not).</summary>
+    public long Ticks => Volatile.Read(ref TicksIn);
+    /// <summary>Ticks that passed validation.</summary>
+    public long Accepted => Volatile.Read(ref TicksAccepted);
+    /// <summary>Valid ticks not given to the strategy because the breaker was ENGAGED (gate 1).</summary>
+    public long Gate1Blocked => Volatile.Read(ref BlockedAtGate1);
+    /// <summary>Signals blocked because the breaker engaged after gate 1 (gate 2).</summary>
+    public long Gate2Blocked => Volatile.Read(ref BlockedAtGate2);
+    /// <summary>Intents the strategy produced.</summary>
+    public long SignalCount => Volatile.Read(ref Signals);
+    /// <summary>Orders that left (or, in dry-run, were simulated).</summary>
+    public long Orders => Volatile.Read(ref OrdersSent);
+    /// <summary>Dropped ticks of one reason.</summary>
+    public long DroppedFor(TickDropReason r) => Volatile.Read(ref Dropped[(int)r]);
+    /// <summary>Denials of one code.</summary>
+    public long DeniedFor(DenialCode c) => Volatile.Read(ref Denied[(int)c]);
+    /// <summary>Sequence gaps seen in the feed (and ticks missing in them).</summary>
+    public (long Gaps, long MissingTicks) Gaps => (Volatile.Read(ref SeqGaps), Volatile.Read(ref SeqGapTicks));
+    /// <summary>Gateway replies.</summary>
+    public (long Acks, long Fills, long Rejects, long Timeouts, long Unknown, long SendFailures) Gateway =>
+        (Volatile.Read(ref Acks), Volatile.Read(ref Fills), Volatile.Read(ref Rejects), Volatile.Read(ref AckTimeouts),
+         Volatile.Read(ref UnknownGatewayMessages), Volatile.Read(ref SendFailures));
+}

@@ -1,0 +1,271 @@
+using EdgeTrader.Journal;
+using EdgeTrader.KillSwitch;
+using EdgeTrader.Trading.Risk;
+using EdgeTrader.Trading.Strategies;
+
+namespace EdgeTrader.Trading;
+
+/// <summary>What happened to one tick.</summary>
+public enum TickOutcome
+{
+    /// <summary>Dropped as invalid or stale (counted by reason).</summary>
+    Dropped,
+    /// <summary>Breaker ENGAGED at gate 1: the strategy did not see it.</summary>
+    BlockedAtGate1,
+    /// <summary>No signal.</summary>
+    NoSignal,
+    /// <summary>Signal denied by a risk check (counted by code, journaled).</summary>
+    Denied,
+    /// <summary>Breaker engaged between gate 1 and gate 2: the signal was blocked.</summary>
+    BlockedAtGate2,
+    /// <summary>An order left.</summary>
+    OrderSent,
+    /// <summary>An order passed both gates but the transport refused it.</summary>
+    SendFailed,
+}
+
+/// <summary>
+/// The tick path: validate → gate 1 → strategy → pre-trade risk → journal → gate 2 → send. Gates are the breaker's
+/// single volatile read. Runs on one thread, takes no lock and does not allocate for a tick without a signal.
+/// Gateway replies (acks, fills, rejects) come back on the same thread.
+/// </summary>
+public sealed class TradingLoop
+{
+    readonly CircuitBreaker _breaker;
+    readonly TickParser _parser;
+    readonly IStrategy _strategy;
+    readonly PreTradeRisk _risk;
+    readonly PositionBook _book;
+    readonly IOrderSink _sink;
+    readonly DecisionJournal? _journal;
+    readonly TimeProvider _time;
+    readonly bool _dryRun;
+    readonly int _maxTickAgeMs;
+    readonly Dictionary<long, InFlight> _inFlight = [];
+    long _orderSeq;
+    long _lastTickSeq = -1;
+
+    struct InFlight
+    {
+        public int SymbolId;
+        public Side Side;
+        public double Remaining;
+        public long SentTimestamp;
+        public bool Acked;
+        public bool TimedOut;
+    }
+
+    /// <summary>Hook for tests: runs between the risk check and gate 2 (null in production).</summary>
+    internal Action? BetweenGates;
+
+    /// <summary>Composes the loop; everything is owned by the tick thread except the breaker.</summary>
+    public TradingLoop(CircuitBreaker breaker, TickParser parser, IStrategy strategy, PreTradeRisk risk, PositionBook book,
+        IOrderSink sink, DecisionJournal? journal, TimeProvider time, bool dryRun, int maxTickAgeMs)
+    {
+        _breaker = breaker;
+        _parser = parser;
+        _strategy = strategy;
+        _risk = risk;
+        _book = book;
+        _sink = sink;
+        _journal = journal;
+        _time = time;
+        _dryRun = dryRun;
+        _maxTickAgeMs = maxTickAgeMs;
+    }
+
+    /// <summary>Counters for status.</summary>
+    public TradingCounters Counters { get; } = new();
+
+    /// <summary>Positions and daily counters.</summary>
+    public PositionBook Book => _book;
+
+    /// <summary>Orders sent and not yet filled or rejected.</summary>
+    public int InFlightCount => _inFlight.Count;
+
+    /// <summary>Last order seq used in this run.</summary>
+    public long LastOrderSeq => _orderSeq;
+
+    /// <summary>One raw payload from the bridge.</summary>
+    public TickOutcome OnPayload(ReadOnlySpan<byte> payload)
+    {
+        long nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        Counters.TicksIn++;
+        if (!_parser.TryParse(payload, nowMs, out var tick, out var reason))
+        {
+            Counters.Dropped[(int)reason]++;
+            return TickOutcome.Dropped;
+        }
+        return OnValidTick(in tick, nowMs);
+    }
+
+    /// <summary>A parsed tick (benchmarks and in-process feeds); still validated for age.</summary>
+    public TickOutcome OnTick(in Tick tick)
+    {
+        Counters.TicksIn++;
+        return OnValidTick(in tick, _time.GetUtcNow().ToUnixTimeMilliseconds());
+    }
+
+    TickOutcome OnValidTick(in Tick tick, long nowMs)
+    {
+        if (_maxTickAgeMs > 0 && nowMs - tick.TimeMs > _maxTickAgeMs)
+        {
+            Counters.Dropped[(int)TickDropReason.Stale]++;
+            return TickOutcome.Dropped;
+        }
+        Counters.TicksAccepted++;
+        TrackSeq(tick.Seq);
+        _book.Mark(tick.SymbolId, tick.Mid);
+
+        // Gate 1: an engaged breaker stops the tick before the strategy sees it.
+        if (_breaker.IsEngaged)
+        {
+            Counters.BlockedAtGate1++;
+            return TickOutcome.BlockedAtGate1;
+        }
+        CheckPostTrade();
+
+        if (!_strategy.OnTick(in tick, out var intent)) return TickOutcome.NoSignal;
+        Counters.Signals++;
+
+        var now = _time.GetUtcNow();
+        long nowTs = _time.GetTimestamp();
+        var denial = _risk.Check(in intent, tick.TimeMs, now, nowTs);
+        if (denial != DenialCode.None) return Deny(in intent, denial, tick.Seq, now.ToUnixTimeMilliseconds());
+
+        var order = new Order
+        {
+            Seq = _orderSeq + 1,
+            SymbolId = intent.SymbolId,
+            Side = intent.Side,
+            Qty = intent.Qty,
+            Price = intent.Price,
+            TickSeq = tick.Seq,
+            TickTimeMs = tick.TimeMs,
+            TimeMs = now.ToUnixTimeMilliseconds(), // stamped before gate 2 is read
+        };
+        BetweenGates?.Invoke();
+
+        // Gate 2: the last read before the order leaves.
+        if (_breaker.IsEngaged)
+        {
+            Counters.BlockedAtGate2++;
+            Counters.Denied[(int)DenialCode.KillSwitchEngaged]++;
+            _journal?.Denial(in intent, DenialCode.KillSwitchEngaged, tick.Seq, order.TimeMs);
+            return TickOutcome.BlockedAtGate2;
+        }
+        if (_journal is not null && !_journal.Order(in order))
+            return Deny(in intent, DenialCode.JournalUnavailable, tick.Seq, order.TimeMs);
+        _orderSeq = order.Seq;
+
+        if (!_sink.TrySend(in order))
+        {
+            Counters.SendFailures++;
+            _journal?.OrderEvent("reject", order.Seq, "send failed (transport refused the order)", order.TimeMs);
+            return TickOutcome.SendFailed;
+        }
+        Counters.OrdersSent++;
+        _risk.OnSent(nowTs);
+        _book.OnSent(order.SymbolId, order.Side, order.Qty);
+        if (_dryRun)
+        {
+            // Dry-run: simulated as filled at the order price, at once.
+            ApplyFill(order.Seq, order.SymbolId, order.Side, order.Qty, order.Price, order.TimeMs);
+        }
+        else
+        {
+            _inFlight[order.Seq] = new InFlight { SymbolId = order.SymbolId, Side = order.Side, Remaining = order.Qty, SentTimestamp = nowTs };
+        }
+        return TickOutcome.OrderSent;
+    }
+
+    TickOutcome Deny(in OrderIntent intent, DenialCode code, long tickSeq, long nowMs)
+    {
+        Counters.Denied[(int)code]++;
+        _journal?.Denial(in intent, code, tickSeq, nowMs);
+        return TickOutcome.Denied;
+    }
+
+    void TrackSeq(long seq)
+    {
+        if (seq <= 0) return;
+        if (_lastTickSeq > 0 && seq > _lastTickSeq + 1)
+        {
+            Counters.SeqGaps++;
+            Counters.SeqGapTicks += seq - _lastTickSeq - 1;
+        }
+        // A lower seq means the bridge restarted its numbering: follow it.
+        _lastTickSeq = seq;
+    }
+
+    void CheckPostTrade()
+    {
+        var breach = _risk.PostTradeBreach();
+        if (breach is not null) _breaker.Engage(breach, BreakerSource.Risk);
+    }
+
+    /// <summary>The gateway acknowledged order <paramref name="seq"/>.</summary>
+    public void OnAck(long seq)
+    {
+        if (!_inFlight.TryGetValue(seq, out var f)) { Counters.UnknownGatewayMessages++; return; }
+        f.Acked = true;
+        _inFlight[seq] = f;
+        Counters.Acks++;
+        _journal?.OrderEvent("ack", seq, null, NowMs());
+    }
+
+    /// <summary>A (partial) fill of order <paramref name="seq"/>.</summary>
+    public void OnFill(long seq, double qty, double price)
+    {
+        if (!_inFlight.TryGetValue(seq, out var f) || !(qty > 0) || !double.IsFinite(price) || price <= 0)
+        {
+            Counters.UnknownGatewayMessages++;
+            return;
+        }
+        double q = Math.Min(qty, f.Remaining);
+        f.Remaining -= q;
+        if (f.Remaining <= 1e-12) _inFlight.Remove(seq); else _inFlight[seq] = f;
+        ApplyFill(seq, f.SymbolId, f.Side, q, price, NowMs());
+    }
+
+    /// <summary>The gateway rejected order <paramref name="seq"/>.</summary>
+    public void OnReject(long seq, string reason)
+    {
+        if (!_inFlight.Remove(seq, out var f)) { Counters.UnknownGatewayMessages++; return; }
+        Counters.Rejects++;
+        _book.OnGivenUp(f.SymbolId, f.Side, f.Remaining);
+        _journal?.OrderEvent("reject", seq, reason, NowMs());
+    }
+
+    /// <summary>A gateway message we could not use (unknown id, type or shape).</summary>
+    public void OnUnknownGatewayMessage() => Counters.UnknownGatewayMessages++;
+
+    /// <summary>Flags orders not acknowledged within <paramref name="ackTimeout"/> (once each). Returns how many were flagged.</summary>
+    public int FlagAckTimeouts(TimeSpan ackTimeout)
+    {
+        if (_inFlight.Count == 0) return 0;
+        long now = _time.GetTimestamp();
+        long limit = (long)(ackTimeout.TotalSeconds * _time.TimestampFrequency);
+        int flagged = 0;
+        foreach (var seq in _inFlight.Keys)
+        {
+            ref var f = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(_inFlight, seq);
+            if (f.Acked || f.TimedOut || now - f.SentTimestamp < limit) continue;
+            f.TimedOut = true; // in place: the dictionary is being enumerated
+            Counters.AckTimeouts++;
+            _journal?.OrderEvent("timeout", seq, null, NowMs());
+            flagged++;
+        }
+        return flagged;
+    }
+
+    void ApplyFill(long seq, int symbolId, Side side, double qty, double price, long timeMs)
+    {
+        double realized = _book.OnFill(symbolId, side, qty, price);
+        Counters.Fills++;
+        _journal?.Fill(seq, symbolId, side, qty, price, realized, timeMs);
+        CheckPostTrade();
+    }
+
+    long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+}

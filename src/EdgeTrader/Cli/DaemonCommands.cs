@@ -1,0 +1,147 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using EdgeTrader.App.Daemon;
+using EdgeTrader.Configuration;
+using EdgeTrader.Control;
+using EdgeTrader.Interop.Zmq;
+using Serilog;
+
+namespace EdgeTrader.App.Cli;
+
+/// <summary>Exit codes of CONTRACT §1.</summary>
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Fatal = 1;
+    public const int ConfigError = 2;
+    public const int Refused = 3;
+}
+
+/// <summary>run, check-config, status, engage, reset.</summary>
+internal static class DaemonCommands
+{
+    public const string DefaultConfig = "/etc/edgetrader/edgetrader.json";
+    public const string DefaultSocket = "/run/edgetrader/control.sock";
+
+    public static int CheckConfig(string path)
+    {
+        try
+        {
+            var o = ConfigLoader.Load(path);
+            Console.WriteLine(ConfigLoader.ToJson(o));
+            return ExitCodes.Ok;
+        }
+        catch (ConfigException ex)
+        {
+            foreach (var e in ex.Errors) Console.Error.WriteLine($"config error: {e.Key}: {e.Reason}");
+            return ExitCodes.ConfigError;
+        }
+    }
+
+    public static int Run(string path)
+    {
+        EdgeTraderOptions o;
+        try
+        {
+            o = ConfigLoader.Load(path);
+        }
+        catch (ConfigException ex)
+        {
+            foreach (var e in ex.Errors) Console.Error.WriteLine($"config error: {e.Key}: {e.Reason}");
+            return ExitCodes.ConfigError;
+        }
+        var log = Logging.Create(o.LogDir, o.LogLevel, console: true);
+        Log.Logger = log;
+        try
+        {
+            ZmqContext.EnsureAvailable();
+            using var stop = new ManualResetEventSlim(false);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Set(); });
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Set(); });
+            using var app = Appliance.Start(o, log);
+            log.Information("edgetrader {Version} ready: node {Node}, {Mode}, control socket {Socket}", Program.Version, o.Node,
+                o.Execution.DryRun ? "DRY-RUN" : "LIVE ORDERS", o.Control.Socket);
+            while (!stop.Wait(200))
+            {
+                if (app.Fatal is { } f)
+                {
+                    log.Fatal("stopping: {Error}", f.Message);
+                    return ExitCodes.Fatal;
+                }
+            }
+            log.Information("shutting down (signal)");
+            return ExitCodes.Ok;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or Panel.PanelException or ZmqException or IOException or SocketException or UnauthorizedAccessException)
+        {
+            log.Fatal("cannot start: {Error}", ex.Message);
+            Console.Error.WriteLine($"edgetrader: cannot start: {ex.Message}");
+            return ExitCodes.Fatal;
+        }
+        finally
+        {
+            (log as IDisposable)?.Dispose();
+        }
+    }
+
+    static string? Call(string socket, ControlRequest req, out int exit)
+    {
+        try
+        {
+            exit = ExitCodes.Ok;
+            return ControlClient.Call(socket, req, TimeSpan.FromSeconds(5));
+        }
+        catch (SocketException ex)
+        {
+            Console.Error.WriteLine($"edgetrader: no daemon answers on {socket}: {ex.Message}");
+            exit = ExitCodes.Fatal;
+            return null;
+        }
+    }
+
+    public static int Status(string socket, bool json)
+    {
+        var resp = Call(socket, new ControlRequest("status", null), out int exit);
+        if (resp is null) return exit;
+        if (json) { Console.WriteLine(resp); return ExitCodes.Ok; }
+        Console.Write(StatusText.Render(resp));
+        return ExitCodes.Ok;
+    }
+
+    public static int Engage(string socket, string reason)
+    {
+        var resp = Call(socket, new ControlRequest("engage", reason), out int exit);
+        if (resp is null) return exit;
+        using var doc = JsonDocument.Parse(resp);
+        var r = doc.RootElement;
+        if (r.TryGetProperty("state", out var s) && s.GetString() == "ENGAGED")
+        {
+            Console.WriteLine($"ENGAGED (generation {r.GetProperty("generation").GetInt64()}, source {r.GetProperty("source").GetString()}): {r.GetProperty("reason").GetString()}");
+            return ExitCodes.Ok;
+        }
+        Console.Error.WriteLine($"edgetrader: engage failed: {resp}");
+        return ExitCodes.Fatal;
+    }
+
+    public static int Reset(string socket, bool yes, string? reason)
+    {
+        if (!yes)
+        {
+            Console.Error.WriteLine("edgetrader: reset re-opens the gates for live orders; confirm with --yes");
+            return ExitCodes.Refused;
+        }
+        var resp = Call(socket, new ControlRequest("reset", reason), out int exit);
+        if (resp is null) return exit;
+        using var doc = JsonDocument.Parse(resp);
+        var r = doc.RootElement;
+        if (r.TryGetProperty("ok", out var ok) && ok.ValueKind == JsonValueKind.True)
+        {
+            Console.WriteLine($"SAFE (generation {r.GetProperty("generation").GetInt64()}): {r.GetProperty("reason").GetString()}");
+            return ExitCodes.Ok;
+        }
+        string why = r.TryGetProperty("refused", out var f) ? f.GetString() ?? "" : r.TryGetProperty("error", out var e) ? e.GetString() ?? "" : resp;
+        Console.Error.WriteLine($"edgetrader: reset refused: {why}");
+        return ExitCodes.Refused;
+    }
+}

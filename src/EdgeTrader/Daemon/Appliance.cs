@@ -1,0 +1,340 @@
+using System.Text;
+using System.Text.Json;
+using EdgeTrader.Configuration;
+using EdgeTrader.Control;
+using EdgeTrader.Health;
+using EdgeTrader.Journal;
+using EdgeTrader.KillSwitch;
+using EdgeTrader.Panel;
+using EdgeTrader.Panel.Drivers;
+using EdgeTrader.Persistence;
+using EdgeTrader.Trading;
+using EdgeTrader.Trading.Risk;
+using EdgeTrader.Trading.Strategies;
+using EdgeTrader.Transports.Mqtt;
+using EdgeTrader.Transports.Zmq;
+using Serilog;
+
+namespace EdgeTrader.App.Daemon;
+
+/// <summary>
+/// The daemon's composition: breaker (restored from disk), journal, tick engine, panel, MQTT mirror and control socket.
+/// Storage that cannot be written leaves the breaker ENGAGED (the appliance never trades on state it cannot save).
+/// </summary>
+public sealed class Appliance : IDisposable
+{
+    readonly EdgeTraderOptions _o;
+    readonly ILogger _log;
+    readonly TimeProvider _time;
+    readonly DateTimeOffset _startedAt;
+    readonly long _startTs;
+    readonly SymbolTable _symbols;
+    readonly OrderIds _ids;
+    readonly DecisionJournal _journal;
+    readonly ZmqTradingEngine _engine;
+    readonly PanelController? _panel;
+    readonly MqttMirror? _mirror;
+    readonly ControlServer _control;
+
+    /// <summary>The kill switch.</summary>
+    public CircuitBreaker Breaker { get; }
+    /// <summary>Links and loop liveness.</summary>
+    public HealthMonitor Health { get; }
+    /// <summary>The tick engine (counters, loop).</summary>
+    public ZmqTradingEngine Engine => _engine;
+    /// <summary>The panel, when configured.</summary>
+    public PanelController? Panel => _panel;
+    /// <summary>Effective options.</summary>
+    public EdgeTraderOptions Options => _o;
+
+    Appliance(EdgeTraderOptions o, ILogger log, TimeProvider time, IPanelDriver? panelDriver)
+    {
+        _o = o;
+        _log = log;
+        _time = time;
+        _startedAt = time.GetUtcNow();
+        _startTs = time.GetTimestamp();
+        _symbols = new SymbolTable(o.Strategy.Symbols);
+        Health = new HealthMonitor(time);
+
+        // State first: the breaker must come back as it was before anything can trade.
+        string? storageProblem = PrepareStateDir(o.StateDir);
+        var store = new BreakerStateFile(o.StateDir);
+        BreakerState initial;
+        if (storageProblem is not null)
+        {
+            initial = new BreakerState(BreakerPosition.Engaged, 1, storageProblem, BreakerSource.Startup, _startedAt, 1, 0);
+            _log.Error("storage problem, starting ENGAGED: {Problem}", storageProblem);
+        }
+        else
+        {
+            initial = store.Load(_startedAt, out var problem);
+            if (problem is not null) _log.Error("{Problem}", problem);
+        }
+        Breaker = new CircuitBreaker(initial, time, store);
+        _log.Information("breaker restored: {State} generation {Generation} ({Reason}, source {Source})",
+            BreakerNames.Of(initial.Position), initial.Generation, initial.Reason, BreakerNames.Of(initial.Source));
+
+        long run;
+        try { run = RunCounter.Next(o.StateDir); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            run = time.GetUtcNow().ToUnixTimeSeconds(); // still unique per start; the breaker is already engaged by the storage check
+            _log.Error("cannot persist the run counter ({Error}); using {Run}", ex.Message, run);
+        }
+        _ids = new OrderIds(o.Node, run);
+
+        var sessions = new TradingSessions(o.Risk);
+        var book = new PositionBook(_symbols.Count, o.Risk.ContractSize);
+        _journal = new DecisionJournal(o.StateDir, _symbols, _ids, sessions.TradingDay, time,
+            failure => Breaker.Engage(failure, BreakerSource.Risk));
+        var today = sessions.TradingDay(_startedAt);
+        var daily = JournalReplay.Rebuild(o.StateDir, today);
+        book.Restore(today, daily.Trades, daily.Realized, daily.LossStreak);
+        if (daily.BadLines > 0) _log.Warning("journal of {Day}: skipped {Bad} unreadable line(s) (a torn last line after a crash is expected)", today, daily.BadLines);
+        _log.Information("daily counters of {Day} from the journal: {Trades} trades, realised {Realized:0.00}, loss streak {Streak}",
+            today, daily.Trades, daily.Realized, daily.LossStreak);
+        _journal.Start($"run {run}, breaker {BreakerNames.Of(initial.Position)} gen {initial.Generation}");
+
+        Breaker.Subscribe(t =>
+        {
+            _journal.Breaker(t);
+            var c = t.Current;
+            if (c.IsEngaged) _log.Warning("KILL SWITCH ENGAGED: generation {Generation}, source {Source}, reason {Reason}", c.Generation, BreakerNames.Of(c.Source), c.Reason);
+            else _log.Warning("kill switch reset to SAFE by {Source}: {Reason}", BreakerNames.Of(c.Source), c.Reason);
+        });
+
+        var strategy = StrategyFactory.Create(o.Strategy, _symbols);
+        var risk = new PreTradeRisk(o.Risk, sessions, book, time.TimestampFrequency);
+        var parser = new TickParser(_symbols, o.Bridge.Format == "dwx" ? TickFormat.Dwx : TickFormat.Json);
+        _engine = new ZmqTradingEngine(o, Breaker, Health, time, log, _ids, _symbols,
+            sink => new TradingLoop(Breaker, parser, strategy, risk, book, sink, _journal, time, o.Execution.DryRun, o.Risk.MaxTickAgeMs));
+
+        panelDriver ??= o.Panel.Driver switch
+        {
+            "gpio" => new GpioPanelDriver(o.Panel, log),
+            "sim" => new SimPanelDriver(),
+            _ => null,
+        };
+        if (panelDriver is not null) _panel = new PanelController(panelDriver, Breaker, Health, o.Panel, time, log);
+
+        if (o.Mqtt.Enabled) _mirror = new MqttMirror(o.Mqtt, o.Node, Breaker, Health, time, log);
+        else Health.Set(Link.Mqtt, LinkState.Unused, "mqtt.enabled is false");
+
+        _control = new ControlServer(o.Control.Socket, HandleControl, log);
+    }
+
+    /// <summary>Starts everything; throws (after cleaning up) when a part cannot start.</summary>
+    public static Appliance Start(EdgeTraderOptions o, ILogger log, TimeProvider? time = null, IPanelDriver? panelDriver = null)
+    {
+        var a = new Appliance(o, log, time ?? TimeProvider.System, panelDriver);
+        try
+        {
+            a._panel?.Start();
+            a._engine.Start();
+            try
+            {
+                a._mirror?.Start();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Mirroring is a second path to the cluster, not a precondition to trade; its loss is shown as degraded.
+                log.Error("MQTT mirror cannot start: {Error}", ex.Message);
+                a.Health.Set(Link.Mqtt, LinkState.Degraded, ex.Message);
+            }
+            return a;
+        }
+        catch
+        {
+            a.Dispose();
+            throw;
+        }
+    }
+
+    static string? PrepareStateDir(string dir)
+    {
+        try
+        {
+            Directory.CreateDirectory(dir);
+            string probe = Path.Combine(dir, ".write-probe");
+            using (var fs = new FileStream(probe, FileMode.Create, FileAccess.Write))
+            {
+                fs.WriteByte(1);
+                fs.Flush(flushToDisk: true);
+            }
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"state directory {dir} is not writable ({ex.Message}): the appliance does not trade on state it cannot save";
+        }
+    }
+
+    /// <summary>Serves one control-socket request.</summary>
+    public string HandleControl(ControlRequest r)
+    {
+        switch (r.Command)
+        {
+            case "status":
+                return Json(w => WriteStatus(w));
+            case "engage":
+                var s = Breaker.Engage(string.IsNullOrWhiteSpace(r.Reason) ? "operator (cli)" : r.Reason, BreakerSource.Cli);
+                // Engage returned: the gates are closed (one volatile write inside it).
+                return Json(w => { w.WriteBoolean("ok", true); WriteBreaker(w, s); });
+            case "reset":
+                var res = Breaker.Reset(string.IsNullOrWhiteSpace(r.Reason) ? "operator reset (cli)" : r.Reason, BreakerSource.Cli);
+                return Json(w =>
+                {
+                    w.WriteBoolean("ok", res.Done);
+                    if (!res.Done) w.WriteString("refused", res.RefusedBecause);
+                    WriteBreaker(w, res.State);
+                });
+            default:
+                return ControlServer.Error($"unknown command '{r.Command}' (status, engage, reset)");
+        }
+    }
+
+    static string Json(Action<Utf8JsonWriter> body)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    static void WriteBreaker(Utf8JsonWriter w, BreakerState s)
+    {
+        w.WriteString("state", BreakerNames.Of(s.Position));
+        w.WriteNumber("generation", s.Generation);
+        w.WriteString("reason", s.Reason);
+        w.WriteString("source", BreakerNames.Of(s.Source));
+        w.WriteString("since", s.Since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        w.WriteNumber("highestSeenGeneration", s.HighestSeenGeneration);
+        w.WriteNumber("resetGeneration", s.ResetGeneration);
+    }
+
+    /// <summary>The status object (what `status --json` prints).</summary>
+    public void WriteStatus(Utf8JsonWriter w)
+    {
+        w.WriteString("node", _o.Node);
+        WriteBreaker(w, Breaker.State);
+        w.WriteNumber("uptimeSeconds", Math.Round(_time.GetElapsedTime(_startTs).TotalSeconds, 3));
+        w.WriteBoolean("dryRun", _o.Execution.DryRun);
+        w.WriteString("strategy", _o.Strategy.Kind);
+        w.WriteNumber("pid", Environment.ProcessId);
+        w.WriteNumber("run", _ids.Run);
+        w.WriteBoolean("loopAlive", Health.LoopAlive);
+
+        var c = _engine.Loop.Counters;
+        var book = _engine.Loop.Book;
+        w.WriteStartObject("counters");
+        w.WriteNumber("ticks", c.Ticks);
+        w.WriteNumber("ticksAccepted", c.Accepted);
+        w.WriteNumber("signals", c.SignalCount);
+        w.WriteNumber("orders", c.Orders);
+        w.WriteNumber("blockedGate1", c.Gate1Blocked);
+        w.WriteNumber("blockedGate2", c.Gate2Blocked);
+        var (gaps, missing) = c.Gaps;
+        w.WriteNumber("seqGaps", gaps);
+        w.WriteNumber("seqGapTicks", missing);
+        var g = c.Gateway;
+        w.WriteNumber("acks", g.Acks);
+        w.WriteNumber("fills", g.Fills);
+        w.WriteNumber("rejects", g.Rejects);
+        w.WriteNumber("ackTimeouts", g.Timeouts);
+        w.WriteNumber("unknownGatewayMessages", g.Unknown);
+        w.WriteNumber("sendFailures", g.SendFailures);
+        w.WriteNumber("cancelAllSent", _engine.CancelAllSent);
+        w.WriteNumber("inFlight", _engine.Loop.InFlightCount);
+        w.WriteStartObject("denials");
+        for (int i = 1; i < DenialCodes.Count; i++)
+        {
+            long v = c.DeniedFor((DenialCode)i);
+            if (v > 0) w.WriteNumber(DenialCodes.Code((DenialCode)i), v);
+        }
+        w.WriteEndObject();
+        w.WriteStartObject("dropped");
+        for (int i = 0; i < TickDropReasons.Count; i++)
+        {
+            long v = c.DroppedFor((TickDropReason)i);
+            if (v > 0) w.WriteNumber(TickDropReasons.Code((TickDropReason)i), v);
+        }
+        w.WriteEndObject();
+        w.WriteEndObject();
+
+        w.WriteStartObject("day");
+        w.WriteString("date", book.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        w.WriteNumber("trades", book.TradesToday);
+        w.WriteNumber("realized", Math.Round(book.RealizedToday, 2));
+        w.WriteNumber("unrealized", Math.Round(book.UnrealizedTotal, 2));
+        w.WriteNumber("lossStreak", book.LossStreak);
+        w.WriteEndObject();
+
+        w.WriteStartObject("links");
+        foreach (var link in new[] { Link.Bridge, Link.Gateway, Link.Mqtt })
+        {
+            var s = Health.Get(link);
+            w.WriteStartObject(link.ToString().ToLowerInvariant());
+            w.WriteString("state", s.State.ToString().ToLowerInvariant());
+            w.WriteString("detail", s.Detail);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+
+        w.WriteStartObject("journal");
+        w.WriteNumber("appended", _journal.AppendedLines);
+        w.WriteNumber("committed", _journal.CommittedLines);
+        if (_journal.Failure is { } f) w.WriteString("failure", f);
+        w.WriteEndObject();
+
+        if (_panel is not null)
+        {
+            var d = _panel.Driver;
+            w.WriteStartObject("panel");
+            w.WriteString("driver", d.Name);
+            w.WriteString("description", d.Description);
+            w.WriteBoolean("emergencyStop", d.IsActive(PanelInput.EmergencyStop));
+            w.WriteBoolean("reset", d.IsActive(PanelInput.Reset));
+            w.WriteStartObject("leds");
+            w.WriteBoolean("green", _panel.LedIsOn(PanelLed.Green));
+            w.WriteBoolean("red", _panel.LedIsOn(PanelLed.Red));
+            w.WriteBoolean("amber", _panel.LedIsOn(PanelLed.Amber));
+            w.WriteEndObject();
+            var lat = _panel.EngageLatency.Sorted();
+            w.WriteStartObject("engageLatencyUs");
+            w.WriteNumber("count", lat.Length);
+            if (lat.Length > 0)
+            {
+                w.WriteNumber("p50", Math.Round(LatencyRecorder.Percentile(lat, 50), 1));
+                w.WriteNumber("p99", Math.Round(LatencyRecorder.Percentile(lat, 99), 1));
+                w.WriteNumber("max", Math.Round(lat[^1], 1));
+            }
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteStartObject("panel");
+            w.WriteString("driver", "none");
+            w.WriteEndObject();
+        }
+    }
+
+    /// <summary>Why the daemon must stop, when a part died (the tick loop); null while running.</summary>
+    public Exception? Fatal => _engine.Fatal;
+
+    /// <summary>Stops in order: control socket, tick loop (pending cancel-all goes out), mirror, panel (lamps off), journal (committed).</summary>
+    public void Dispose()
+    {
+        _control.Dispose();
+        _engine.Dispose();
+        _mirror?.Dispose();
+        _panel?.Dispose();
+        _journal.Dispose();
+    }
+}

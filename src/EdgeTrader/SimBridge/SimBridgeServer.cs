@@ -1,0 +1,297 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using EdgeTrader.Health;
+using EdgeTrader.Interop.Zmq;
+
+namespace EdgeTrader.App.SimBridge;
+
+/// <summary>Settings of the simulated MT5 bridge and execution gateway.</summary>
+public sealed record SimBridgeOptions
+{
+    public required string TicksEndpoint { get; init; }
+    public required string GatewayEndpoint { get; init; }
+    /// <summary>Ticks per second over all symbols; 0 = as fast as possible.</summary>
+    public double Rate { get; init; } = 1000;
+    public string[] Symbols { get; init; } = ["EURUSD"];
+    /// <summary>"json" or "dwx".</summary>
+    public string Format { get; init; } = "json";
+    /// <summary>Share of orders rejected instead of filled.</summary>
+    public double RejectRatio { get; init; }
+    /// <summary>Stop publishing after this many ticks; 0 = no limit.</summary>
+    public long Count { get; init; }
+    /// <summary>Random seed (reproducible walks).</summary>
+    public int Seed { get; init; } = 42;
+    /// <summary>When false the gateway swallows orders silently (to test ack timeouts and silence).</summary>
+    public bool Answer { get; init; } = true;
+}
+
+/// <summary>
+/// A stand-alone simulated MT5 bridge (PUB: random-walk ticks with seq and time) and execution gateway (ROUTER: ack and
+/// fill at the order price, optional rejects, heartbeats), over real ZeroMQ sockets. It stamps each tick's send time
+/// by seq, so the gateway side measures tick → order latency on one clock.
+/// </summary>
+public sealed class SimBridgeServer : IDisposable
+{
+    const int LatencyRing = 1 << 20;
+    readonly SimBridgeOptions _o;
+    readonly ZmqContext _ctx;
+    readonly long[] _sendTs = new long[LatencyRing];
+    readonly Thread _pub;
+    readonly Thread _gw;
+    readonly ManualResetEventSlim _bound = new(false);
+    volatile bool _stop;
+    Exception? _error;
+
+    long _ticksSent;
+    long _orders;
+    long _cancelAll;
+    long _heartbeats;
+    long _badFrames;
+    long _lastOrderTimeMs;
+    long _ordersAfterMark;
+    long _markMs = long.MaxValue;
+
+    /// <summary>tick → order latency at the gateway, microseconds.</summary>
+    public LatencyRecorder Latency { get; } = new(1 << 20);
+
+    /// <summary>Binds both sockets and starts publishing and serving.</summary>
+    public SimBridgeServer(SimBridgeOptions options)
+    {
+        _o = options;
+        _ctx = ZmqContext.Create();
+        _gw = new Thread(GatewayLoop) { IsBackground = true, Name = "sim-gateway" };
+        _pub = new Thread(PublishLoop) { IsBackground = true, Name = "sim-bridge" };
+        _gw.Start();
+        _bound.Wait();
+        if (_error is not null) throw _error;
+        _bound.Reset();
+        _pub.Start();
+        _bound.Wait();
+        if (_error is not null) throw _error;
+    }
+
+    public long TicksSent => Interlocked.Read(ref _ticksSent);
+    public long Orders => Interlocked.Read(ref _orders);
+    public long CancelAll => Interlocked.Read(ref _cancelAll);
+    public long Heartbeats => Interlocked.Read(ref _heartbeats);
+    public long BadFrames => Interlocked.Read(ref _badFrames);
+    /// <summary>Orders whose own time stamp is later than <see cref="Mark"/>'s time.</summary>
+    public long OrdersStampedAfterMark => Interlocked.Read(ref _ordersAfterMark);
+    /// <summary>True once the publisher sent its <see cref="SimBridgeOptions.Count"/> ticks.</summary>
+    public bool PublishingDone { get; private set; }
+
+    /// <summary>Remembers a moment (epoch ms); orders stamped after it are counted separately.</summary>
+    public void Mark(long epochMs) => Interlocked.Exchange(ref _markMs, epochMs);
+
+    void PublishLoop()
+    {
+        try
+        {
+            using var pub = _ctx.Socket(LibZmq.PUB);
+            pub.SetOption(LibZmq.SNDHWM, 0);
+            pub.Bind(_o.TicksEndpoint);
+            _bound.Set();
+            var rnd = new Random(_o.Seed);
+            var mids = _o.Symbols.Select(s => s.Contains("JPY") ? 150.0 : 1.1).ToArray();
+            var symbols = _o.Symbols.Select(Encoding.UTF8.GetBytes).ToArray();
+            var buf = new byte[256];
+            long seq = 0;
+            var sw = Stopwatch.StartNew();
+            double interval = _o.Rate > 0 ? 1.0 / _o.Rate : 0;
+            while (!_stop && (_o.Count == 0 || seq < _o.Count))
+            {
+                if (interval > 0)
+                {
+                    double due = seq * interval;
+                    double ahead = due - sw.Elapsed.TotalSeconds;
+                    if (ahead > 0.002) { Thread.Sleep(1); continue; }
+                    if (ahead > 0) { Thread.SpinWait(20); continue; }
+                }
+                seq++;
+                int i = (int)(seq % symbols.Length);
+                double mid = mids[i] * (1 + (rnd.NextDouble() - 0.5) * 2e-4);
+                mids[i] = mid;
+                double spread = mid * 5e-5;
+                int n = Format(buf, symbols[i], Math.Round(mid - spread / 2, 5), Math.Round(mid + spread / 2, 5), seq);
+                _sendTs[seq & (LatencyRing - 1)] = Stopwatch.GetTimestamp();
+                pub.Send(buf.AsSpan(0, n), dontWait: false);
+                Interlocked.Increment(ref _ticksSent);
+            }
+            PublishingDone = true;
+        }
+        catch (Exception ex)
+        {
+            _error = ex;
+            _bound.Set();
+        }
+    }
+
+    int Format(byte[] buf, byte[] symbol, double bid, double ask, long seq)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        if (_o.Format == "dwx")
+        {
+            return Encoding.UTF8.GetBytes($"{Encoding.UTF8.GetString(symbol)}:|:{bid.ToString("F5", inv)};{ask.ToString("F5", inv)}", buf);
+        }
+        var span = buf.AsSpan();
+        int n = 0;
+        void Put(ReadOnlySpan<byte> s, Span<byte> d, ref int k) { s.CopyTo(d[k..]); k += s.Length; }
+        Put("{\"symbol\":\""u8, span, ref n);
+        Put(symbol, span, ref n);
+        Put("\",\"bid\":"u8, span, ref n);
+        bid.TryFormat(span[n..], out int w, "R", inv); n += w;
+        Put(",\"ask\":"u8, span, ref n);
+        ask.TryFormat(span[n..], out w, "R", inv); n += w;
+        Put(",\"time\":"u8, span, ref n);
+        DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().TryFormat(span[n..], out w, default, inv); n += w;
+        Put(",\"seq\":"u8, span, ref n);
+        seq.TryFormat(span[n..], out w, default, inv); n += w;
+        Put("}"u8, span, ref n);
+        return n;
+    }
+
+    void GatewayLoop()
+    {
+        try
+        {
+            using var router = _ctx.Socket(LibZmq.ROUTER);
+            router.SetOption(LibZmq.SNDHWM, 0);
+            router.SetOption(LibZmq.RCVHWM, 0);
+            router.Bind(_o.GatewayEndpoint);
+            _bound.Set();
+            var poller = new ZmqPoller(router);
+            var identity = new byte[256];
+            var frame = new byte[1 << 16];
+            var reply = new byte[512];
+            var rnd = new Random(_o.Seed + 1);
+            long lastBeat = Stopwatch.GetTimestamp();
+            byte[]? lastPeer = null;
+            while (!_stop)
+            {
+                if (poller.Poll(50) < 0) break;
+                if (lastPeer is not null && Stopwatch.GetElapsedTime(lastBeat).TotalMilliseconds >= 500)
+                {
+                    lastBeat = Stopwatch.GetTimestamp();
+                    router.Send(lastPeer, more: true);
+                    router.Send("{\"type\":\"heartbeat\"}"u8);
+                }
+                if (!poller.IsReadable(0)) continue;
+                for (int k = 0; k < 1024; k++)
+                {
+                    int idLen = router.Receive(identity);
+                    if (idLen < 0) break;
+                    if (!router.HasMore) { Interlocked.Increment(ref _badFrames); continue; }
+                    int n = router.Receive(frame);
+                    while (router.HasMore) n = router.Receive(frame);
+                    long now = Stopwatch.GetTimestamp();
+                    var id = identity.AsSpan(0, Math.Min(idLen, identity.Length));
+                    if (lastPeer is null || !id.SequenceEqual(lastPeer)) lastPeer = id.ToArray();
+                    if (n < 0 || n > frame.Length) { Interlocked.Increment(ref _badFrames); continue; }
+                    Handle(router, id, frame.AsSpan(0, n), reply, rnd, now);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            _error = ex;
+            _bound.Set();
+        }
+    }
+
+    void Handle(ZmqSocket router, ReadOnlySpan<byte> peer, ReadOnlySpan<byte> msg, byte[] reply, Random rnd, long nowTs)
+    {
+        string? type = null, id = null;
+        long tickSeq = 0, timeMs = 0;
+        double qty = 0, price = 0;
+        try
+        {
+            var r = new Utf8JsonReader(msg);
+            if (!r.Read() || r.TokenType != JsonTokenType.StartObject) { Interlocked.Increment(ref _badFrames); return; }
+            while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+            {
+                if (r.ValueTextEquals("type"u8)) { r.Read(); type = r.GetString(); }
+                else if (r.ValueTextEquals("id"u8)) { r.Read(); id = r.GetString(); }
+                else if (r.ValueTextEquals("tickSeq"u8)) { r.Read(); tickSeq = r.GetInt64(); }
+                else if (r.ValueTextEquals("time"u8)) { r.Read(); timeMs = r.GetInt64(); }
+                else if (r.ValueTextEquals("qty"u8)) { r.Read(); qty = r.GetDouble(); }
+                else if (r.ValueTextEquals("price"u8)) { r.Read(); price = r.GetDouble(); }
+                else { r.Read(); r.Skip(); }
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        {
+            Interlocked.Increment(ref _badFrames);
+            return;
+        }
+        switch (type)
+        {
+            case "order":
+                Interlocked.Increment(ref _orders);
+                if (tickSeq > 0) Latency.Add(Stopwatch.GetElapsedTime(_sendTs[tickSeq & (LatencyRing - 1)], nowTs).TotalMicroseconds);
+                if (timeMs > Interlocked.Read(ref _markMs)) Interlocked.Increment(ref _ordersAfterMark);
+                Interlocked.Exchange(ref _lastOrderTimeMs, timeMs);
+                if (!_o.Answer || id is null) return;
+                var inv = System.Globalization.CultureInfo.InvariantCulture;
+                router.Send(peer, more: true);
+                router.Send(Encoding.UTF8.GetBytes($"{{\"type\":\"ack\",\"id\":\"{id}\"}}"));
+                router.Send(peer, more: true);
+                if (_o.RejectRatio > 0 && rnd.NextDouble() < _o.RejectRatio)
+                    router.Send(Encoding.UTF8.GetBytes($"{{\"type\":\"reject\",\"id\":\"{id}\",\"reason\":\"simulated reject\"}}"));
+                else
+                    router.Send(Encoding.UTF8.GetBytes($"{{\"type\":\"fill\",\"id\":\"{id}\",\"qty\":{qty.ToString("R", inv)},\"price\":{price.ToString("R", inv)}}}"));
+                break;
+            case "cancel_all":
+                Interlocked.Increment(ref _cancelAll);
+                break;
+            case "heartbeat":
+                Interlocked.Increment(ref _heartbeats);
+                if (!_o.Answer) return;
+                router.Send(peer, more: true);
+                router.Send("{\"type\":\"heartbeat\"}"u8);
+                break;
+            default:
+                Interlocked.Increment(ref _badFrames);
+                break;
+        }
+    }
+
+    /// <summary>A JSON summary line (for scripts and the demo).</summary>
+    public string SummaryJson()
+    {
+        var lat = Latency.Sorted();
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("ticksSent", TicksSent);
+            w.WriteNumber("orders", Orders);
+            w.WriteNumber("cancelAll", CancelAll);
+            w.WriteNumber("heartbeats", Heartbeats);
+            w.WriteNumber("badFrames", BadFrames);
+            w.WriteNumber("ordersStampedAfterMark", OrdersStampedAfterMark);
+            w.WriteStartObject("latencyUs");
+            w.WriteNumber("count", lat.Length);
+            if (lat.Length > 0)
+            {
+                w.WriteNumber("p50", Math.Round(LatencyRecorder.Percentile(lat, 50), 1));
+                w.WriteNumber("p99", Math.Round(LatencyRecorder.Percentile(lat, 99), 1));
+                w.WriteNumber("p999", Math.Round(LatencyRecorder.Percentile(lat, 99.9), 1));
+                w.WriteNumber("max", Math.Round(lat[^1], 1));
+            }
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    /// <summary>Stops both threads and closes the sockets.</summary>
+    public void Dispose()
+    {
+        _stop = true;
+        _pub.Join(TimeSpan.FromSeconds(2));
+        _gw.Join(TimeSpan.FromSeconds(2));
+        _ctx.Dispose();
+        _bound.Dispose();
+    }
+}
