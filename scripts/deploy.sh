@@ -178,8 +178,9 @@ PREVIOUS=$(remote "read the current release" "readlink $(q "$CURRENT") || true")
 [ "$DRY" = 1 ] && PREVIOUS="<current release>"
 log "current release: ${PREVIOUS:-none}"
 
-# The breaker state as the running daemon reports it, or "" when no daemon answers.
+# The breaker state as the running daemon reports it, or "" when no daemon answers or its tick loop is not alive.
 STATUS_SNIPPET="out=\$(\$S $(q "$CURRENT/edgetrader") status --json --socket $(q "$SOCKET") 2>/dev/null) || exit 0
+printf '%s' \"\$out\" | tr -d '\\n' | grep -qE '\"loopAlive\"[[:space:]]*:[[:space:]]*false' && exit 0
 printf '%s' \"\$out\" | tr -d '\\n' | grep -oE '\"(state|position)\"[[:space:]]*:[[:space:]]*\"(SAFE|ENGAGED)\"' | head -n1 | grep -oE '(SAFE|ENGAGED)' || true"
 BEFORE=""
 if [ -n "$PREVIOUS" ]; then BEFORE=$(remote "record the breaker state" "$STATUS_SNIPPET"); fi
@@ -292,9 +293,10 @@ if healthy "$BEFORE"; then
     log "[dry-run] nothing was changed"; exit 0
   fi
   log "deployed $RELEASE on $HOST"
-  # Prune: keep the newest $KEEP releases, never the current or previous one.
-  remote "prune old releases" "cd $(q "$RELEASES") && ls -1t | tail -n +$((KEEP + 1)) | while read -r r; do
-  case \"\$r\" in $(q "$RELEASE")|$(q "${PREVIOUS##*/}")) ;; *) rm -rf -- \"\$r\" ;; esac; done"
+  # Prune: current and previous always stay; of the others, the newest ($KEEP - 2) stay.
+  remote "prune old releases" "cd $(q "$RELEASES") && ls -1t | while read -r r; do
+  case \"\$r\" in $(q "$RELEASE")|$(q "${PREVIOUS##*/}")) continue ;; esac; echo \"\$r\"; done | tail -n +$((KEEP - 1)) | while read -r r; do
+  rm -rf -- \"\$r\"; done"
   exit 0
 fi
 
