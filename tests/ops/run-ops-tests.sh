@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Ops tests: the systemd unit's hardening, SSH deploy with rollback against a real sshd, and the Debian package's
 # install/upgrade/remove/purge in a throwaway copy-on-write clone of this system.
-#   tests/ops/run-ops-tests.sh [--binary PATH] [--only security|deploy|deb]...
+#   tests/ops/run-ops-tests.sh [--binary PATH] [--only security|deploy|deb|systemd]...
 # Needs root (sshd, mount namespaces, chroot). Installs missing Debian packages. Ends with "ops: N passed, N failed"
 # and exits 0 only when nothing failed.
 set -uo pipefail
@@ -17,21 +17,10 @@ while [ $# -gt 0 ]; do
 done
 want() { [ ${#ONLY[@]} -eq 0 ] || [[ " ${ONLY[*]} " == *" $1 "* ]]; }
 
-PASS=0 FAIL=0
-ok() { PASS=$((PASS + 1)); echo "ok   - $1"; }
-bad() { FAIL=$((FAIL + 1)); echo "FAIL - $1"; [ -z "${2:-}" ] || printf '%s\n' "$2" | tail -n 40 | sed 's/^/       /'; }
-# check NAME CMD...: passes when CMD exits 0.
-check() { local name=$1 out; shift; if out=$("$@" 2>&1); then ok "$name"; else bad "$name" "$out"; fi; }
-# runlog NAME RC CMD...: passes when CMD exits with RC; its output is kept in LAST_OUT.
-runlog() { local name=$1 want_rc=$2 out rc; shift 2; out=$("$@" 2>&1); rc=$?; LAST_OUT=$out
-  if [ "$rc" -eq "$want_rc" ]; then ok "$name (exit $rc)"; else bad "$name (exit $rc, expected $want_rc)" "$out"; fi; }
-finish() { echo "ops: $PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ]; exit $?; }
-# Polls CMD every 0.1 s until it succeeds or SECONDS pass.
-wait_for() { local secs=$1 end; shift; end=$(($(date +%s%N) + secs * 1000000000)); until "$@" >/dev/null 2>&1; do
-  [ "$(date +%s%N)" -lt "$end" ] || return 1; sleep 0.1; done; }
-section() { echo "# $1"; }
+# shellcheck source=tests/ops/lib.sh
+. "$REPO/tests/ops/lib.sh"
 
-if [ "$(id -u)" -ne 0 ]; then echo "run-ops-tests: must run as root (sshd, mount namespaces, chroot)" >&2; FAIL=1; finish; fi
+if [ "$(id -u)" -ne 0 ]; then echo "run-ops-tests: must run as root (sshd, mount namespaces, chroot)" >&2; FAIL=1; finish ops; fi
 
 # --- prerequisites ------------------------------------------------------------------------------------------------
 need=()
@@ -46,14 +35,14 @@ if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get -o DPkg::Lock::Timeout=600 update -qq && \
     apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null \
-    || { bad "install prerequisites ${need[*]}"; finish; }
+    || { bad "install prerequisites ${need[*]}"; finish ops; }
 fi
 
 if [ -z "$BIN" ]; then
   BIN="$REPO/artifacts/linux-x64/edgetrader"
-  if [ ! -x "$BIN" ]; then "$REPO/build-aot.sh" --rid linux-x64 || { bad "build the AOT binary"; finish; }; fi
+  if [ ! -x "$BIN" ]; then "$REPO/build-aot.sh" --rid linux-x64 || { bad "build the AOT binary"; finish ops; }; fi
 fi
-[ -x "$BIN" ] || { bad "binary $BIN exists"; finish; }
+[ -x "$BIN" ] || { bad "binary $BIN exists"; finish ops; }
 BIN=$(readlink -f "$BIN")
 
 T=$(mktemp -d /tmp/edgetrader-ops.XXXXXX)
@@ -104,7 +93,7 @@ MemoryDenyWriteExecute=yes
 SystemCallFilter=@system-service
 SystemCallArchitectures=native
 RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6
-UMask=0027
+UMask=0077
 EOF
 if [ -z "$missing" ]; then ok "unit carries the required service, identity and sandbox settings"
 else bad "unit carries the required service, identity and sandbox settings" "missing: $missing"; fi
@@ -340,4 +329,20 @@ echo "       package build + both install/remove rounds took $(( ($(date +%s%N) 
 kill "$NSPID" 2>/dev/null
 fi
 
-finish
+# ===================================================================================================================
+if want systemd; then
+section "the package under a real systemd"
+# Type=notify needs the daemon to speak sd_notify; the string is in the binary only when SystemdNotifier is used.
+if ! LC_ALL=C grep -q -a -P 'N\x00O\x00T\x00I\x00F\x00Y\x00_\x00S\x00O\x00C\x00K\x00E\x00T' "$BIN"; then
+  echo "skip - $BIN does not use SystemdNotifier yet: a Type=notify start would time out (see docs/operations.md)"
+else
+  if [ ! -f "${DEB:-}" ]; then "$REPO/scripts/build-deb.sh" --arch amd64 --binary "$BIN" --out "$T/deb" >/dev/null; DEB=$(ls "$T"/deb/edgetrader_*_amd64.deb); fi
+  out=$("$REPO/tests/ops/verify-under-systemd.sh" "$DEB" < /dev/null 2>&1); printf '%s\n' "$out" | grep -v '^systemd: '
+  line=$(printf '%s\n' "$out" | tail -n 1)
+  if [[ "$line" =~ ^systemd:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    PASS=$((PASS + BASH_REMATCH[1])); FAIL=$((FAIL + BASH_REMATCH[2]))
+  else bad "verify-under-systemd.sh finished with a summary" "$out"; fi
+fi
+fi
+
+finish ops
