@@ -212,6 +212,7 @@ id -nG edgetrader | grep -qw gpio || \$S usermod -aG gpio edgetrader"
 fi
 if [ "$DRY" = 1 ]; then
   log "[dry-run] would install $UNIT (ExecStart=$CURRENT/edgetrader ...) when it differs"
+  UNIT_CHANGED=1
 else
   tmpunit="$RELEASES/$RELEASE/edgetrader.service"
   printf '%s\n' "$UNIT_TEXT" | ssh "${SSH_OPTS[@]}" "$HOST" "cat > $(q "$tmpunit")"
@@ -255,7 +256,9 @@ restart() {
     local reload=""
     [ "$UNIT_CHANGED" = 1 ] && reload="\$S systemctl daemon-reload; "
     # Type=notify: restart returns once READY=1 arrived or the start failed.
-    remote "restart the service" "${reload}\$S systemctl enable --quiet edgetrader; \$S systemctl restart edgetrader" \
+    # reset-failed: a crash-looping release may have hit StartLimitBurst, which would refuse the rollback's start.
+    remote "restart the service" "${reload}\$S systemctl reset-failed edgetrader 2>/dev/null || true
+\$S systemctl enable --quiet edgetrader; \$S systemctl restart edgetrader" \
       || log "systemctl restart failed"
     UNIT_CHANGED=0
   else
@@ -271,7 +274,8 @@ echo \$! > $(q "$PIDFILE")" || log "restart step failed"
 healthy() {
   local want=$1 up
   if [ "$NOSYSTEMD" = 1 ]; then up="alive \"\$(cat $(q "$PIDFILE") 2>/dev/null)\""
-  else up="! systemctl is-failed --quiet edgetrader"; fi
+  # Under systemd: failed, or restarted automatically since our restart (a crash loop), is not up.
+  else up="! systemctl is-failed --quiet edgetrader && [ \"\$(systemctl show -p NRestarts --value edgetrader)\" = 0 ]"; fi
   remote "wait up to ${HEALTH_TIMEOUT}s for status to answer with breaker ${want:-in any state}" "want=$(q "$want")
 up() { $up; }
 end=\$((\$(date +%s) + $HEALTH_TIMEOUT))

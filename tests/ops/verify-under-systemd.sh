@@ -81,13 +81,15 @@ find_init() {
 }
 wait_for 30 find_init && CPID=$(find_init)
 IN() { nsenter -t "$CPID" -a -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@" < /dev/null; }
+# Copies a host file into the container.
+PUT() { nsenter -t "$CPID" -a -- sh -c 'cat > "$1"' _ "$2" < "$1"; }
 if [ -n "$CPID" ] && wait_for 60 bash -c 'nsenter -t "$1" -a -- systemctl is-system-running 2>/dev/null | grep -qE "running|degraded"' _ "$CPID"; then
   ok "container booted with systemd as PID 1 in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 else
   bad "container booted with systemd as PID 1" "$(tail -n 30 "$T/nspawn.log")"; finish systemd
 fi
 
-export CPID; export -f IN
+export CPID; export -f IN wait_for
 runlog "apt-get install ./edgetrader.deb" 0 IN sh -c 'cd /root && apt-get -y -q install ./edgetrader.deb'
 check "service active (Type=notify: the daemon sent READY=1)" bash -c 'IN systemctl is-active --quiet edgetrader ||
   { IN systemctl status edgetrader --no-pager; IN journalctl -u edgetrader --no-pager -n 30; exit 1; }'
@@ -140,5 +142,45 @@ runlog "apt-get remove edgetrader" 0 IN apt-get -y -q remove edgetrader
 check "nothing of edgetrader runs after removal" bash -c '! IN pgrep -u edgetrader && ! IN systemctl is-active --quiet edgetrader'
 runlog "apt-get purge edgetrader" 0 IN apt-get -y -q purge edgetrader
 check "purge removed the user and the state" bash -c '! IN getent passwd edgetrader && ! IN test -e /var/lib/edgetrader'
+# --- scripts/deploy.sh in systemd mode, against this container: sshd on 127.0.0.1:2222 in the container's private
+# network; deploy.sh runs from the host's files inside that network namespace only.
+section "deploy.sh against the container's systemd"
+ssh-keygen -q -t ed25519 -N '' -f "$T/host_key"; ssh-keygen -q -t ed25519 -N '' -f "$T/client_key"
+IN mkdir -p /root/ops-ssh /run/sshd
+for f in host_key host_key.pub client_key.pub; do PUT "$T/$f" "/root/ops-ssh/$f"; done
+IN sh -c 'chmod 600 /root/ops-ssh/host_key; cp /root/ops-ssh/client_key.pub /root/ops-ssh/authorized_keys; cat > /root/ops-ssh/sshd_config <<EOF
+ListenAddress 127.0.0.1
+Port 2222
+HostKey /root/ops-ssh/host_key
+AuthorizedKeysFile /root/ops-ssh/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+EOF'
+IN systemd-run -q --unit=ops-sshd /usr/sbin/sshd -D -e -f /root/ops-ssh/sshd_config
+echo "[127.0.0.1]:2222 $(cut -d' ' -f1,2 "$T/host_key.pub")" > "$T/known_hosts"
+dpkg-deb --fsys-tarfile "$DEB" | tar -xO ./usr/bin/edgetrader > "$T/edgetrader"; chmod +x "$T/edgetrader"
+printf '#!/bin/sh\necho "edgetrader stand-in: broken build" >&2\nexit 1\n' > "$T/broken"; chmod +x "$T/broken"
+DEP() { nsenter -t "$CPID" -n -- "$REPO/scripts/deploy.sh" root@127.0.0.1 --ssh-port 2222 --identity "$T/client_key" \
+  --known-hosts "$T/known_hosts" --health-timeout 25 "$@"; }
+check "sshd listens in the container" bash -c 'wait_for 10 nsenter -t "$CPID" -n -- bash -c "</dev/tcp/127.0.0.1/2222" ||
+  { IN systemctl status ops-sshd --no-pager; IN journalctl -u ops-sshd --no-pager -n 20; IN ip addr; exit 1; }'
+runlog "first deploy: user, unit, config, enable, restart, healthy" 0 DEP --binary "$T/edgetrader" --label 1.0.0
+check "the unit runs /opt/edgetrader/current/edgetrader" bash -c \
+  '[[ "$(IN systemctl show edgetrader -p ExecStart --value)" == *"path=/opt/edgetrader/current/edgetrader "* ]] && IN systemctl is-active --quiet edgetrader'
+check "engage" IN /opt/edgetrader/current/edgetrader engage --reason "deploy under systemd"
+MAIN1=$(show MainPID)
+runlog "upgrade: restart through systemctl, breaker kept" 0 DEP --binary "$T/edgetrader" --label 2.0.0
+check "new main process, ENGAGED" bash -c '[ "$(IN systemctl show edgetrader -p MainPID --value)" != "$1" ] &&
+  [[ "$(IN /opt/edgetrader/current/edgetrader status --json)" == *"\"state\":\"ENGAGED\""* ]]' _ "$MAIN1"
+V2=$(IN readlink /opt/edgetrader/current)
+t1=$(date +%s%N)
+runlog "a crashing release is rolled back (crash loop detected through NRestarts)" 2 DEP --binary "$T/broken" --label 3.0.0-broken
+echo "       failed deploy + rollback took $(( ($(date +%s%N) - t1) / 1000000 )) ms"
+check "current -> the previous release, active, ENGAGED" bash -c '[ "$(IN readlink /opt/edgetrader/current)" = "$1" ] &&
+  IN systemctl is-active --quiet edgetrader && [[ "$(IN /opt/edgetrader/current/edgetrader status --json)" == *"\"state\":\"ENGAGED\""* ]]' _ "$V2"
+
 echo "       whole verification took $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 finish systemd
