@@ -10,6 +10,7 @@ namespace EdgeTrader.Tests.Hosting;
 /// A real AF_UNIX datagram socket stands in for the service manager's NOTIFY_SOCKET: what arrives there is exactly
 /// what systemd would read.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class SystemdNotifierTests : IDisposable
 {
     readonly string _dir = Directory.CreateTempSubdirectory("edgetrader-notify-").FullName;
