@@ -76,6 +76,19 @@ public static class Program
         }));
         root.Subcommands.Add(sim);
 
+        // Hidden: MQTT mirror latency through a real broker (scripts/bench-mqtt.sh starts a private one).
+        var benchHost = new Option<string>("--host") { Description = "broker host", DefaultValueFactory = _ => "127.0.0.1" };
+        var benchPort = new Option<int>("--port") { Description = "broker port", DefaultValueFactory = _ => 1883 };
+        var benchCycles = new Option<int>("--cycles") { Description = "engage/reset cycles per mode", DefaultValueFactory = _ => 200 };
+        var benchMqtt = new Command("bench-mqtt", "MQTT mirror latency through a real broker") { benchHost, benchPort, benchCycles };
+        benchMqtt.Hidden = true;
+        benchMqtt.SetAction(p =>
+        {
+            EdgeTrader.Transports.Mqtt.MirrorLatencyBenchmark.Run(new(p.GetValue(benchHost)!, p.GetValue(benchPort), p.GetValue(benchCycles)), Console.Out);
+            return 0;
+        });
+        root.Subcommands.Add(benchMqtt);
+
         return root.Parse(args).Invoke();
     }
 }

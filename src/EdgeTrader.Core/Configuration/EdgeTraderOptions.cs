@@ -1,171 +1,174 @@
 namespace EdgeTrader.Configuration;
 
-// Immutable options records bound from one JSON file (camelCase keys, unknown keys rejected) by the
-// source-generated context in ConfigurationJson.cs, then checked by OptionsValidator. Defaults are the
+// Options records bound from one JSON file (camelCase keys, unknown keys rejected) by the
+// source-generated context in ConfigurationJson.cs, then checked by OptionsValidator, and read-only from then on.
+// Setters, not init: the source generator overwrites init-only defaults of absent keys with null. Defaults are the
 // safe ones: dry-run on, conservative risk limits, no remote reset.
 
 /// <summary>The whole configuration file.</summary>
 public sealed record EdgeTraderOptions
 {
     /// <summary>This node's name: MQTT topics and order ids. Letters, digits, '-' and '_' only.</summary>
-    public string Node { get; init; } = "edge-1";
+    public string Node { get; set; } = "edge-1";
     /// <summary>Breaker state file and journals. Must be writable: the appliance does not trade on state it cannot save.</summary>
-    public string StateDir { get; init; } = "/var/lib/edgetrader";
+    public string StateDir { get; set; } = "/var/lib/edgetrader";
     /// <summary>Rolling JSON log files.</summary>
-    public string LogDir { get; init; } = "/var/log/edgetrader";
+    public string LogDir { get; set; } = "/var/log/edgetrader";
     /// <summary>Console log level: verbose, debug, information, warning, error.</summary>
-    public string LogLevel { get; init; } = "information";
-    public ControlOptions Control { get; init; } = new();
-    public BridgeOptions Bridge { get; init; } = new();
-    public GatewayOptions Gateway { get; init; } = new();
-    public ExecutionOptions Execution { get; init; } = new();
-    public StrategyOptions Strategy { get; init; } = new();
-    public RiskOptions Risk { get; init; } = new();
-    public PanelOptions Panel { get; init; } = new();
-    public MqttOptions Mqtt { get; init; } = new();
+    public string LogLevel { get; set; } = "information";
+    public ControlOptions Control { get; set; } = new();
+    public BridgeOptions Bridge { get; set; } = new();
+    public GatewayOptions Gateway { get; set; } = new();
+    public ExecutionOptions Execution { get; set; } = new();
+    public StrategyOptions Strategy { get; set; } = new();
+    public RiskOptions Risk { get; set; } = new();
+    public PanelOptions Panel { get; set; } = new();
+    public MqttOptions Mqtt { get; set; } = new();
 }
 
 /// <summary>The local control socket that status/engage/reset use.</summary>
 public sealed record ControlOptions
 {
     /// <summary>Unix stream socket path, created with mode 0660.</summary>
-    public string Socket { get; init; } = "/run/edgetrader/control.sock";
+    public string Socket { get; set; } = "/run/edgetrader/control.sock";
 }
 
 /// <summary>The tick feed from the MT5/broker bridge (we connect a ZeroMQ SUB).</summary>
 public sealed record BridgeOptions
 {
     /// <summary>ZeroMQ endpoint of the bridge's PUB socket, e.g. tcp://127.0.0.1:32770.</summary>
-    public string Ticks { get; init; } = "tcp://127.0.0.1:32770";
+    public string Ticks { get; set; } = "tcp://127.0.0.1:32770";
     /// <summary>"json" or "dwx".</summary>
-    public string Format { get; init; } = "json";
+    public string Format { get; set; } = "json";
     /// <summary>Receive high-water mark (messages queued in libzmq before the oldest-arriving are dropped by the PUB side).</summary>
-    public int ReceiveHighWaterMark { get; init; } = 1_000_000;
+    public int ReceiveHighWaterMark { get; set; } = 1_000_000;
     /// <summary>No tick for this long marks the bridge link degraded (amber).</summary>
-    public int StaleAfterMs { get; init; } = 5_000;
+    public int StaleAfterMs { get; set; } = 5_000;
     /// <summary>No tick for this long engages the breaker (source bridge); 0 = never.</summary>
-    public int EngageOnSilenceMs { get; init; }
+    public int EngageOnSilenceMs { get; set; }
 }
 
 /// <summary>The execution gateway (it binds ROUTER; we connect DEALER).</summary>
 public sealed record GatewayOptions
 {
     /// <summary>ZeroMQ endpoint of the gateway's ROUTER.</summary>
-    public string Endpoint { get; init; } = "tcp://127.0.0.1:32771";
+    public string Endpoint { get; set; } = "tcp://127.0.0.1:32771";
     /// <summary>Our heartbeat period toward the gateway.</summary>
-    public int HeartbeatMs { get; init; } = 1_000;
+    public int HeartbeatMs { get; set; } = 1_000;
     /// <summary>No message from the gateway for this long marks it degraded.</summary>
-    public int StaleAfterMs { get; init; } = 5_000;
+    public int StaleAfterMs { get; set; } = 5_000;
     /// <summary>No message from the gateway for this long engages the breaker (source gateway); 0 = never.</summary>
-    public int EngageOnSilenceMs { get; init; }
+    public int EngageOnSilenceMs { get; set; }
     /// <summary>An order not acknowledged within this time is flagged timed out.</summary>
-    public int AckTimeoutMs { get; init; } = 2_000;
+    public int AckTimeoutMs { get; set; } = 2_000;
     /// <summary>Send high-water mark of the DEALER socket.</summary>
-    public int SendHighWaterMark { get; init; } = 1_000_000;
+    public int SendHighWaterMark { get; set; } = 1_000_000;
 }
 
 /// <summary>Whether orders leave the box.</summary>
 public sealed record ExecutionOptions
 {
     /// <summary>True (default): orders are journaled and simulated as filled at the tick price, never sent.</summary>
-    public bool DryRun { get; init; } = true;
+    public bool DryRun { get; set; } = true;
 }
 
 /// <summary>The strategy that turns ticks into order intents.</summary>
 public sealed record StrategyOptions
 {
     /// <summary>"ema-cross" or "every-tick".</summary>
-    public string Kind { get; init; } = "ema-cross";
+    public string Kind { get; set; } = "ema-cross";
     /// <summary>Order quantity (lots).</summary>
-    public double Qty { get; init; } = 0.01;
+    public double Qty { get; set; } = 0.01;
     /// <summary>Symbols traded; ticks of any other symbol are dropped (reason unknown_symbol).</summary>
-    public string[] Symbols { get; init; } = ["EURUSD"];
+    public string[] Symbols { get; set; } = ["EURUSD"];
     /// <summary>ema-cross: fast EMA period in ticks.</summary>
-    public int Fast { get; init; } = 8;
+    public int Fast { get; set; } = 8;
     /// <summary>ema-cross: slow EMA period in ticks.</summary>
-    public int Slow { get; init; } = 21;
+    public int Slow { get; set; } = 21;
 }
 
 /// <summary>Pre-trade limits (deny an order) and post-trade limits (engage the breaker, source risk).</summary>
 public sealed record RiskOptions
 {
     /// <summary>Orders allowed in any one-second window; more are denied RATE_LIMIT_EXCEEDED.</summary>
-    public int MaxOrdersPerSecond { get; init; } = 20;
+    public int MaxOrdersPerSecond { get; set; } = 20;
     /// <summary>Largest quantity of one order.</summary>
-    public double MaxQty { get; init; } = 1.0;
+    public double MaxQty { get; set; } = 1.0;
     /// <summary>Largest absolute net position per symbol after the order.</summary>
-    public double MaxPosition { get; init; } = 5.0;
+    public double MaxPosition { get; set; } = 5.0;
     /// <summary>Realised plus unrealised loss of the trading day (account currency, positive number) that engages the breaker.</summary>
-    public double MaxDailyLoss { get; init; } = 1_000.0;
+    public double MaxDailyLoss { get; set; } = 1_000.0;
     /// <summary>Orders per trading day; more are denied DAILY_TRADE_LIMIT.</summary>
-    public int MaxTradesPerDay { get; init; } = 10_000;
+    public int MaxTradesPerDay { get; set; } = 10_000;
     /// <summary>Consecutive losing closes that engage the breaker; 0 = off.</summary>
-    public int MaxLossStreak { get; init; } = 10;
+    public int MaxLossStreak { get; set; } = 10;
     /// <summary>A tick older than this (tick time vs our clock) is dropped as stale; 0 = off.</summary>
-    public int MaxTickAgeMs { get; init; } = 2_000;
+    public int MaxTickAgeMs { get; set; } = 2_000;
     /// <summary>Contract size: P&amp;L = price difference × qty × this.</summary>
-    public double ContractSize { get; init; } = 100_000.0;
+    public double ContractSize { get; set; } = 100_000.0;
     /// <summary>IANA time zone of the trading sessions and of the trading day.</summary>
-    public string TimeZone { get; init; } = "UTC";
+    public string TimeZone { get; set; } = "UTC";
     /// <summary>Allowed trading windows; empty = always. Orders outside are denied OUTSIDE_TRADING_SESSION.</summary>
-    public TradingSessionOptions[] Sessions { get; init; } = [];
+    public TradingSessionOptions[] Sessions { get; set; } = [];
 }
 
 /// <summary>One trading window in <see cref="RiskOptions.TimeZone"/>.</summary>
 public sealed record TradingSessionOptions
 {
     /// <summary>Days, e.g. ["mon","tue","wed","thu","fri"]; empty = every day.</summary>
-    public string[] Days { get; init; } = [];
+    public string[] Days { get; set; } = [];
     /// <summary>Start, "HH:mm" local.</summary>
-    public string Start { get; init; } = "00:00";
+    public string Start { get; set; } = "00:00";
     /// <summary>End, "HH:mm" local (exclusive); an end before start spans midnight.</summary>
-    public string End { get; init; } = "24:00";
+    public string End { get; set; } = "24:00";
 }
 
 /// <summary>The physical panel: emergency stop, reset button, LEDs.</summary>
 public sealed record PanelOptions
 {
     /// <summary>"gpio" (Linux GPIO uAPI v2), "sim" (in process) or "none".</summary>
-    public string Driver { get; init; } = "none";
+    public string Driver { get; set; } = "none";
     /// <summary>gpio: restrict the line search to this chip (label like "pinctrl-rp1", or path like /dev/gpiochip0); empty = all chips.</summary>
-    public string Chip { get; init; } = "";
+    public string Chip { get; set; } = "";
     /// <summary>Emergency-stop line name (NC contact to ground, pull-up: high = pressed or wire broken).</summary>
-    public string EmergencyStopLine { get; init; } = "GPIO17";
+    public string EmergencyStopLine { get; set; } = "GPIO17";
     /// <summary>Reset button line name (momentary, to ground, pull-up: low = held).</summary>
-    public string ResetLine { get; init; } = "GPIO27";
+    public string ResetLine { get; set; } = "GPIO27";
     /// <summary>LED line names.</summary>
-    public string GreenLedLine { get; init; } = "GPIO22";
-    public string RedLedLine { get; init; } = "GPIO23";
-    public string AmberLedLine { get; init; } = "GPIO24";
+    public string GreenLedLine { get; set; } = "GPIO22";
+    public string RedLedLine { get; set; } = "GPIO23";
+    public string AmberLedLine { get; set; } = "GPIO24";
     /// <summary>How long reset must be held (while the emergency stop is released).</summary>
-    public int ResetHoldMs { get; init; } = 2_000;
+    public int ResetHoldMs { get; set; } = 2_000;
+    /// <summary>Bias on the inputs: "as-is" (external pull-ups, hw/README.md) or "pull-up" (the SoC's internal pull-up).</summary>
+    public string Bias { get; set; } = "as-is";
     /// <summary>Kernel debounce period of the inputs.</summary>
-    public int DebounceMs { get; init; } = 20;
+    public int DebounceMs { get; set; } = 20;
 }
 
 /// <summary>Cluster mirroring over MQTT (libmosquitto).</summary>
 public sealed record MqttOptions
 {
-    public bool Enabled { get; init; }
-    public string Host { get; init; } = "127.0.0.1";
-    public int Port { get; init; } = 1883;
+    public bool Enabled { get; set; }
+    public string Host { get; set; } = "127.0.0.1";
+    public int Port { get; set; } = 1883;
     /// <summary>Topic prefix P of CONTRACT §5.</summary>
-    public string TopicPrefix { get; init; } = "edgetrader/default";
+    public string TopicPrefix { get; set; } = "edgetrader/default";
     /// <summary>Client id; empty = "edgetrader-{node}" (stable, for a persistent session).</summary>
-    public string ClientId { get; init; } = "";
-    public string Username { get; init; } = "";
+    public string ClientId { get; set; } = "";
+    public string Username { get; set; } = "";
     /// <summary>File holding the password (first line).</summary>
-    public string PasswordFile { get; init; } = "";
-    public string CaFile { get; init; } = "";
-    public string CertFile { get; init; } = "";
-    public string KeyFile { get; init; } = "";
+    public string PasswordFile { get; set; } = "";
+    public string CaFile { get; set; } = "";
+    public string CertFile { get; set; } = "";
+    public string KeyFile { get; set; } = "";
     /// <summary>File holding the HMAC-SHA256 key for signed remote resets.</summary>
-    public string HmacKeyFile { get; init; } = "";
+    public string HmacKeyFile { get; set; } = "";
     /// <summary>False (default): reset commands over MQTT are ignored.</summary>
-    public bool AllowRemoteReset { get; init; }
+    public bool AllowRemoteReset { get; set; }
     /// <summary>Accepted clock difference of a signed reset (replay window).</summary>
-    public int ReplayWindowMs { get; init; } = 30_000;
-    public int KeepAliveSeconds { get; init; } = 10;
+    public int ReplayWindowMs { get; set; } = 30_000;
+    public int KeepAliveSeconds { get; set; } = 10;
     /// <summary>A node cut off from the broker this long engages itself (source mqtt); 0 = never.</summary>
-    public int EngageOnIsolationMs { get; init; }
+    public int EngageOnIsolationMs { get; set; }
 }

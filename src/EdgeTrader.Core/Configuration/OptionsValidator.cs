@@ -108,6 +108,7 @@ public static partial class OptionsValidator
             foreach (var dup in lines.GroupBy(l => l.Value, StringComparer.Ordinal).Where(g => g.Count() > 1 && !string.IsNullOrWhiteSpace(g.Key)))
                 Err(dup.Last().Key, $"line '{dup.Key}' is used by {string.Join(" and ", dup.Select(d => d.Key))}");
         }
+        if (p.Bias is not ("as-is" or "pull-up")) Err("panel.bias", $"'{p.Bias}' is not \"as-is\" or \"pull-up\"");
         Positive("panel.resetHoldMs", p.ResetHoldMs, Err);
         if (p.DebounceMs < 0 || p.DebounceMs > 1000) Err("panel.debounceMs", "must be 0-1000");
 

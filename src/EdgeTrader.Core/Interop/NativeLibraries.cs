@@ -4,31 +4,48 @@ using System.Runtime.InteropServices;
 namespace EdgeTrader.Interop;
 
 /// <summary>
-/// Maps the import names "zmq" and "mosquitto" to the runtime sonames (libzmq.so.5, libmosquitto.so.1): the Debian
-/// runtime packages (libzmq5, libmosquitto1) ship only those, not the unversioned -dev symlinks.
+/// The one DllImport resolver of this assembly (the runtime allows only one per assembly). It maps the logical names
+/// used in <c>[LibraryImport]</c> to the sonames that Debian's runtime packages install, so only the runtime packages
+/// are needed on the appliance: the unversioned <c>libX.so</c> names that default probing would look for come only
+/// with the -dev packages. Names it does not know (e.g. "libc") fall through to default probing.
 /// </summary>
 internal static class NativeLibraries
 {
-    static int _registered;
+    /// <summary>Import name of libmosquitto (package libmosquitto1).</summary>
+    public const string Mosquitto = "mosquitto";
 
-    /// <summary>Installs the resolver once for this assembly (idempotent, thread-safe).</summary>
+    /// <summary>Import name of libzmq (package libzmq5).</summary>
+    public const string Zmq = "zmq";
+
+    static readonly object _lock = new();
+    static bool _registered;
+
+    /// <summary>Installs the resolver; idempotent and thread-safe. Must run before the first call into a mapped library.</summary>
     public static void Register()
     {
-        if (Interlocked.Exchange(ref _registered, 1) == 1) return;
-        NativeLibrary.SetDllImportResolver(typeof(NativeLibraries).Assembly, Resolve);
+        lock (_lock)
+        {
+            if (_registered) return;
+            NativeLibrary.SetDllImportResolver(typeof(NativeLibraries).Assembly, Resolve);
+            _registered = true;
+        }
     }
 
-    static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
+    /// <summary>The soname an import name maps to, or null when the name is left to default probing.</summary>
+    public static string? SonameOf(string importName) => importName switch
     {
-        string? soname = name switch
-        {
-            "zmq" => "libzmq.so.5",
-            "mosquitto" => "libmosquitto.so.1",
-            _ => null,
-        };
-        if (soname is not null && NativeLibrary.TryLoad(soname, assembly, path, out var handle)) return handle;
-        return IntPtr.Zero; // fall back to default probing (and its DllNotFoundException)
-    }
+        Mosquitto => "libmosquitto.so.1",
+        Zmq => "libzmq.so.5",
+        _ => null,
+    };
+
+    /// <summary>The Debian runtime package that provides an import name's library, for error messages.</summary>
+    public static string? PackageOf(string importName) => importName switch
+    {
+        Mosquitto => "libmosquitto1",
+        Zmq => "libzmq5",
+        _ => null,
+    };
 
     /// <summary>Loads a library now, to fail at start with a useful message instead of at first use.</summary>
     public static void EnsureLoadable(string soname, string debianPackage, string purpose)
@@ -36,5 +53,15 @@ internal static class NativeLibraries
         if (!NativeLibrary.TryLoad(soname, out var h))
             throw new DllNotFoundException($"{soname} ({purpose}) is not installed: apt-get install {debianPackage}");
         NativeLibrary.Free(h);
+    }
+
+    static nint Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
+    {
+        var soname = SonameOf(name);
+        if (soname is null) return 0;
+        if (NativeLibrary.TryLoad(soname, out var handle)) return handle;
+        // A development machine may have only a self-built library under the unversioned name.
+        if (NativeLibrary.TryLoad($"lib{name}.so", out handle)) return handle;
+        return 0;
     }
 }

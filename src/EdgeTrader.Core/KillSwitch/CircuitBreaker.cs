@@ -34,6 +34,7 @@ public sealed class CircuitBreaker
     readonly List<IResetInterlock> _interlocks = [];
     readonly List<Action<BreakerTransition>> _observers = [];
     volatile BreakerState _state;
+    long _lastGatesClosedTimestamp;
 
     /// <summary>Starts in <paramref name="initial"/>, which is the persisted state (or ENGAGED when that was unreadable).</summary>
     public CircuitBreaker(BreakerState initial, TimeProvider time, IBreakerStateStore? store = null)
@@ -45,6 +46,9 @@ public sealed class CircuitBreaker
 
     /// <summary>The gate: true means no order may pass. One volatile read; safe from any thread.</summary>
     public bool IsEngaged => _state.Position == BreakerPosition.Engaged;
+
+    /// <summary>Stopwatch timestamp taken right after the last own engagement closed the gates (latency measurements).</summary>
+    public long LastGatesClosedTimestamp => Volatile.Read(ref _lastGatesClosedTimestamp);
 
     /// <summary>The current state as one consistent snapshot.</summary>
     public BreakerState State => _state;
@@ -86,6 +90,7 @@ public sealed class CircuitBreaker
                 HighestSeenGeneration = gen,
             };
             _state = next; // gates closed here
+            Volatile.Write(ref _lastGatesClosedTimestamp, System.Diagnostics.Stopwatch.GetTimestamp());
             PersistEngaged(next);
             Notify(prev, next);
             return next;

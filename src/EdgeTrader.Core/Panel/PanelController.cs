@@ -120,7 +120,8 @@ public sealed class PanelController : IResetInterlock, IDisposable
     {
         bool wasEngaged = _breaker.IsEngaged;
         _breaker.Engage("emergency stop pressed or its wire broken", BreakerSource.Button);
-        long closedNs = MonotonicNs();
+        long t = _breaker.LastGatesClosedTimestamp; // stamped inside Engage, before persisting and notifying
+        long closedNs = Stopwatch.Frequency == 1_000_000_000 ? t : (long)(t * (1e9 / Stopwatch.Frequency));
         if (!wasEngaged) EngageLatency.Add((closedNs - edgeMonotonicNs) / 1000.0);
         RefreshLeds();
     }

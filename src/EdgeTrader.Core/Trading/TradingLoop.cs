@@ -116,6 +116,7 @@ public sealed class TradingLoop
         Counters.TicksAccepted++;
         TrackSeq(tick.Seq);
         _book.Mark(tick.SymbolId, tick.Mid);
+        CheckPostTrade(); // the new mark may put the day's P&L past its limit
 
         // Gate 1: an engaged breaker stops the tick before the strategy sees it.
         if (_breaker.IsEngaged)
@@ -123,7 +124,6 @@ public sealed class TradingLoop
             Counters.BlockedAtGate1++;
             return TickOutcome.BlockedAtGate1;
         }
-        CheckPostTrade();
 
         if (!_strategy.OnTick(in tick, out var intent)) return TickOutcome.NoSignal;
         Counters.Signals++;
@@ -200,6 +200,7 @@ public sealed class TradingLoop
 
     void CheckPostTrade()
     {
+        if (_breaker.IsEngaged) return;
         var breach = _risk.PostTradeBreach();
         if (breach is not null) _breaker.Engage(breach, BreakerSource.Risk);
     }

@@ -112,7 +112,7 @@ public sealed class Appliance : IDisposable
 
         panelDriver ??= o.Panel.Driver switch
         {
-            "gpio" => new GpioPanelDriver(o.Panel, log),
+            "gpio" => new GpioPanelDriver(o.Panel, log, o.Panel.Bias == "pull-up" ? GpioInputBias.PullUp : GpioInputBias.AsIs),
             "sim" => new SimPanelDriver(),
             _ => null,
         };

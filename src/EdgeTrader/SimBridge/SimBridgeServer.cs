@@ -230,7 +230,7 @@ public sealed class SimBridgeServer : IDisposable
                 Interlocked.Increment(ref _orders);
                 if (tickSeq > 0) Latency.Add(Stopwatch.GetElapsedTime(_sendTs[tickSeq & (LatencyRing - 1)], nowTs).TotalMicroseconds);
                 if (timeMs > Interlocked.Read(ref _markMs)) Interlocked.Increment(ref _ordersAfterMark);
-                Interlocked.Exchange(ref _lastOrderTimeMs, timeMs);
+                if (timeMs > Interlocked.Read(ref _lastOrderTimeMs)) Interlocked.Exchange(ref _lastOrderTimeMs, timeMs); // one writer thread
                 if (!_o.Answer || id is null) return;
                 var inv = System.Globalization.CultureInfo.InvariantCulture;
                 router.Send(peer, more: true);
@@ -270,6 +270,7 @@ public sealed class SimBridgeServer : IDisposable
             w.WriteNumber("heartbeats", Heartbeats);
             w.WriteNumber("badFrames", BadFrames);
             w.WriteNumber("ordersStampedAfterMark", OrdersStampedAfterMark);
+            w.WriteNumber("lastOrderTimeMs", Interlocked.Read(ref _lastOrderTimeMs));
             w.WriteStartObject("latencyUs");
             w.WriteNumber("count", lat.Length);
             if (lat.Length > 0)

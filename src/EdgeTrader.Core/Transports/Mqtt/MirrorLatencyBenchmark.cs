@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Globalization;
+using EdgeTrader.Configuration;
+using EdgeTrader.Health;
+using EdgeTrader.Interop.Mosquitto;
+using EdgeTrader.KillSwitch;
+using Serilog;
+
+namespace EdgeTrader.Transports.Mqtt;
+
+/// <summary>
+/// Mirror latency through a real broker (`edgetrader bench-mqtt`, scripts/bench-mqtt.sh): two in-process nodes A and B
+/// and an outside client. Per cycle, from an engagement (A's breaker engaged directly, or an engage command published by
+/// the outside client) to B's gates closed (B's breaker observer) and to B's retained ENGAGED state arriving at the
+/// outside client; then both are reset and the next cycle waits until both SAFE states are out.
+/// </summary>
+internal static class MirrorLatencyBenchmark
+{
+    /// <summary>Where and how long.</summary>
+    internal sealed record Settings(string Host, int Port, int Cycles = 200, int Warmup = 20, string Prefix = "edgetrader/bench");
+
+    /// <summary>Latency statistics in microseconds.</summary>
+    internal sealed record Stats(int Count, double P50, double P99, double Max, double Mean);
+
+    /// <summary>One mode's results.</summary>
+    internal sealed record Result(string Mode, Stats GatesClosed, Stats RetainedSeen);
+
+    /// <summary>Runs both modes and writes a table to <paramref name="output"/>. Throws when a cycle times out.</summary>
+    public static IReadOnlyList<Result> Run(Settings s, TextWriter output)
+    {
+        var prefix = $"{s.Prefix}/{Environment.ProcessId}";
+        var log = new LoggerConfiguration().CreateLogger();
+        var time = TimeProvider.System;
+        MqttOptions Options() => new() { Enabled = true, Host = s.Host, Port = s.Port, TopicPrefix = prefix, KeepAliveSeconds = 10 };
+        var a = new CircuitBreaker(BreakerState.FreshInstall(time.GetUtcNow()), time);
+        var b = new CircuitBreaker(BreakerState.FreshInstall(time.GetUtcNow()), time);
+        long gateClosedAt = 0;
+        using var gateClosed = new ManualResetEventSlim(false);
+        b.Subscribe(t =>
+        {
+            if (!t.Current.IsEngaged) return;
+            Volatile.Write(ref gateClosedAt, Stopwatch.GetTimestamp());
+            gateClosed.Set();
+        });
+        var outside = new Outside($"{prefix}/nodes/bench-b/state", $"{prefix}/nodes/bench-a/state");
+        using var outsideClient = new MosquittoClient($"edgetrader-bench-outside-{Environment.ProcessId}", cleanSession: true, outside);
+        outsideClient.Start(s.Host, s.Port, 10, "bench-outside");
+        using var mirrorA = new MqttMirror(Options(), "bench-a", a, new HealthMonitor(time), time, log);
+        using var mirrorB = new MqttMirror(Options(), "bench-b", b, new HealthMonitor(time), time, log);
+        mirrorA.Start();
+        mirrorB.Start();
+        if (!outside.Connected.Wait(TimeSpan.FromSeconds(10))) throw new TimeoutException($"no broker at {s.Host}:{s.Port}");
+        outsideClient.Subscribe($"{prefix}/nodes/+/state", 1, out _);
+        if (!SpinUntil(() => mirrorA.Counters.StatePublishes > 0 && mirrorB.Counters.StatePublishes > 0 && outside.BothSafe, 10_000))
+        {
+            throw new TimeoutException("the bench nodes did not connect");
+        }
+
+        var results = new List<Result>();
+        foreach (var mode in new[] { "direct", "command" })
+        {
+            var gates = new List<double>();
+            var retained = new List<double>();
+            for (int i = 0; i < s.Warmup + s.Cycles; i++)
+            {
+                gateClosed.Reset();
+                outside.EngagedB.Reset();
+                long t0 = Stopwatch.GetTimestamp();
+                if (mode == "direct") a.Engage("bench", BreakerSource.Cli);
+                else outsideClient.Publish($"{prefix}/killswitch/engage", "bench"u8, 1, false, out _);
+                if (!gateClosed.Wait(TimeSpan.FromSeconds(5)) || !outside.EngagedB.Wait(TimeSpan.FromSeconds(5)))
+                {
+                    throw new TimeoutException($"{mode} cycle {i}: B did not engage within 5 s");
+                }
+                if (i >= s.Warmup)
+                {
+                    gates.Add(Stopwatch.GetElapsedTime(t0, Volatile.Read(ref gateClosedAt)).TotalMicroseconds);
+                    retained.Add(Stopwatch.GetElapsedTime(t0, outside.EngagedBAt).TotalMicroseconds);
+                }
+                // Settle: both engaged and published, then both reset and SAFE on the broker before the next cycle.
+                if (!SpinUntil(() => a.IsEngaged && outside.AEngaged, 5_000)) throw new TimeoutException($"{mode} cycle {i}: A not engaged");
+                b.Reset("bench", BreakerSource.Cli);
+                a.Reset("bench", BreakerSource.Cli);
+                if (!SpinUntil(() => outside.BothSafe, 5_000)) throw new TimeoutException($"{mode} cycle {i}: states not SAFE");
+            }
+            results.Add(new Result(mode, Summarize(gates), Summarize(retained)));
+        }
+
+        // Leave no retained bench states behind (empty retained messages delete them).
+        mirrorA.Dispose();
+        mirrorB.Dispose();
+        int acksBefore = outside.Acks;
+        foreach (var node in new[] { "bench-a", "bench-b" })
+        {
+            outsideClient.Publish($"{prefix}/nodes/{node}/state", [], 1, true, out _);
+            outsideClient.Publish($"{prefix}/nodes/{node}/online", [], 1, true, out _);
+        }
+        SpinUntil(() => outside.Acks >= acksBefore + 4, 2_000);
+
+        output.WriteLine($"MQTT mirror latency, broker {s.Host}:{s.Port}, {s.Cycles} cycles per mode (+{s.Warmup} warm-up), libmosquitto {LibMosquitto.EnsureAvailable()}, {Environment.ProcessorCount} CPUs, .NET {Environment.Version}{(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "" : " (Native AOT)")}");
+        output.WriteLine("mode     measured to                        n      p50 µs   p99 µs   max µs  mean µs");
+        foreach (var r in results)
+        {
+            Row(output, r.Mode, "B's gates closed", r.GatesClosed);
+            Row(output, r.Mode, "B's retained ENGAGED seen outside", r.RetainedSeen);
+        }
+        return results;
+    }
+
+    static void Row(TextWriter o, string mode, string what, Stats st) =>
+        o.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-8} {1,-34} {2,4} {3,8:F0} {4,8:F0} {5,8:F0} {6,8:F0}", mode, what, st.Count, st.P50, st.P99, st.Max, st.Mean));
+
+    static Stats Summarize(List<double> xs)
+    {
+        xs.Sort();
+        double P(double q) => xs[Math.Min(xs.Count - 1, (int)Math.Ceiling(q * xs.Count) - 1)];
+        return new Stats(xs.Count, P(0.50), P(0.99), xs[^1], xs.Average());
+    }
+
+    static bool SpinUntil(Func<bool> condition, int timeoutMs)
+    {
+        var sw = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (sw.ElapsedMilliseconds > timeoutMs) return false;
+            Thread.Sleep(1); // between cycles only, never inside a measured interval
+        }
+        return true;
+    }
+
+    /// <summary>The outside subscriber: records when B's ENGAGED state arrives, and the last state of A and B.</summary>
+    sealed class Outside(string stateB, string stateA) : IMosquittoListener
+    {
+        public readonly ManualResetEventSlim Connected = new(false);
+        public readonly ManualResetEventSlim EngagedB = new(false);
+        public long EngagedBAt;
+        volatile bool _aEngaged = true;
+        volatile bool _bEngaged = true;
+
+        int _acks;
+
+        public int Acks => Volatile.Read(ref _acks);
+        public bool AEngaged => _aEngaged;
+        public bool BothSafe => !_aEngaged && !_bEngaged;
+
+        public void OnConnect(int rc) { if (rc == 0) Connected.Set(); }
+        public void OnDisconnect(int rc) { }
+        public void OnConnectFailed(int rc, string error) { }
+        public void OnSubscribe(int mid) { }
+        public void OnPublish(int mid) => Interlocked.Increment(ref _acks);
+        public void OnLog(int level, string message) { }
+        public void OnCallbackFailed(Exception exception) { }
+
+        public void OnMessage(string topic, ReadOnlySpan<byte> payload, bool retained)
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (!MqttPayloads.TryParsePeerState(payload, out var st)) return;
+            bool engaged = st.Position == BreakerPosition.Engaged;
+            if (topic == stateB)
+            {
+                _bEngaged = engaged;
+                if (engaged)
+                {
+                    Volatile.Write(ref EngagedBAt, now);
+                    EngagedB.Set();
+                }
+            }
+            else if (topic == stateA)
+            {
+                _aEngaged = engaged;
+            }
+        }
+    }
+}

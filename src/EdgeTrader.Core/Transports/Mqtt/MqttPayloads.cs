@@ -1,0 +1,190 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+using EdgeTrader.KillSwitch;
+
+namespace EdgeTrader.Transports.Mqtt;
+
+/// <summary>A peer's retained state as read from <c>P/nodes/&lt;node&gt;/state</c>.</summary>
+/// <param name="Position">SAFE or ENGAGED.</param>
+/// <param name="Generation">The peer's generation (0 .. 2^53-1).</param>
+/// <param name="Reason">The peer's reason, sanitised and shortened.</param>
+internal readonly record struct PeerState(BreakerPosition Position, long Generation, string Reason);
+
+/// <summary>
+/// The wire formats of CONTRACT §5, written with <see cref="Utf8JsonWriter"/> and read with <see cref="Utf8JsonReader"/>
+/// (no reflection). Readers never throw: a payload is either understood or rejected.
+/// </summary>
+internal static class MqttPayloads
+{
+    /// <summary>Text taken from the wire (reasons, origins) is cut to this many characters.</summary>
+    public const int MaxTextLength = 200;
+
+    /// <summary>Larger payloads are not parsed at all (an engage command still engages).</summary>
+    public const int MaxParsedPayload = 64 * 1024;
+
+    /// <summary>Largest generation accepted from the wire: JSON's exact integer range, far from overflow.</summary>
+    public const long MaxGeneration = (1L << 53) - 1;
+
+    /// <summary>Writes <c>{"node","state","generation","reason","source","since","time"}</c>.</summary>
+    public static void WriteState(IBufferWriter<byte> output, string node, BreakerState state, DateTimeOffset now)
+    {
+        using var w = new Utf8JsonWriter(output);
+        w.WriteStartObject();
+        w.WriteString("node", node);
+        w.WriteString("state", BreakerNames.Of(state.Position));
+        w.WriteNumber("generation", state.Generation);
+        w.WriteString("reason", state.Reason);
+        w.WriteString("source", BreakerNames.Of(state.Source));
+        w.WriteString("since", FormatUtcMillis(state.Since));
+        w.WriteNumber("time", now.ToUnixTimeMilliseconds());
+        w.WriteEndObject();
+    }
+
+    /// <summary>ISO-8601 UTC with milliseconds, e.g. 2026-11-21T10:00:00.000Z.</summary>
+    public static string FormatUtcMillis(DateTimeOffset t) =>
+        t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The reason an engage command carries: JSON <c>{"reason","origin"}</c>, or plain text. Whatever the payload is,
+    /// a reason comes back (saying when the payload was empty or not understood): the command engages regardless.
+    /// </summary>
+    public static string DescribeEngageCommand(ReadOnlySpan<byte> payload)
+    {
+        if (payload.IsEmpty) return "MQTT engage command (empty payload)";
+        if (payload.Length > MaxParsedPayload || !Utf8.IsValid(payload))
+        {
+            return $"MQTT engage command (unparseable payload, {payload.Length} bytes)";
+        }
+        var first = FirstNonWhitespace(payload);
+        if (first == (byte)'{')
+        {
+            if (!FlatJson.TryParse(payload, out var fields)) return $"MQTT engage command (unparseable payload, {payload.Length} bytes)";
+            var reason = fields.String("reason");
+            var origin = fields.String("origin");
+            var text = string.IsNullOrEmpty(reason) ? "MQTT engage command (no readable reason)" : reason;
+            return string.IsNullOrEmpty(origin) ? text : Shorten($"{text} (origin: {origin})");
+        }
+        var plain = Sanitize(Encoding.UTF8.GetString(payload));
+        return plain.Length == 0 ? "MQTT engage command (empty payload)" : plain;
+    }
+
+    /// <summary>Reads a peer state; false for anything that is not a well-formed state (it is then ignored).</summary>
+    public static bool TryParsePeerState(ReadOnlySpan<byte> payload, out PeerState state)
+    {
+        state = default;
+        if (payload.IsEmpty || payload.Length > MaxParsedPayload) return false;
+        if (!FlatJson.TryParse(payload, out var fields)) return false;
+        if (!BreakerNames.TryParsePosition(fields.String("state"), out var position)) return false;
+        if (!fields.TryInt64("generation", out var generation) || generation < 0 || generation > MaxGeneration) return false;
+        state = new PeerState(position, generation, fields.String("reason") ?? "");
+        return true;
+    }
+
+    /// <summary>Control characters become spaces; trimmed and cut to <see cref="MaxTextLength"/>.</summary>
+    public static string Sanitize(string s)
+    {
+        var sb = new StringBuilder(Math.Min(s.Length, MaxTextLength + 1));
+        foreach (var ch in s)
+        {
+            sb.Append(char.IsControl(ch) ? ' ' : ch);
+            if (sb.Length > MaxTextLength) break;
+        }
+        return Shorten(sb.ToString().Trim());
+    }
+
+    static string Shorten(string s)
+    {
+        if (s.Length <= MaxTextLength) return s;
+        int cut = MaxTextLength;
+        if (char.IsHighSurrogate(s[cut - 1])) cut--; // never split a surrogate pair
+        return s[..cut] + "…";
+    }
+
+    static byte FirstNonWhitespace(ReadOnlySpan<byte> payload)
+    {
+        foreach (var b in payload)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')) return b;
+        }
+        return 0;
+    }
+}
+
+/// <summary>
+/// The top-level members of one JSON object: strings (sanitised), integers, and a marker for anything else.
+/// Nested values are skipped. Duplicate names make the object invalid (no guessing which one counts).
+/// </summary>
+internal sealed class FlatJson
+{
+    readonly Dictionary<string, string?> _strings = new(StringComparer.Ordinal);
+    readonly Dictionary<string, long> _integers = new(StringComparer.Ordinal);
+    readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    readonly Dictionary<string, string> _raw = new(StringComparer.Ordinal);
+
+    /// <summary>The string member <paramref name="name"/>, or null when absent or not a string.</summary>
+    public string? String(string name) => _strings.TryGetValue(name, out var v) ? v : null;
+
+    /// <summary>The raw (unsanitised) string member, for signature checks.</summary>
+    public string? RawString(string name) => _raw.TryGetValue(name, out var v) ? v : null;
+
+    /// <summary>The integer member <paramref name="name"/> when it is a JSON number without fraction or exponent that fits a long.</summary>
+    public bool TryInt64(string name, out long value) => _integers.TryGetValue(name, out value);
+
+    /// <summary>Parses one JSON object and nothing after it; false on any error, including invalid UTF-8.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> json, out FlatJson result)
+    {
+        result = new FlatJson();
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 16 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.EndObject)
+                {
+                    return !reader.Read(); // throws on trailing garbage; false on a second value
+                }
+                var name = reader.GetString()!;
+                if (!result._names.Add(name)) return false;
+                if (!reader.Read()) return false;
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.String:
+                        var raw = reader.GetString()!;
+                        result._raw[name] = raw;
+                        result._strings[name] = MqttPayloads.Sanitize(raw);
+                        break;
+                    case JsonTokenType.Number:
+                        if (IsPlainInteger(reader.ValueSpan, reader.HasValueSequence) && reader.TryGetInt64(out var n)) result._integers[name] = n;
+                        break;
+                    case JsonTokenType.StartObject:
+                    case JsonTokenType.StartArray:
+                        reader.Skip();
+                        break;
+                }
+            }
+            return false;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    static bool IsPlainInteger(ReadOnlySpan<byte> raw, bool sequence)
+    {
+        if (sequence) return false;
+        foreach (var b in raw)
+        {
+            if (b is (byte)'.' or (byte)'e' or (byte)'E') return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,85 @@
+using EdgeTrader.Configuration;
+
+namespace EdgeTrader.Tests.Configuration;
+
+public class ConfigLoaderTests
+{
+    static ConfigException Fails(string json) => Assert.Throws<ConfigException>(() => ConfigLoader.Parse(json));
+
+    [Fact]
+    public void Empty_object_gives_safe_defaults()
+    {
+        var o = ConfigLoader.Parse("{}");
+        Assert.True(o.Execution.DryRun);
+        Assert.False(o.Mqtt.AllowRemoteReset);
+        Assert.Equal("none", o.Panel.Driver);
+    }
+
+    [Fact]
+    public void Comments_and_trailing_commas_are_allowed()
+    {
+        var o = ConfigLoader.Parse("{ // node name\n \"node\": \"pi-1\", }");
+        Assert.Equal("pi-1", o.Node);
+    }
+
+    [Fact]
+    public void Unknown_key_is_rejected_naming_the_key()
+    {
+        var ex = Fails("{\"risk\":{\"maxQtyy\":1}}");
+        Assert.Contains(ex.Errors, e => e.Key == "risk.maxQtyy" && e.Reason.Contains("unknown key"));
+    }
+
+    [Fact]
+    public void Unknown_top_level_key_is_rejected_naming_the_key()
+    {
+        var ex = Fails("{\"nodee\":\"x\"}");
+        Assert.Equal("nodee", Assert.Single(ex.Errors).Key);
+    }
+
+    [Fact]
+    public void Wrong_type_names_the_key()
+    {
+        var ex = Fails("{\"risk\":{\"maxQty\":\"lots\"}}");
+        Assert.Equal("risk.maxQty", Assert.Single(ex.Errors).Key);
+    }
+
+    [Theory]
+    [InlineData("{\"strategy\":{\"kind\":\"martingale\"}}", "strategy.kind")]
+    [InlineData("{\"bridge\":{\"format\":\"xml\"}}", "bridge.format")]
+    [InlineData("{\"bridge\":{\"ticks\":\"http://x\"}}", "bridge.ticks")]
+    [InlineData("{\"risk\":{\"maxQty\":-1}}", "risk.maxQty")]
+    [InlineData("{\"risk\":{\"timeZone\":\"Mars/Olympus\"}}", "risk.timeZone")]
+    [InlineData("{\"risk\":{\"sessions\":[{\"start\":\"25:00\"}]}}", "risk.sessions[0].start")]
+    [InlineData("{\"strategy\":{\"fast\":10,\"slow\":5}}", "strategy.slow")]
+    [InlineData("{\"strategy\":{\"qty\":2},\"risk\":{\"maxQty\":1}}", "strategy.qty")]
+    [InlineData("{\"panel\":{\"driver\":\"gpio\",\"redLedLine\":\"GPIO17\"}}", "panel.redLedLine")]
+    [InlineData("{\"node\":\"a b\"}", "node")]
+    [InlineData("{\"mqtt\":{\"enabled\":true,\"allowRemoteReset\":true}}", "mqtt.hmacKeyFile")]
+    [InlineData("{\"risk\":null}", "risk")]
+    public void Invalid_values_name_the_key_and_why(string json, string key)
+    {
+        var ex = Fails(json);
+        var e = Assert.Single(ex.Errors, e => e.Key == key);
+        Assert.False(string.IsNullOrWhiteSpace(e.Reason));
+    }
+
+    [Fact]
+    public void Effective_configuration_round_trips()
+    {
+        var o = ConfigLoader.Parse("{\"node\":\"pi-7\",\"strategy\":{\"symbols\":[\"EURUSD\",\"GBPUSD\"]}}");
+        var again = ConfigLoader.Parse(ConfigLoader.ToJson(o));
+        Assert.Equal("pi-7", again.Node);
+        Assert.Equal(["EURUSD", "GBPUSD"], again.Strategy.Symbols);
+    }
+
+    [Fact]
+    public void Example_config_in_docs_is_valid()
+    {
+        string dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Combine(dir, "EdgeTrader.sln"))) dir = Path.GetDirectoryName(dir)!;
+        Assert.NotNull(dir);
+        var path = Path.Combine(dir!, "docs", "edgetrader.example.json");
+        var o = ConfigLoader.Load(path);
+        Assert.True(o.Execution.DryRun);
+    }
+}

@@ -1,0 +1,58 @@
+using EdgeTrader.Configuration;
+using EdgeTrader.Interop.Gpio;
+using EdgeTrader.Panel;
+using EdgeTrader.Panel.Drivers;
+
+namespace EdgeTrader.Tests.Panel;
+
+// The driver against the real kernel interface runs in tests/vm (gpio-sim in a VM); here only what holds anywhere.
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class GpioPanelDriverTests
+{
+    static GpioPanelDriver Driver(PanelOptions? o = null) => new(o ?? new PanelOptions { Driver = "gpio" }, Serilog.Core.Logger.None);
+
+    [Fact]
+    public void Emergency_stop_reads_active_until_started_so_no_reset_can_pass()
+    {
+        using var d = Driver();
+        Assert.True(d.IsActive(PanelInput.EmergencyStop));
+        Assert.False(d.IsActive(PanelInput.Reset));
+    }
+
+    [Fact]
+    public void A_line_configured_twice_is_rejected_naming_both_keys()
+    {
+        using var d = Driver(new PanelOptions { Driver = "gpio", RedLedLine = "GPIO17" });
+        var ex = Assert.Throws<PanelException>(d.Start);
+        Assert.Contains("GPIO17", ex.Message);
+        Assert.Contains("panel.emergencyStopLine", ex.Message);
+        Assert.Contains("panel.redLedLine", ex.Message);
+    }
+
+    [Fact]
+    public void Start_without_gpio_chips_fails_with_an_operator_readable_message()
+    {
+        if (GpioChip.DevicePaths().Count > 0) return; // a machine with GPIO: the VM test covers it
+        using var d = Driver();
+        var ex = Assert.Throws<PanelException>(d.Start);
+        Assert.Contains("/dev/gpiochip", ex.Message);
+        Assert.True(d.IsActive(PanelInput.EmergencyStop));
+    }
+
+    [Fact]
+    public void A_chip_filter_that_matches_nothing_says_what_exists()
+    {
+        using var d = Driver(new PanelOptions { Driver = "gpio", Chip = "/dev/gpiochip-none" });
+        var ex = Assert.Throws<PanelException>(d.Start);
+        Assert.Contains("gpiochip", ex.Message);
+    }
+
+    [Fact]
+    public void Dispose_is_idempotent_and_lamps_after_dispose_are_ignored()
+    {
+        var d = Driver();
+        d.Dispose();
+        d.SetLed(PanelLed.Red, true);
+        d.Dispose();
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text;
+using EdgeTrader.Configuration;
+using EdgeTrader.KillSwitch;
+using EdgeTrader.Tests.Support;
+using EdgeTrader.Trading;
+using EdgeTrader.Trading.Risk;
+using EdgeTrader.Trading.Strategies;
+
+namespace EdgeTrader.Tests.Trading;
+
+/// <summary>A real loop with a recording sink and fake time.</summary>
+internal sealed class LoopHarness
+{
+    public sealed class RecordingSink : IOrderSink
+    {
+        public readonly List<Order> Sent = [];
+        public readonly List<long> CancelAlls = [];
+        public bool Refuse;
+        public bool TrySend(in Order order) { if (Refuse) return false; Sent.Add(order); return true; }
+        public void CancelAll(string reason, long generation) => CancelAlls.Add(generation);
+    }
+
+    public ManualTimeProvider Time { get; } = new();
+    public CircuitBreaker Breaker { get; }
+    public RecordingSink Sink { get; } = new();
+    public TradingLoop Loop { get; }
+    public SymbolTable Symbols { get; }
+    public PositionBook Book { get; }
+    long _seq;
+
+    public LoopHarness(RiskOptions? risk = null, string strategy = "every-tick", bool dryRun = false, string[]? symbols = null, TickFormat format = TickFormat.Json)
+    {
+        risk ??= new RiskOptions { MaxOrdersPerSecond = 1000, MaxPosition = 100, MaxLossStreak = 0 };
+        Breaker = new CircuitBreaker(BreakerState.FreshInstall(Time.GetUtcNow()), Time);
+        Symbols = new SymbolTable(symbols ?? ["EURUSD"]);
+        var opts = new StrategyOptions { Kind = strategy, Qty = 0.01, Symbols = symbols ?? ["EURUSD"], Fast = 2, Slow = 4 };
+        Book = new PositionBook(Symbols.Count, risk.ContractSize);
+        var pre = new PreTradeRisk(risk, new TradingSessions(risk), Book, Time.TimestampFrequency);
+        Loop = new TradingLoop(Breaker, new TickParser(Symbols, format), StrategyFactory.Create(opts, Symbols), pre, Book, Sink, null, Time, dryRun, risk.MaxTickAgeMs);
+    }
+
+    public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public string Json(double bid = 1.0850, double ask = 1.0851, string symbol = "EURUSD", long? time = null, long? seq = null) =>
+        FormattableString.Invariant($"{{\"symbol\":\"{symbol}\",\"bid\":{bid},\"ask\":{ask},\"time\":{time ?? NowMs},\"seq\":{seq ?? ++_seq}}}");
+
+    public TickOutcome Feed(string payload) => Loop.OnPayload(Encoding.UTF8.GetBytes(payload));
+
+    public TickOutcome Tick(double bid = 1.0850, double ask = 1.0851) => Feed(Json(bid, ask));
+}

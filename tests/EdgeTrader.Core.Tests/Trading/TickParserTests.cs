@@ -1,0 +1,85 @@
+using System.Text;
+using EdgeTrader.Trading;
+
+namespace EdgeTrader.Tests.Trading;
+
+public class TickParserTests
+{
+    static readonly SymbolTable Symbols = new(["EURUSD", "USDJPY"]);
+
+    static (bool Ok, Tick Tick, TickDropReason Reason) Parse(string s, TickFormat f = TickFormat.Json) => Parse(Encoding.UTF8.GetBytes(s), f);
+
+    static (bool Ok, Tick Tick, TickDropReason Reason) Parse(byte[] b, TickFormat f = TickFormat.Json)
+    {
+        bool ok = new TickParser(Symbols, f).TryParse(b, 1000, out var t, out var r);
+        return (ok, t, r);
+    }
+
+    [Fact]
+    public void Contract_json_tick_parses()
+    {
+        var (ok, t, _) = Parse("{\"symbol\":\"EURUSD\",\"bid\":1.08510,\"ask\":1.08515,\"time\":1763765512123,\"seq\":42}");
+        Assert.True(ok);
+        Assert.Equal((0, 1.0851, 1.08515, 1763765512123L, 42L), (t.SymbolId, t.Bid, t.Ask, t.TimeMs, t.Seq));
+    }
+
+    [Fact]
+    public void Dwx_tick_line_parses_with_receive_time()
+    {
+        var (ok, t, _) = Parse("USDJPY:|:150.123;150.125", TickFormat.Dwx);
+        Assert.True(ok);
+        Assert.Equal((1, 150.123, 150.125, 1000L), (t.SymbolId, t.Bid, t.Ask, t.TimeMs));
+    }
+
+    [Theory]
+    [InlineData("", TickDropReason.EmptyFrame)]
+    [InlineData("not json", TickDropReason.Malformed)]
+    [InlineData("[1,2,3]", TickDropReason.Malformed)]
+    [InlineData("{\"symbol\":\"EURUSD\",\"bid\":\"1.0\",\"ask\":1.1,\"time\":1}", TickDropReason.Malformed)]
+    [InlineData("{\"symbol\":\"EURUSD\",\"bid\":NaN,\"ask\":1.1,\"time\":1}", TickDropReason.Malformed)]
+    [InlineData("{\"symbol\":\"EURUSD\",\"bid\":1e309,\"ask\":1.1,\"time\":1}", TickDropReason.BadPrice)]
+    [InlineData("{\"symbol\":\"EURUSD\",\"bid\":-1.0,\"ask\":1.1,\"time\":1}", TickDropReason.BadPrice)]
+    [InlineData("{\"symbol\":\"EURUSD\",\"bid\":0,\"ask\":1.1,\"time\":1}", TickDropReason.BadPrice)]
+    [InlineData("{\"symbol\":\"EURUSD\",\"bid\":1.2,\"ask\":1.1,\"time\":1}", TickDropReason.CrossedQuote)]
+    [InlineData("{\"symbol\":\"\",\"bid\":1.0,\"ask\":1.1,\"time\":1}", TickDropReason.UnknownSymbol)]
+    [InlineData("{\"symbol\":\"XAUUSD\",\"bid\":1.0,\"ask\":1.1,\"time\":1}", TickDropReason.UnknownSymbol)]
+    [InlineData("{\"symbol\":\"EURUSD\",\"ask\":1.1,\"time\":1}", TickDropReason.MissingField)]
+    [InlineData("{\"symbol\":\"EURUSD\",\"bid\":1.0,\"ask\":1.1}", TickDropReason.MissingField)]
+    [InlineData("{\"symbol\":\"EURUSD\",\"bid\":1.0,\"ask\":1.1,\"time\":1} trailing", TickDropReason.Malformed)]
+    [InlineData("{\"symbol\":\"EURUSD\",\"bid\":1.0,\"ask\":1.1,\"time\":1.5}", TickDropReason.Malformed)]
+    public void Bad_json_ticks_are_dropped_with_a_reason(string payload, TickDropReason expected)
+    {
+        var (ok, _, reason) = Parse(payload);
+        Assert.False(ok);
+        Assert.Equal(expected, reason);
+    }
+
+    [Theory]
+    [InlineData("EURUSD:|:1.1", TickDropReason.MissingField)]
+    [InlineData("EURUSD 1.1;1.2", TickDropReason.Malformed)]
+    [InlineData("EURUSD:|:abc;1.2", TickDropReason.Malformed)]
+    [InlineData(":|:1.1;1.2", TickDropReason.UnknownSymbol)]
+    [InlineData("EURUSD:|:1.3;1.2", TickDropReason.CrossedQuote)]
+    public void Bad_dwx_ticks_are_dropped_with_a_reason(string payload, TickDropReason expected)
+    {
+        var (ok, _, reason) = Parse(payload, TickFormat.Dwx);
+        Assert.False(ok);
+        Assert.Equal(expected, reason);
+    }
+
+    [Fact]
+    public void Binary_junk_and_a_megabyte_frame_are_dropped()
+    {
+        var junk = new byte[300];
+        new Random(1).NextBytes(junk);
+        Assert.False(Parse(junk).Ok);
+        var big = new byte[1 << 20];
+        Assert.Equal(TickDropReason.OversizeFrame, Parse(big).Reason);
+    }
+
+    [Fact]
+    public void Extra_fields_from_the_bridge_are_skipped()
+    {
+        Assert.True(Parse("{\"flags\":{\"a\":[1,2]},\"symbol\":\"EURUSD\",\"bid\":1.0,\"ask\":1.1,\"volume\":3,\"time\":5}").Ok);
+    }
+}

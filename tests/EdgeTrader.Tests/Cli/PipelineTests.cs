@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace EdgeTrader.Tests.Cli;
+
+/// <summary>The daemon and sim-bridge as separate processes over real ZeroMQ sockets on loopback.</summary>
+public class PipelineTests
+{
+    static (Process P, Task<string> Out) StartSim(string ticks, string gateway, int rate)
+    {
+        var psi = new ProcessStartInfo(Bin.Path) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "sim-bridge", "--ticks", ticks, "--gateway", gateway, "--rate", rate.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            psi.ArgumentList.Add(a);
+        var p = Process.Start(psi)!;
+        _ = p.StandardError.ReadToEndAsync();
+        return (p, p.StandardOutput.ReadToEndAsync());
+    }
+
+    static JsonElement StopSim((Process P, Task<string> Out) sim)
+    {
+        Bin.Terminate(sim.P);
+        Assert.True(sim.P.WaitForExit(10_000));
+        using var doc = JsonDocument.Parse(sim.Out.Result);
+        return doc.RootElement.Clone();
+    }
+
+    static string Ep() => $"tcp://127.0.0.1:{Bin.FreePort()}";
+
+    [Fact]
+    public void Without_engagement_every_tick_becomes_an_order_at_the_gateway()
+    {
+        string ticks = Ep(), gw = Ep();
+        using var d = new Daemon(ticks, gw);
+        var sim = StartSim(ticks, gw, 500);
+        d.Start();
+        Assert.True(Bin.WaitFor(() => d.Status().GetProperty("counters").GetProperty("orders").GetInt64() >= 300, TimeSpan.FromSeconds(20)));
+        Bin.Run("engage", "--reason", "stop the flow", "--socket", d.Socket); // freeze the count before comparing
+        var status = d.Status().GetProperty("counters");
+        long sent = status.GetProperty("orders").GetInt64();
+        Assert.True(Bin.WaitFor(() => d.Status().GetProperty("counters").GetProperty("fills").GetInt64() == sent, TimeSpan.FromSeconds(10)), "every order should be filled");
+        var s = StopSim(sim);
+        Assert.Equal(sent, s.GetProperty("orders").GetInt64());
+        Assert.Equal(status.GetProperty("ticksAccepted").GetInt64() - status.GetProperty("blockedGate1").GetInt64(), sent);
+    }
+
+    [Fact]
+    public void Engaged_before_the_first_tick_no_order_reaches_the_gateway()
+    {
+        string ticks = Ep(), gw = Ep();
+        using var d = new Daemon(ticks, gw);
+        d.Start();
+        Assert.Equal(0, Bin.Run("engage", "--reason", "before tick 1", "--socket", d.Socket).Exit);
+        var sim = StartSim(ticks, gw, 500);
+        Assert.True(Bin.WaitFor(() => d.Status().GetProperty("counters").GetProperty("ticks").GetInt64() >= 200, TimeSpan.FromSeconds(20)));
+        var s = StopSim(sim);
+        Assert.Equal(0, s.GetProperty("orders").GetInt64());
+        Assert.Equal(0, d.Status().GetProperty("counters").GetProperty("orders").GetInt64());
+    }
+
+    [Fact]
+    public void Engage_mid_stream_at_10000_ticks_per_second_no_later_order_reaches_the_gateway_and_cancel_all_arrives()
+    {
+        string ticks = Ep(), gw = Ep();
+        using var d = new Daemon(ticks, gw);
+        var sim = StartSim(ticks, gw, 10_000);
+        d.Start();
+        Assert.True(Bin.WaitFor(() => d.Status().GetProperty("counters").GetProperty("orders").GetInt64() >= 5_000, TimeSpan.FromSeconds(20)));
+        var (exit, _, _) = Bin.Run("engage", "--reason", "mid-stream", "--socket", d.Socket);
+        long engagedReturnedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        Assert.Equal(0, exit);
+        long ordersAtEngage = d.Status().GetProperty("counters").GetProperty("orders").GetInt64();
+        // Keep the stream running a while: ticks keep coming, orders must not.
+        long ticksAtEngage = d.Status().GetProperty("counters").GetProperty("ticks").GetInt64();
+        Assert.True(Bin.WaitFor(() => d.Status().GetProperty("counters").GetProperty("ticks").GetInt64() >= ticksAtEngage + 5_000, TimeSpan.FromSeconds(20)));
+        var s = StopSim(sim);
+        var c = d.Status().GetProperty("counters");
+        Assert.Equal(ordersAtEngage, c.GetProperty("orders").GetInt64());
+        Assert.True(s.GetProperty("lastOrderTimeMs").GetInt64() <= engagedReturnedMs, "an order stamped after engage returned reached the gateway");
+        Assert.Equal(s.GetProperty("orders").GetInt64(), c.GetProperty("orders").GetInt64());
+        Assert.Equal(1, s.GetProperty("cancelAll").GetInt64());
+    }
+
+    [Fact]
+    public void Bad_ticks_interleaved_with_good_ones_are_dropped_by_reason_and_trading_goes_on()
+    {
+        string ticks = Ep(), gw = Ep();
+        using var d = new Daemon(ticks, gw);
+        d.Start();
+        // A python3-zmq publisher sends the corpus: bad frames interleaved with good ticks.
+        string script = $$"""
+import zmq, time, json
+ctx = zmq.Context(); pub = ctx.socket(zmq.PUB); pub.bind("{{ticks}}")
+time.sleep(0.5)
+bad = [b"", b"x" * (1 << 20), bytes(range(256)), b'{"symbol":"EURUSD","bid":"1.1","ask":1.2,"time":1}',
+       b'{"symbol":"EURUSD","bid":NaN,"ask":1.2,"time":1}', b'{"symbol":"EURUSD","bid":Infinity,"ask":1.2,"time":1}',
+       b'{"symbol":"EURUSD","bid":1e309,"ask":1.2,"time":1}', b'{"symbol":"EURUSD","bid":-1.0,"ask":1.2,"time":1}',
+       b'{"symbol":"EURUSD","bid":1.3,"ask":1.2,"time":1}', b'{"symbol":"","bid":1.1,"ask":1.2,"time":1}']
+for round in range(20):
+    for b in bad:
+        pub.send(b)
+        now = int(time.time() * 1000)
+        pub.send(json.dumps({"symbol": "EURUSD", "bid": 1.1, "ask": 1.1001, "time": now}).encode())
+    time.sleep(0.05)
+time.sleep(0.5)
+""";
+        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardInput = true }; // Debian's python, where python3-zmq installs
+        using var py = Process.Start(psi)!;
+        py.StandardInput.Write(script);
+        py.StandardInput.Close();
+        Assert.True(py.WaitForExit(60_000));
+        Assert.Equal(0, py.ExitCode);
+        Assert.True(Bin.WaitFor(() => d.Status().GetProperty("counters").GetProperty("ticks").GetInt64() >= 400, TimeSpan.FromSeconds(10)));
+        var c = d.Status().GetProperty("counters");
+        var dropped = c.GetProperty("dropped");
+        Assert.Equal(200, c.GetProperty("ticksAccepted").GetInt64());
+        Assert.Equal(20, dropped.GetProperty("EMPTY_FRAME").GetInt64());
+        Assert.Equal(20, dropped.GetProperty("OVERSIZE_FRAME").GetInt64());
+        Assert.Equal(20, dropped.GetProperty("CROSSED_QUOTE").GetInt64());
+        Assert.Equal(20, dropped.GetProperty("UNKNOWN_SYMBOL").GetInt64());
+        Assert.Equal(200, c.GetProperty("orders").GetInt64() + c.GetProperty("sendFailures").GetInt64());
+        Assert.Equal("SAFE", d.Status().GetProperty("state").GetString());
+    }
+}

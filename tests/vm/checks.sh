@@ -1,0 +1,237 @@
+#!/bin/busybox sh
+# The GPIO panel checks, run inside the VM against the real daemon (`edgetrader run`) on a gpio-sim chip.
+# Buttons are driven through the simulator's sysfs `pull` attribute (pull-up = line high), LEDs are read back from
+# its `value` attribute, the breaker state comes from `edgetrader status --json`.
+# Prints one "PASS name ..." or "FAIL name: why" line per check and "checks: N passed, N failed".
+ET=/bin/edgetrader
+CFG=/etc/et-vm.json
+SOCK=/run/et.sock
+ESTOP=17 RESET=27 GREEN=22 RED=23 AMBER=24
+CYCLES=${CYCLES:-200}
+npass=0 nfail=0
+DPID=
+
+pass() { npass=$((npass + 1)); echo "PASS $*"; }
+fail() { nfail=$((nfail + 1)); echo "FAIL $*"; }
+check() { if [ "$1" = 0 ]; then shift; pass "$@"; else shift; fail "$@"; fi; }
+
+pull() { echo "$2" > "$SIM/sim_gpio$1/pull"; }
+press() { pull $ESTOP pull-up; }              # NC contact opens: the pull-up wins, line high
+release() { pull $ESTOP pull-down; }          # contact closed to ground
+reset_hold() { pull $RESET pull-down; }       # momentary contact to ground
+reset_release() { pull $RESET pull-up; }
+led() { local v; read v < "$SIM/sim_gpio$1/value"; echo "$v"; }
+ms() { local u; read u _ < /proc/uptime; u=${u%.*}${u#*.}; echo $((u * 10)); }   # 10 ms resolution
+
+status() { $ET status --json --socket $SOCK 2>/dev/null | tr -d ' \n\r\t'; }
+state_of() { echo "$1" | grep -o '"state":"\(SAFE\|ENGAGED\)"' | head -1 | cut -d'"' -f4; }
+num_of() { echo "$1" | grep -o "\"$2\":[0-9.]*" | head -1 | cut -d: -f2; }
+str_of() { echo "$1" | grep -o "\"$2\":\"[^\"]*\"" | head -1 | cut -d'"' -f4; }
+
+# wait_state STATE TIMEOUT_MS: polls status until the breaker is in STATE
+wait_state() {
+  local end=$(( $(ms) + $2 )) s
+  while :; do
+    s=$(state_of "$(status)")
+    [ "$s" = "$1" ] && return 0
+    [ "$(ms)" -ge "$end" ] && return 1
+    sleep 0.05
+  done
+}
+# wait_led LINE VALUE TIMEOUT_MS
+wait_led() {
+  local end=$(( $(ms) + $3 ))
+  while :; do
+    [ "$(led $1)" = "$2" ] && return 0
+    [ "$(ms)" -ge "$end" ] && return 1
+    sleep 0.02
+  done
+}
+gen() { num_of "$(status)" generation; }
+
+start_daemon() {   # start_daemon CONFIG: background daemon, waits until status answers
+  rm -f $SOCK
+  $ET run --config "$1" >/tmp/et.out 2>/tmp/et.err &
+  DPID=$!
+  local end=$(( $(ms) + 60000 ))
+  while :; do
+    [ -n "$(state_of "$(status)")" ] && return 0
+    kill -0 $DPID 2>/dev/null || return 1
+    [ "$(ms)" -ge "$end" ] && return 1
+    sleep 0.1
+  done
+}
+stop_daemon() {    # SIGTERM, waits; sets DRC to the exit code
+  DRC=none
+  [ -n "$DPID" ] || return 1
+  kill -TERM $DPID 2>/dev/null
+  wait $DPID
+  DRC=$?
+  DPID=
+}
+show_daemon_log() { echo "--- daemon stderr (tail)"; tail -n 30 /tmp/et.err; echo "--- daemon stdout (tail)"; tail -n 30 /tmp/et.out; echo "---"; }
+
+# ---------------------------------------------------------------------------------------------------------------
+# Lamp test: sample the three LEDs from before the start until the daemon answers; all three must be seen lit.
+rm -f /tmp/lamp-seen /tmp/sampler-stop
+( while [ ! -e /tmp/sampler-stop ]; do
+    read g < $SIM/sim_gpio$GREEN/value; read r < $SIM/sim_gpio$RED/value; read a < $SIM/sim_gpio$AMBER/value
+    [ "$g$r$a" = 111 ] && { : > /tmp/lamp-seen; break; }
+  done ) &
+SAMPLER=$!
+t0=$(ms)
+if start_daemon $CFG; then
+  pass "daemon_starts (status answered after $(( $(ms) - t0 )) ms)"
+else
+  fail "daemon_starts: no status within 60 s"
+  show_daemon_log
+  echo "checks: $npass passed, $((nfail + 1)) failed"
+  exit 1
+fi
+sleep 0.5
+: > /tmp/sampler-stop; wait $SAMPLER
+[ -e /tmp/lamp-seen ]; check $? "lamp_test_all_three_lit_at_start"
+S=$(status)
+echo "$S" | grep -q '"driver":"gpio"'; check $? "status_reports_gpio_panel ($($ET status --json --socket $SOCK 2>/dev/null | tr -d "\n" | grep -o "\"description\": *\"[^\"]*\"" | cut -d\" -f4))"
+[ "$(state_of "$S")" = SAFE ] && [ "$(led $RED)" = 0 ]; check $? "starts_safe_red_dark (state=$(state_of "$S") red=$(led $RED))"
+
+I=$(gpiotool info GPIO17)
+case "$I" in
+  *consumer=edgetrader*input=1*edge_rising=1\ edge_falling=1*bias_pull_up=0\ bias_pull_down=0\ bias_disabled=0\ clock_realtime=0\ debounce_us=20000*) pass "estop_line_requested ($I)" ;;
+  *) fail "estop_line_requested: $I" ;;
+esac
+I=$(gpiotool info GPIO27)
+case "$I" in *consumer=edgetrader*input=1*edge_falling=1*debounce_us=20000*) pass "reset_line_requested" ;; *) fail "reset_line_requested: $I" ;; esac
+ok=0; for n in GPIO22 GPIO23 GPIO24; do case "$(gpiotool info $n)" in *consumer=edgetrader*output=1*) ;; *) ok=1 ;; esac; done
+check $ok "led_lines_requested_as_outputs"
+
+# Green blinks at 1 Hz while SAFE and the loop beats: both levels within 1.5 s.
+seen0=0 seen1=0; for i in $(seq 15); do [ "$(led $GREEN)" = 1 ] && seen1=1 || seen0=1; sleep 0.1; done
+[ $seen0 = 1 ] && [ $seen1 = 1 ]; check $? "green_blinks_while_safe (saw 0:$seen0 1:$seen1)"
+
+# Amber: the bridge endpoint has no publisher, so the bridge link goes degraded (staleAfterMs 1000).
+wait_led $AMBER 1 8000; r=$?
+S=$(status)
+[ $r = 0 ] && echo "$S" | grep -q '"bridge":{"state":"degraded"'; check $? "amber_while_bridge_degraded (amber=$(led $AMBER))"
+
+# Press -> ENGAGED, source button, red LED.
+g0=$(gen)
+press
+wait_state ENGAGED 5000; r=$?
+S=$(status)
+[ $r = 0 ] && [ "$(str_of "$S" source)" = button ] && wait_led $RED 1 1000 && [ "$(num_of "$S" generation)" = $((g0 + 1)) ]
+check $? "press_engages_source_button_red_on (generation $g0 -> $(num_of "$S" generation), source $(str_of "$S" source), red $(led $RED))"
+[ "$(led $GREEN)" = 0 ]; check $? "green_dark_while_engaged"
+
+release; sleep 0.5
+[ "$(state_of "$(status)")" = ENGAGED ] && [ "$(led $RED)" = 1 ]; check $? "release_does_not_reset"
+
+# Reset held 1 s (< 2 s): nothing.
+reset_hold; sleep 1; reset_release; sleep 2
+[ "$(state_of "$(status)")" = ENGAGED ]; check $? "reset_held_too_short_is_ignored"
+
+# Reset while the e-stop is pressed: refused by the panel and by the CLI.
+press; sleep 0.2
+reset_hold; sleep 2.8; reset_release
+[ "$(state_of "$(status)")" = ENGAGED ]; check $? "panel_reset_refused_while_estop_pressed"
+$ET reset --yes --socket $SOCK >/tmp/reset.out 2>/tmp/reset.err; r=$?
+[ $r = 3 ] && grep -qi "emergency" /tmp/reset.err && [ "$(state_of "$(status)")" = ENGAGED ]
+check $? "cli_reset_refused_while_estop_pressed (exit $r: $(head -c 200 /tmp/reset.err | tr '\n' ' '))"
+
+# Reset held >= 2 s with the e-stop released: SAFE, red off, green blinking.
+release; sleep 0.2
+t0=$(ms); reset_hold
+wait_state SAFE 5000; r=$?; dt=$(( $(ms) - t0 ))
+reset_release
+[ $r = 0 ] && [ $dt -ge 1900 ]; check $? "reset_held_resets_to_safe (after ${dt} ms)"
+wait_led $RED 0 1000; check $? "red_dark_after_reset"
+seen0=0 seen1=0; for i in $(seq 15); do [ "$(led $GREEN)" = 1 ] && seen1=1 || seen0=1; sleep 0.1; done
+[ $seen0 = 1 ] && [ $seen1 = 1 ]; check $? "green_blinks_after_reset (saw 0:$seen0 1:$seen1)"
+
+# Wire break: the line floats to the pull-up = high, exactly like a press.
+g0=$(gen)
+pull $ESTOP pull-up
+wait_state ENGAGED 5000; r=$?
+[ $r = 0 ] && [ "$(gen)" = $((g0 + 1)) ]; check $? "wire_break_engages (generation $g0 -> $(gen))"
+release; sleep 0.1
+$ET reset --yes --socket $SOCK >/dev/null 2>&1; r=$?
+[ $r = 0 ] && wait_state SAFE 2000; check $? "cli_reset_after_release (exit $r)"
+
+# Bouncy press: 7 toggles 1 ms apart ending pressed = exactly one engagement, one latency sample.
+g0=$(gen); c0=$(status | grep -o '"engageLatencyUs":{[^}]*}' | grep -o '"count":[0-9]*' | cut -d: -f2)
+gpiotool bounce $SIM $ESTOP 7 1000
+wait_state ENGAGED 5000; r=$?; sleep 0.3
+S=$(status); c1=$(echo "$S" | grep -o '"engageLatencyUs":{[^}]*}' | grep -o '"count":[0-9]*' | cut -d: -f2)
+[ $r = 0 ] && [ "$(num_of "$S" generation)" = $((g0 + 1)) ] && [ "$c1" = $((c0 + 1)) ]
+check $? "bouncy_press_is_one_engagement (generation $g0 -> $(num_of "$S" generation), latency samples $c0 -> $c1)"
+release; sleep 0.1
+$ET reset --yes --socket $SOCK >/dev/null 2>&1
+wait_state SAFE 2000; sleep 0.3
+[ "$(state_of "$(status)")" = SAFE ]; check $? "no_late_engagement_after_bouncy_press"
+
+# A 5 ms glitch is shorter than the 20 ms kernel debounce: filtered (evidence the debounce attribute is applied).
+# A loaded emulator can stretch the pulse: judge only a pulse that really was well under 20 ms (up to 3 tries).
+ok=1 why="no pulse under 15 ms in 3 tries"
+for try in 1 2 3; do
+  g0=$(gen)
+  w=$(gpiotool pulse $SIM $ESTOP 5000); sleep 0.3
+  if [ "${w:-99999}" -lt 15000 ]; then
+    [ "$(state_of "$(status)")" = SAFE ] && [ "$(gen)" = "$g0" ]; ok=$?; why="pulse ${w} us, state $(state_of "$(status)")"
+    break
+  fi
+  $ET reset --yes --socket $SOCK >/dev/null 2>&1; wait_state SAFE 2000
+done
+check $ok "debounce_filters_5ms_glitch ($why)"
+
+# Latency: button edge (kernel CLOCK_MONOTONIC stamp) -> gates closed, from the daemon's recorder.
+C=$(gpiotool cycles $SIM $ESTOP $RED $CYCLES $ET reset --yes --socket $SOCK); r=$?
+check $r "press_release_reset_cycles ($C)"
+L=$(status | grep -o '"engageLatencyUs":{[^}]*}')
+n=$(echo "$L" | grep -o '"count":[0-9]*' | cut -d: -f2)
+[ "${n:-0}" -ge "$CYCLES" ]; check $? "engage_latency_us $(echo "$L" | sed 's/"engageLatencyUs"://')"
+
+# Clean shutdown: exit 0, every LED dark, lines released.
+stop_daemon
+ok=0; for l in $GREEN $RED $AMBER; do [ "$(led $l)" = 0 ] || ok=1; done
+[ "$DRC" = 0 ] && [ $ok = 0 ]; check $? "shutdown_exit_0_all_leds_off (exit $DRC, green $(led $GREEN) red $(led $RED) amber $(led $AMBER))"
+case "$(gpiotool info GPIO17)" in *consumer=-*) pass "lines_released_after_shutdown" ;; *) fail "lines_released_after_shutdown: $(gpiotool info GPIO17)" ;; esac
+
+# E-stop already pressed at start: the daemon comes up ENGAGED by the button.
+press
+if start_daemon $CFG; then
+  wait_state ENGAGED 3000; r=$?
+  S=$(status)
+  [ $r = 0 ] && [ "$(str_of "$S" source)" = button ]; check $? "estop_pressed_at_start_engages (source $(str_of "$S" source))"
+  $ET reset --yes --socket $SOCK >/dev/null 2>&1; r=$?
+  [ $r = 3 ]; check $? "reset_refused_right_after_start_while_pressed (exit $r)"
+  stop_daemon
+else
+  fail "estop_pressed_at_start_engages: daemon did not start"; show_daemon_log
+fi
+release
+
+# A line name that does not exist: exit 1, the message names it and lists the lines that exist.
+timeout 60 $ET run --config /etc/et-missing-line.json >/tmp/et.out 2>/tmp/et.err; r=$?
+grep -q GPIO99 /tmp/et.err && grep -q GPIO17 /tmp/et.err && [ $r = 1 ]
+check $? "missing_line_exit_1_lists_lines (exit $r: $(grep -m1 GPIO99 /tmp/et.err | head -c 300))"
+
+# A line held by another process: exit 1, the message names the line and the holder.
+gpiotool hold GPIO27 gpiohold >/tmp/hold.out &
+HPID=$!
+sleep 0.3
+timeout 60 $ET run --config $CFG >/tmp/et.out 2>/tmp/et.err; r=$?
+kill $HPID; wait $HPID 2>/dev/null
+grep -q GPIO27 /tmp/et.err && grep -q gpiohold /tmp/et.err && [ $r = 1 ]
+check $? "busy_line_exit_1_names_line_and_holder (exit $r: $(grep -m1 gpiohold /tmp/et.err | head -c 300))"
+
+# No permission on /dev/gpiochip*: exit 1 with what to do (group gpio / the service user).
+mkdir -p /tmp/nobody && chown 65534:65534 /tmp/nobody
+sed -e 's|"/tmp/et-state"|"/tmp/nobody/state"|' -e 's|"/tmp/et-log"|"/tmp/nobody/log"|' -e 's|"/run/et.sock"|"/tmp/nobody/et.sock"|' \
+  $CFG > /tmp/nobody/et.json
+timeout 60 gpiotool asuser 65534 $ET run --config /tmp/nobody/et.json >/tmp/et.out 2>/tmp/et.err; r=$?
+grep -q "Permission denied" /tmp/et.err && grep -q "group 'gpio'" /tmp/et.err && [ $r = 1 ]
+check $? "permission_denied_exit_1_says_what_to_do (exit $r: $(grep -m1 -i "permission" /tmp/et.err | head -c 400))"
+
+[ $nfail = 0 ] || show_daemon_log
+echo "checks: $npass passed, $nfail failed"
+[ $nfail = 0 ]
