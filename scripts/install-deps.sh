@@ -11,7 +11,7 @@ RUNTIME_PKGS=(libzmq5 libmosquitto1)
 # Build: the NativeAOT linker toolchain.
 BUILD_PKGS=(clang lld zlib1g-dev)
 # Tests: a real broker and its clients, python zmq for wire checks, procps for ps/kill.
-TEST_PKGS=(mosquitto mosquitto-clients python3-zmq procps openssh-server openssh-client)
+TEST_PKGS=(mosquitto mosquitto-clients python3-zmq procps openssh-server openssh-client systemd-container)
 
 want=("${RUNTIME_PKGS[@]}" "${BUILD_PKGS[@]}")
 if [ "${1:-}" = "--test" ]; then want+=("${TEST_PKGS[@]}"); fi

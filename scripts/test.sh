@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need (Debian 12), builds the AOT binary, runs every test suite:
 #   unit + in-process broker tests (xunit), end-to-end tests of the AOT binary (xunit),
-#   the panel on the real Linux GPIO uAPI in a QEMU VM (gpio-sim).
+#   the panel on the real Linux GPIO uAPI in a QEMU VM (gpio-sim),
+#   operations: unit hardening, SSH deploy with rollback, Debian package, the unit under a real systemd.
 # Ends with one line "N passed, N failed"; exits non-zero when anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +41,18 @@ if [ "${EDGETRADER_SKIP_VM:-0}" != "1" ]; then
     failed=$((failed + $(echo "$line" | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+')))
   else
     echo "gpio-vm: no result line"; failed=$((failed + 1))
+  fi
+fi
+
+if [ "${EDGETRADER_SKIP_OPS:-0}" != "1" ]; then
+  echo "== ops: unit hardening, SSH deploy with rollback, Debian package, real systemd"
+  tests/ops/run-ops-tests.sh --binary "$EDGETRADER_BIN" < /dev/null 2>&1 | tee "$results/ops.log" | grep -E '^(FAIL|skip|#)|^ops:' || true
+  line=$(grep -E '^ops: [0-9]+ passed, [0-9]+ failed' "$results/ops.log" | tail -n1)
+  if [ -n "$line" ]; then
+    passed=$((passed + $(echo "$line" | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+')))
+    failed=$((failed + $(echo "$line" | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+')))
+  else
+    echo "ops: no result line"; failed=$((failed + 1))
   fi
 fi
 

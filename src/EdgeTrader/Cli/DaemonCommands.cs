@@ -4,6 +4,7 @@ using System.Text.Json;
 using EdgeTrader.App.Daemon;
 using EdgeTrader.Configuration;
 using EdgeTrader.Control;
+using EdgeTrader.Hosting;
 using EdgeTrader.Interop.Zmq;
 using Serilog;
 
@@ -62,15 +63,27 @@ internal static class DaemonCommands
             using var app = Appliance.Start(o, log);
             log.Information("edgetrader {Version} ready: node {Node}, {Mode}, control socket {Socket}", Program.Version, o.Node,
                 o.Execution.DryRun ? "DRY-RUN" : "LIVE ORDERS", o.Control.Socket);
+            // systemd (Type=notify): null when not started by it. READY=1 only now that the loops run.
+            using var systemd = SystemdNotifier.FromEnvironment();
+            string mode = o.Execution.DryRun ? "dry-run" : "LIVE";
+            static string Describe(KillSwitch.BreakerState s) =>
+                $"{KillSwitch.BreakerNames.Of(s.Position)} gen {s.Generation} ({KillSwitch.BreakerNames.Of(s.Source)}: {s.Reason})";
+            app.Breaker.Subscribe(t => systemd?.Status($"{Describe(t.Current)}, {mode}"));
+            systemd?.Status($"{Describe(app.Breaker.State)}, {mode}");
+            systemd?.Ready();
+            // Pings only while the tick loop beats: a hung loop gets the process killed and restarted (the latch persists).
+            using var watchdog = WatchdogFeeder.Start(systemd, () => app.Health.LoopAlive && app.Fatal is null, TimeProvider.System);
             while (!stop.Wait(200))
             {
                 if (app.Fatal is { } f)
                 {
                     log.Fatal("stopping: {Error}", f.Message);
+                    systemd?.Stopping();
                     return ExitCodes.Fatal;
                 }
             }
             log.Information("shutting down (signal)");
+            systemd?.Stopping();
             return ExitCodes.Ok;
         }
         catch (Exception ex) when (ex is DllNotFoundException or Panel.PanelException or ZmqException or IOException or SocketException or UnauthorizedAccessException)

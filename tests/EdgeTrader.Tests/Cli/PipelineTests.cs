@@ -86,11 +86,12 @@ public class PipelineTests
         string ticks = Ep(), gw = Ep();
         using var d = new Daemon(ticks, gw);
         d.Start();
-        // A python3-zmq publisher sends the corpus: bad frames interleaved with good ticks.
+        // A python3-zmq publisher sends the corpus, bad frames interleaved with good ticks, once the subscription is in.
         string script = $$"""
 import zmq, time, json
-ctx = zmq.Context(); pub = ctx.socket(zmq.PUB); pub.bind("{{ticks}}")
-time.sleep(0.5)
+ctx = zmq.Context(); pub = ctx.socket(zmq.XPUB); pub.bind("{{ticks}}")
+pub.setsockopt(zmq.RCVTIMEO, 20000)
+assert pub.recv()[0] == 1  # XPUB: the daemon's subscription arrived, nothing sent from here on is lost
 bad = [b"", b"x" * (1 << 20), bytes(range(256)), b'{"symbol":"EURUSD","bid":"1.1","ask":1.2,"time":1}',
        b'{"symbol":"EURUSD","bid":NaN,"ask":1.2,"time":1}', b'{"symbol":"EURUSD","bid":Infinity,"ask":1.2,"time":1}',
        b'{"symbol":"EURUSD","bid":1e309,"ask":1.2,"time":1}', b'{"symbol":"EURUSD","bid":-1.0,"ask":1.2,"time":1}',
@@ -100,8 +101,8 @@ for round in range(20):
         pub.send(b)
         now = int(time.time() * 1000)
         pub.send(json.dumps({"symbol": "EURUSD", "bid": 1.1, "ask": 1.1001, "time": now}).encode())
-    time.sleep(0.05)
-time.sleep(0.5)
+pub.close(linger=10000)  # flushes what is queued before exiting
+ctx.term()
 """;
         var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardInput = true }; // Debian's python, where python3-zmq installs
         using var py = Process.Start(psi)!;
