@@ -25,8 +25,9 @@ public static class Program
         var socket = new Option<string>("--socket") { Description = "control socket of the daemon", DefaultValueFactory = _ => DaemonCommands.DefaultSocket };
         var config = new Option<string>("--config") { Description = "configuration file", DefaultValueFactory = _ => DaemonCommands.DefaultConfig };
 
-        var run = new Command("run", "run the appliance daemon (exit 0 on SIGTERM/SIGINT, 2 on a configuration error, 1 on a fatal error)") { config };
-        run.SetAction(p => DaemonCommands.Run(p.GetValue(config)!));
+        var cold = new Option<bool>("--cold") { Description = "do not reconcile orders left in flight with the gateway: discard them (logged by id); the kill-switch state is kept" };
+        var run = new Command("run", "run the appliance daemon (exit 0 on SIGTERM/SIGINT, 2 on a configuration error, 1 on a fatal error)") { config, cold };
+        run.SetAction(p => DaemonCommands.Run(p.GetValue(config)!, p.GetValue(cold)));
         root.Subcommands.Add(run);
 
         var duration = new Option<double?>("--duration") { Description = "run unattended for this many seconds (engages at half time, prints a summary)" };

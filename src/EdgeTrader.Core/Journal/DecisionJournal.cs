@@ -122,6 +122,123 @@ public sealed class DecisionJournal : IDisposable
         }
     }
 
+    /// <summary>
+    /// Records an event of an order identified by its full id (orders of an earlier run, restored at a warm start).
+    /// <paramref name="via"/> says where the knowledge came from ("reconcile": the gateway's open_orders answer).
+    /// </summary>
+    public void OrderEvent(string type, string id, string? reason, long timeMs, string? via = null)
+    {
+        lock (_lock)
+        {
+            if (_failure is not null) return;
+            _w.WriteStartObject();
+            _w.WriteString("type"u8, type);
+            _w.WriteString("id"u8, id);
+            if (reason is not null) _w.WriteString("reason"u8, reason);
+            if (via is not null) _w.WriteString("via"u8, via);
+            _w.WriteNumber("time"u8, timeMs);
+            EndLine();
+        }
+    }
+
+    /// <summary>Records a fill of an order identified by its full id (a restored order).</summary>
+    public void Fill(string id, int symbolId, Side side, double qty, double price, double realized, long timeMs, string? via)
+    {
+        lock (_lock)
+        {
+            if (_failure is not null) return;
+            _w.WriteStartObject();
+            _w.WriteString("type"u8, "fill"u8);
+            _w.WriteString("id"u8, id);
+            _w.WriteString("symbol"u8, _symbols.Utf8(symbolId));
+            _w.WriteString("side"u8, side == Side.Buy ? "BUY"u8 : "SELL"u8);
+            _w.WriteNumber("qty"u8, qty);
+            _w.WriteNumber("price"u8, price);
+            _w.WriteNumber("realized"u8, realized);
+            if (via is not null) _w.WriteString("via"u8, via);
+            _w.WriteNumber("time"u8, timeMs);
+            EndLine();
+        }
+    }
+
+    /// <summary>
+    /// Records an order the gateway reported at a warm start that the journal did not hold (it was sent, but the
+    /// daemon died within the durability window before its line reached the disk). Counted as a trade like any order.
+    /// </summary>
+    public bool RecoveredOrder(string id, int symbolId, Side side, double qty, double price, long orderTimeMs, long timeMs)
+    {
+        lock (_lock)
+        {
+            if (_failure is not null) return false;
+            _w.WriteStartObject();
+            _w.WriteString("type"u8, "order"u8);
+            _w.WriteString("id"u8, id);
+            _w.WriteString("symbol"u8, _symbols.Utf8(symbolId));
+            _w.WriteString("side"u8, side == Side.Buy ? "BUY"u8 : "SELL"u8);
+            _w.WriteNumber("qty"u8, qty);
+            _w.WriteNumber("price"u8, price);
+            _w.WriteBoolean("recovered"u8, true);
+            _w.WriteNumber("orderTime"u8, orderTimeMs);
+            _w.WriteNumber("time"u8, timeMs);
+            EndLine();
+            return true;
+        }
+    }
+
+    /// <summary>A <c>recovery</c> line (warm/cold start summary, reconciliation result); <paramref name="fields"/> writes its fields.</summary>
+    public void Recovery(Action<Utf8JsonWriter> fields)
+    {
+        lock (_lock)
+        {
+            if (_failure is not null) return;
+            _w.WriteStartObject();
+            _w.WriteString("type"u8, "recovery"u8);
+            fields(_w);
+            _w.WriteNumber("time"u8, _time.GetUtcNow().ToUnixTimeMilliseconds());
+            EndLine();
+        }
+    }
+
+    /// <summary>
+    /// Records a clean stop (the last line of a run). A run whose last line is not <c>stop</c> ended in a crash, and
+    /// the next start asks the gateway for orders that may have left within the durability window.
+    /// </summary>
+    public void Stop(string detail)
+    {
+        lock (_lock)
+        {
+            if (_failure is not null) return;
+            _w.WriteStartObject();
+            _w.WriteString("type"u8, "stop"u8);
+            _w.WriteNumber("run"u8, _ids.Run);
+            _w.WriteString("detail"u8, detail);
+            _w.WriteNumber("time"u8, _time.GetUtcNow().ToUnixTimeMilliseconds());
+            EndLine();
+        }
+    }
+
+    /// <summary>
+    /// Keeps the records appended until the scope is disposed in one group commit (dry-run: an order and its simulated
+    /// fill). The caller must not engage the breaker or take another lock inside the scope.
+    /// </summary>
+    public GroupScope Group()
+    {
+        Monitor.Enter(_lock);
+        return new GroupScope(_lock);
+    }
+
+    /// <summary>See <see cref="Group"/>.</summary>
+    public readonly ref struct GroupScope
+    {
+        readonly object? _held;
+        internal GroupScope(object held) => _held = held;
+        /// <summary>Releases the group.</summary>
+        public void Dispose()
+        {
+            if (_held is not null) Monitor.Exit(_held);
+        }
+    }
+
     /// <summary>Records a fill and the P&amp;L it realised.</summary>
     public void Fill(long seq, int symbolId, Side side, double qty, double price, double realized, long timeMs)
     {

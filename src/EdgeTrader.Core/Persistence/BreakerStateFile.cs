@@ -9,11 +9,18 @@ namespace EdgeTrader.Persistence;
 /// <summary>
 /// The breaker's state on disk (<c>stateDir/breaker.json</c>), written atomically: temp file, fsync, rename, fsync of
 /// the directory. A missing file is a fresh install (SAFE); an unreadable or corrupt one starts ENGAGED (source startup).
+/// A small space reserve (<c>stateDir/breaker.reserve</c>) is kept so that the engagement a full disk causes can
+/// still be saved: when a save fails, the reserve is deleted and the save tried once more.
 /// </summary>
 public sealed class BreakerStateFile : IBreakerStateStore
 {
     /// <summary>File name inside the state directory.</summary>
     public const string FileName = "breaker.json";
+    /// <summary>The space reserve's file name.</summary>
+    public const string ReserveFileName = "breaker.reserve";
+    /// <summary>Size of the space reserve: far more than a few atomic saves need.</summary>
+    public const int ReserveBytes = 64 * 1024;
+    readonly string _reserve;
     readonly string _dir;
     readonly string _path;
     readonly string _tmp;
@@ -24,6 +31,7 @@ public sealed class BreakerStateFile : IBreakerStateStore
         _dir = stateDir;
         _path = Path.Combine(stateDir, FileName);
         _tmp = _path + ".tmp";
+        _reserve = Path.Combine(stateDir, ReserveFileName);
     }
 
     /// <summary>Full path of the state file.</summary>
@@ -31,9 +39,11 @@ public sealed class BreakerStateFile : IBreakerStateStore
 
     /// <summary>
     /// Reads the state at start. <paramref name="problem"/> says why the result is a fail-closed ENGAGED state, when it is.
+    /// Also (re)creates the space reserve when the directory is writable.
     /// </summary>
     public BreakerState Load(DateTimeOffset now, out string? problem)
     {
+        EnsureReserve();
         problem = null;
         byte[] bytes;
         try
@@ -67,8 +77,43 @@ public sealed class BreakerStateFile : IBreakerStateStore
     static BreakerState FailClosed(DateTimeOffset now, string reason, long gen) =>
         new(BreakerPosition.Engaged, gen + 1, reason, BreakerSource.Startup, now, gen + 1, 0);
 
+    /// <summary>True when the space reserve is in place.</summary>
+    public bool HasReserve => File.Exists(_reserve) && new FileInfo(_reserve).Length >= ReserveBytes;
+
+    void EnsureReserve()
+    {
+        try
+        {
+            if (HasReserve) return;
+            using (var fs = new FileStream(_reserve, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+            {
+                fs.Write(new byte[ReserveBytes]); // written, not sparse: the blocks must really be held
+                fs.Flush(flushToDisk: true);
+            }
+            PosixFile.FsyncDirectory(_dir);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            try { File.Delete(_reserve); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+    }
+
     /// <inheritdoc/>
     public void Save(BreakerState s)
+    {
+        try
+        {
+            SaveOnce(s);
+        }
+        catch (Exception ex) when ((ex is IOException or UnauthorizedAccessException) && File.Exists(_reserve))
+        {
+            // Likely a full disk: give the reserve back and try once more, so the latch that a full disk engaged persists.
+            File.Delete(_reserve);
+            SaveOnce(s);
+        }
+    }
+
+    void SaveOnce(BreakerState s)
     {
         var dto = new BreakerStateDto
         {

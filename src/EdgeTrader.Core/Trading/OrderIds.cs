@@ -10,6 +10,7 @@ namespace EdgeTrader.Trading;
 public sealed class OrderIds
 {
     readonly byte[] _prefix;
+    readonly byte[] _nodePrefix;
 
     /// <summary>For node <paramref name="node"/> in start number <paramref name="run"/>.</summary>
     public OrderIds(string node, long run)
@@ -17,6 +18,7 @@ public sealed class OrderIds
         Node = node;
         Run = run;
         _prefix = Encoding.UTF8.GetBytes($"{node}-{run}-");
+        _nodePrefix = Encoding.UTF8.GetBytes($"{node}-");
     }
 
     /// <summary>This node's name.</summary>
@@ -34,6 +36,32 @@ public sealed class OrderIds
 
     /// <summary>The id as a string (status, logs; not the hot path).</summary>
     public string Format(long seq) => $"{Node}-{Run}-{seq:D6}";
+
+    /// <summary>
+    /// Parses an id of this node from any run (orders restored at a warm start) into run and seq; false for another
+    /// node or an id this class would not have written (so <see cref="Format(long, long)"/> gives the same text back).
+    /// </summary>
+    public bool TryParseAnyRun(ReadOnlySpan<byte> id, out long run, out long seq)
+    {
+        run = seq = 0;
+        if (!id.StartsWith(_nodePrefix)) return false;
+        var rest = id[_nodePrefix.Length..];
+        int dash = rest.IndexOf((byte)'-');
+        if (dash <= 0) return false;
+        if (!Utf8Parser.TryParse(rest[..dash], out run, out int usedRun) || usedRun != dash || run < 0) return false;
+        var seqText = rest[(dash + 1)..];
+        if (!Utf8Parser.TryParse(seqText, out seq, out int usedSeq) || usedSeq != seqText.Length || seq < 0) return false;
+        // Canonical form only: D6, no sign, no extra leading zeros, no leading zero on the run.
+        int digits = 1;
+        for (long v = seq; v >= 10; v /= 10) digits++;
+        return seqText.Length == Math.Max(6, digits) && (dash == 1 || rest[0] != (byte)'0');
+    }
+
+    /// <summary>Parses an id string of this node from any run; see <see cref="TryParseAnyRun(ReadOnlySpan{byte}, out long, out long)"/>.</summary>
+    public bool TryParseAnyRun(string id, out long run, out long seq) => TryParseAnyRun(Encoding.UTF8.GetBytes(id), out run, out seq);
+
+    /// <summary>The id of order <paramref name="seq"/> of run <paramref name="run"/> of this node.</summary>
+    public string Format(long run, long seq) => $"{Node}-{run}-{seq:D6}";
 
     /// <summary>Parses an id of this run back to its seq; false for any other node or run.</summary>
     public bool TryParse(ReadOnlySpan<byte> id, out long seq)

@@ -29,7 +29,7 @@ public enum TickOutcome
 /// single volatile read. Runs on one thread, takes no lock and does not allocate for a tick without a signal.
 /// Gateway replies (acks, fills, rejects) come back on the same thread.
 /// </summary>
-public sealed class TradingLoop
+public sealed partial class TradingLoop
 {
     readonly CircuitBreaker _breaker;
     readonly TickParser _parser;
@@ -80,8 +80,8 @@ public sealed class TradingLoop
     /// <summary>Positions and daily counters.</summary>
     public PositionBook Book => _book;
 
-    /// <summary>Orders sent and not yet filled or rejected.</summary>
-    public int InFlightCount => _inFlight.Count;
+    /// <summary>Orders sent and not yet filled or rejected (this run's and those restored at a warm start).</summary>
+    public int InFlightCount => _inFlight.Count + _restoredCount;
 
     /// <summary>Last order seq used in this run.</summary>
     public long LastOrderSeq => _orderSeq;
@@ -130,6 +130,8 @@ public sealed class TradingLoop
 
         var now = _time.GetUtcNow();
         long nowTs = _time.GetTimestamp();
+        // A warm start holds new orders until the previous run's orders are reconciled with the gateway.
+        if (_holdOrders) return Deny(in intent, DenialCode.ReconciliationPending, tick.Seq, now.ToUnixTimeMilliseconds());
         var denial = _risk.Check(in intent, tick.TimeMs, now, nowTs);
         if (denial != DenialCode.None) return Deny(in intent, denial, tick.Seq, now.ToUnixTimeMilliseconds());
 
@@ -154,14 +156,26 @@ public sealed class TradingLoop
             _journal?.Denial(in intent, DenialCode.KillSwitchEngaged, tick.Seq, order.TimeMs);
             return TickOutcome.BlockedAtGate2;
         }
+        if (!_dryRun || _journal is null) return Emit(in order, in intent, tick.Seq, nowTs);
+        // Dry-run: the order and its simulated fill share one group commit, so no crash leaves a dry-run order
+        // pending in the journal. Post-trade limits are checked after the group is released (they may engage).
+        TickOutcome outcome;
+        using (_journal.Group()) outcome = Emit(in order, in intent, tick.Seq, nowTs);
+        CheckPostTrade();
+        return outcome;
+    }
+
+    TickOutcome Emit(in Order order, in OrderIntent intent, long tickSeq, long nowTs)
+    {
         if (_journal is not null && !_journal.Order(in order))
-            return Deny(in intent, DenialCode.JournalUnavailable, tick.Seq, order.TimeMs);
+            return Deny(in intent, DenialCode.JournalUnavailable, tickSeq, order.TimeMs);
         _orderSeq = order.Seq;
 
         if (!_sink.TrySend(in order))
         {
             Counters.SendFailures++;
-            _journal?.OrderEvent("reject", order.Seq, "send failed (transport refused the order)", order.TimeMs);
+            // Its own line type: it never left, so it is neither a trade nor pending at the next start.
+            _journal?.OrderEvent("send_failed", order.Seq, "the transport refused the order (gateway not connected or queue full)", order.TimeMs);
             return TickOutcome.SendFailed;
         }
         Counters.OrdersSent++;
@@ -170,7 +184,7 @@ public sealed class TradingLoop
         if (_dryRun)
         {
             // Dry-run: simulated as filled at the order price, at once.
-            ApplyFill(order.Seq, order.SymbolId, order.Side, order.Qty, order.Price, order.TimeMs);
+            RecordFill(order.Seq, order.SymbolId, order.Side, order.Qty, order.Price, order.TimeMs);
         }
         else
         {
@@ -262,10 +276,15 @@ public sealed class TradingLoop
 
     void ApplyFill(long seq, int symbolId, Side side, double qty, double price, long timeMs)
     {
+        RecordFill(seq, symbolId, side, qty, price, timeMs);
+        CheckPostTrade();
+    }
+
+    void RecordFill(long seq, int symbolId, Side side, double qty, double price, long timeMs)
+    {
         double realized = _book.OnFill(symbolId, side, qty, price);
         Counters.Fills++;
         _journal?.Fill(seq, symbolId, side, qty, price, realized, timeMs);
-        CheckPostTrade();
     }
 
     long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -40,7 +40,7 @@ internal static class DaemonCommands
         }
     }
 
-    public static int Run(string path)
+    public static int Run(string path, bool cold = false)
     {
         EdgeTraderOptions o;
         try
@@ -60,7 +60,7 @@ internal static class DaemonCommands
             using var stop = new ManualResetEventSlim(false);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Set(); });
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Set(); });
-            using var app = Appliance.Start(o, log);
+            using var app = Appliance.Start(o, log, cold: cold);
             log.Information("edgetrader {Version} ready: node {Node}, {Mode}, control socket {Socket}", Program.Version, o.Node,
                 o.Execution.DryRun ? "DRY-RUN" : "LIVE ORDERS", o.Control.Socket);
             // systemd (Type=notify): null when not started by it. READY=1 only now that the loops run.

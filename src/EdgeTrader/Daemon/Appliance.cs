@@ -47,7 +47,7 @@ public sealed class Appliance : IDisposable
     /// <summary>Effective options.</summary>
     public EdgeTraderOptions Options => _o;
 
-    Appliance(EdgeTraderOptions o, ILogger log, TimeProvider time, IPanelDriver? panelDriver)
+    Appliance(EdgeTraderOptions o, ILogger log, TimeProvider time, IPanelDriver? panelDriver, bool cold)
     {
         _o = o;
         _log = log;
@@ -63,7 +63,10 @@ public sealed class Appliance : IDisposable
         BreakerState initial;
         if (storageProblem is not null)
         {
-            initial = new BreakerState(BreakerPosition.Engaged, 1, storageProblem, BreakerSource.Startup, _startedAt, 1, 0);
+            // Numbered above what the (possibly still readable) state file had seen, so peers and the log stay ordered.
+            var previous = store.Load(_startedAt, out _);
+            long gen = previous.HighestSeenGeneration + 1;
+            initial = new BreakerState(BreakerPosition.Engaged, gen, storageProblem, BreakerSource.Startup, _startedAt, gen, previous.ResetGeneration);
             _log.Error("storage problem, starting ENGAGED: {Problem}", storageProblem);
         }
         else
@@ -86,15 +89,12 @@ public sealed class Appliance : IDisposable
 
         var sessions = new TradingSessions(o.Risk);
         var book = new PositionBook(_symbols.Count, o.Risk.ContractSize);
+        // Read (and repair a torn tail of) the journal before anything appends to it.
+        var restored = JournalRestore.Load(o.StateDir, o.Node, _symbols, o.Risk.ContractSize, sessions.TradingDay(_startedAt), repairTornTails: storageProblem is null);
         _journal = new DecisionJournal(o.StateDir, _symbols, _ids, sessions.TradingDay, time,
             failure => Breaker.Engage(failure, BreakerSource.Risk));
-        var today = sessions.TradingDay(_startedAt);
-        var daily = JournalReplay.Rebuild(o.StateDir, today);
-        book.Restore(today, daily.Trades, daily.Realized, daily.LossStreak);
-        if (daily.BadLines > 0) _log.Warning("journal of {Day}: skipped {Bad} unreadable line(s) (a torn last line after a crash is expected)", today, daily.BadLines);
-        _log.Information("daily counters of {Day} from the journal: {Trades} trades, realised {Realized:0.00}, loss streak {Streak}",
-            today, daily.Trades, daily.Realized, daily.LossStreak);
-        _journal.Start($"run {run}, breaker {BreakerNames.Of(initial.Position)} gen {initial.Generation}");
+        Breaker.AddResetInterlock(new JournalHealthInterlock(_journal));
+        _journal.Start($"run {run}, breaker {BreakerNames.Of(initial.Position)} gen {initial.Generation}{(cold ? ", --cold" : "")}");
 
         Breaker.Subscribe(t =>
         {
@@ -109,6 +109,8 @@ public sealed class Appliance : IDisposable
         var parser = new TickParser(_symbols, o.Bridge.Format == "dwx" ? TickFormat.Dwx : TickFormat.Json);
         _engine = new ZmqTradingEngine(o, Breaker, Health, time, log, _ids, _symbols,
             sink => new TradingLoop(Breaker, parser, strategy, risk, book, sink, _journal, time, o.Execution.DryRun, o.Risk.MaxTickAgeMs));
+        // Positions, the day's counters, and orders left in flight (warm start; --cold discards them).
+        _engine.Restore(restored, cold, _journal);
 
         panelDriver ??= o.Panel.Driver switch
         {
@@ -125,9 +127,10 @@ public sealed class Appliance : IDisposable
     }
 
     /// <summary>Starts everything; throws (after cleaning up) when a part cannot start.</summary>
-    public static Appliance Start(EdgeTraderOptions o, ILogger log, TimeProvider? time = null, IPanelDriver? panelDriver = null)
+    /// <remarks><paramref name="cold"/> (run --cold): orders restored as in flight are discarded instead of reconciled; the breaker state is kept.</remarks>
+    public static Appliance Start(EdgeTraderOptions o, ILogger log, TimeProvider? time = null, IPanelDriver? panelDriver = null, bool cold = false)
     {
-        var a = new Appliance(o, log, time ?? TimeProvider.System, panelDriver);
+        var a = new Appliance(o, log, time ?? TimeProvider.System, panelDriver, cold);
         try
         {
             a._panel?.Start();
@@ -275,6 +278,20 @@ public sealed class Appliance : IDisposable
         w.WriteNumber("lossStreak", book.LossStreak);
         w.WriteEndObject();
 
+        w.WriteStartObject("positions");
+        for (int i = 0; i < _symbols.Count; i++)
+        {
+            w.WriteStartObject(_symbols.Name(i));
+            w.WriteNumber("net", book.Net(i));
+            w.WriteNumber("avgPrice", book.AvgPrice(i));
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+
+        w.WriteStartObject("recovery");
+        _engine.Loop.Recovery.WriteStatus(w);
+        w.WriteEndObject();
+
         w.WriteStartObject("links");
         foreach (var link in new[] { Link.Bridge, Link.Gateway, Link.Mqtt })
         {
@@ -335,6 +352,7 @@ public sealed class Appliance : IDisposable
         _engine.Dispose();
         _mirror?.Dispose();
         _panel?.Dispose();
+        _journal.Stop("shutdown"); // the last line of a clean run: the next start need not look for lost orders
         _journal.Dispose();
     }
 }

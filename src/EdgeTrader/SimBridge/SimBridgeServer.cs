@@ -201,8 +201,10 @@ public sealed class SimBridgeServer : IDisposable
 
     void Handle(ZmqSocket router, ReadOnlySpan<byte> peer, ReadOnlySpan<byte> msg, byte[] reply, Random rnd, long nowTs)
     {
-        string? type = null, id = null;
+        string? type = null, id = null, requestId = null, node = null, symbol = null, side = null;
         long tickSeq = 0, timeMs = 0;
+        long? since = null;
+        List<string>? ids = null;
         double qty = 0, price = 0;
         try
         {
@@ -216,6 +218,17 @@ public sealed class SimBridgeServer : IDisposable
                 else if (r.ValueTextEquals("time"u8)) { r.Read(); timeMs = r.GetInt64(); }
                 else if (r.ValueTextEquals("qty"u8)) { r.Read(); qty = r.GetDouble(); }
                 else if (r.ValueTextEquals("price"u8)) { r.Read(); price = r.GetDouble(); }
+                else if (r.ValueTextEquals("symbol"u8)) { r.Read(); symbol = r.GetString(); }
+                else if (r.ValueTextEquals("side"u8)) { r.Read(); side = r.GetString(); }
+                else if (r.ValueTextEquals("requestId"u8)) { r.Read(); requestId = r.GetString(); }
+                else if (r.ValueTextEquals("node"u8)) { r.Read(); node = r.GetString(); }
+                else if (r.ValueTextEquals("since"u8)) { r.Read(); since = r.GetInt64(); }
+                else if (r.ValueTextEquals("ids"u8))
+                {
+                    r.Read();
+                    ids = [];
+                    while (r.Read() && r.TokenType == JsonTokenType.String) ids.Add(r.GetString()!);
+                }
                 else { r.Read(); r.Skip(); }
             }
         }
@@ -231,18 +244,31 @@ public sealed class SimBridgeServer : IDisposable
                 if (tickSeq > 0) Latency.Add(Stopwatch.GetElapsedTime(_sendTs[tickSeq & (LatencyRing - 1)], nowTs).TotalMicroseconds);
                 if (timeMs > Interlocked.Read(ref _markMs)) Interlocked.Increment(ref _ordersAfterMark);
                 if (timeMs > Interlocked.Read(ref _lastOrderTimeMs)) Interlocked.Exchange(ref _lastOrderTimeMs, timeMs); // one writer thread
-                if (!_o.Answer || id is null) return;
+                var known = id is null ? null : Remember(id, symbol, side, qty, timeMs);
+                if (!_o.Answer || id is null || known is null) return;
                 var inv = System.Globalization.CultureInfo.InvariantCulture;
                 router.Send(peer, more: true);
                 router.Send(Encoding.UTF8.GetBytes($"{{\"type\":\"ack\",\"id\":\"{id}\"}}"));
                 router.Send(peer, more: true);
                 if (_o.RejectRatio > 0 && rnd.NextDouble() < _o.RejectRatio)
+                {
+                    known.State = "rejected";
                     router.Send(Encoding.UTF8.GetBytes($"{{\"type\":\"reject\",\"id\":\"{id}\",\"reason\":\"simulated reject\"}}"));
+                }
                 else
+                {
+                    (known.State, known.Filled, known.AvgPrice) = ("filled", qty, price);
                     router.Send(Encoding.UTF8.GetBytes($"{{\"type\":\"fill\",\"id\":\"{id}\",\"qty\":{qty.ToString("R", inv)},\"price\":{price.ToString("R", inv)}}}"));
+                }
                 break;
             case "cancel_all":
                 Interlocked.Increment(ref _cancelAll);
+                foreach (var o in _known.Values) if (o.State == "open") o.State = "cancelled";
+                break;
+            case "open_orders":
+                Interlocked.Increment(ref _openOrdersRequests);
+                if (!_o.Answer || requestId is null) return;
+                AnswerOpenOrders(router, peer, requestId, node, since, ids ?? []);
                 break;
             case "heartbeat":
                 Interlocked.Increment(ref _heartbeats);
@@ -253,6 +279,89 @@ public sealed class SimBridgeServer : IDisposable
             default:
                 Interlocked.Increment(ref _badFrames);
                 break;
+        }
+    }
+
+    // The gateway's memory of orders (gateway thread only), for open_orders answers; the oldest are forgotten past the cap.
+    const int KnownCap = 1 << 20;
+    sealed class KnownOrder
+    {
+        public required string Symbol;
+        public required string Side;
+        public double Qty;
+        public double Filled;
+        public double AvgPrice;
+        public long TimeMs;
+        public string State = "open";
+    }
+    readonly Dictionary<string, KnownOrder> _known = new(StringComparer.Ordinal);
+    readonly Queue<string> _knownAge = new();
+    long _duplicateIds;
+    long _openOrdersRequests;
+
+    /// <summary>Orders whose id had been seen before (a resent order): must stay 0.</summary>
+    public long DuplicateOrderIds => Interlocked.Read(ref _duplicateIds);
+
+    KnownOrder? Remember(string id, string? symbol, string? side, double qty, long timeMs)
+    {
+        if (_known.ContainsKey(id))
+        {
+            Interlocked.Increment(ref _duplicateIds);
+            return null; // never filled twice
+        }
+        if (_knownAge.Count >= KnownCap) _known.Remove(_knownAge.Dequeue());
+        var k = new KnownOrder { Symbol = symbol ?? "", Side = side ?? "", Qty = qty, TimeMs = timeMs };
+        _known[id] = k;
+        _knownAge.Enqueue(id);
+        return k;
+    }
+
+    /// <summary>
+    /// open_orders: the listed ids it knows, plus (with "since") every order of the node stamped at or after it and
+    /// every order of the node still open; in frames of at most 200 orders, the last with "last":true.
+    /// </summary>
+    void AnswerOpenOrders(ZmqSocket router, ReadOnlySpan<byte> peer, string requestId, string? node, long? since, List<string> ids)
+    {
+        var pick = new Dictionary<string, KnownOrder>(StringComparer.Ordinal);
+        foreach (var id in ids) if (_known.TryGetValue(id, out var k)) pick[id] = k;
+        if (since is { } s && node is not null)
+        {
+            string prefix = node + "-";
+            foreach (var (id, k) in _known)
+            {
+                if (id.StartsWith(prefix, StringComparison.Ordinal) && (k.TimeMs >= s || k.State == "open")) pick[id] = k;
+            }
+        }
+        var all = pick.ToList();
+        int frames = Math.Max(1, (all.Count + 199) / 200);
+        for (int f = 0; f < frames; f++)
+        {
+            using var ms = new MemoryStream();
+            using (var w = new Utf8JsonWriter(ms))
+            {
+                w.WriteStartObject();
+                w.WriteString("type", "open_orders");
+                w.WriteString("requestId", requestId);
+                w.WriteStartArray("orders");
+                foreach (var (id, k) in all.Skip(f * 200).Take(200))
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", id);
+                    w.WriteString("symbol", k.Symbol);
+                    w.WriteString("side", k.Side);
+                    w.WriteNumber("qty", k.Qty);
+                    w.WriteNumber("filledQty", k.Filled);
+                    if (k.Filled > 0) w.WriteNumber("avgPrice", k.AvgPrice);
+                    w.WriteString("state", k.State);
+                    w.WriteNumber("time", k.TimeMs);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteBoolean("last", f == frames - 1);
+                w.WriteEndObject();
+            }
+            router.Send(peer, more: true);
+            router.Send(ms.ToArray());
         }
     }
 
@@ -269,6 +378,8 @@ public sealed class SimBridgeServer : IDisposable
             w.WriteNumber("cancelAll", CancelAll);
             w.WriteNumber("heartbeats", Heartbeats);
             w.WriteNumber("badFrames", BadFrames);
+            w.WriteNumber("duplicateOrderIds", DuplicateOrderIds);
+            w.WriteNumber("openOrdersRequests", Interlocked.Read(ref _openOrdersRequests));
             w.WriteNumber("ordersStampedAfterMark", OrdersStampedAfterMark);
             w.WriteNumber("lastOrderTimeMs", Interlocked.Read(ref _lastOrderTimeMs));
             w.WriteStartObject("latencyUs");

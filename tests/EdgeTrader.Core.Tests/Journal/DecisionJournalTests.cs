@@ -24,11 +24,11 @@ public sealed class DecisionJournalTests : IDisposable
             j.Commit();
         }
         File.AppendAllText(DecisionJournal.FileFor(_dir, day), "{\"type\":\"order\",\"id\":\"n1-3-0000"); // crash mid-line
-        var c = JournalReplay.Rebuild(_dir, day);
-        Assert.Equal(2, c.Trades);
-        Assert.Equal(-100, c.Realized);
+        var c = JournalRestore.Load(_dir, "n1", symbols, 100_000, day);
+        Assert.Equal(2, c.TradesToday);
+        Assert.Equal(-100, c.RealizedToday);
         Assert.Equal(1, c.LossStreak);
-        Assert.Equal(1, c.BadLines);
+        Assert.True(c.TornBytesRemoved > 0);
     }
 
     [Fact]

@@ -19,15 +19,20 @@ public enum DenialCode
     OutsideTradingSession,
     /// <summary>risk.maxTradesPerDay reached for the trading day.</summary>
     DailyTradeLimit,
-    /// <summary>The order could not be journaled (storage failure): nothing is sent that is not on disk.</summary>
+    /// <summary>The order could not be journaled (storage failure): nothing is sent that is not in the journal.</summary>
     JournalUnavailable,
+    /// <summary>
+    /// A warm start is still reconciling orders of the previous run with the gateway (open_orders): no new order
+    /// leaves until positions and orders in flight are known.
+    /// </summary>
+    ReconciliationPending,
 }
 
 /// <summary>Wire names of <see cref="DenialCode"/>.</summary>
 public static class DenialCodes
 {
     /// <summary>Number of codes including None (array sizing).</summary>
-    public const int Count = 9;
+    public const int Count = 10;
 
     /// <summary>The stable code, e.g. "RATE_LIMIT_EXCEEDED".</summary>
     public static string Code(DenialCode c) => c switch
@@ -40,6 +45,7 @@ public static class DenialCodes
         DenialCode.PriceStale => "PRICE_STALE",
         DenialCode.OutsideTradingSession => "OUTSIDE_TRADING_SESSION",
         DenialCode.DailyTradeLimit => "DAILY_TRADE_LIMIT",
-        _ => "JOURNAL_UNAVAILABLE",
+        DenialCode.JournalUnavailable => "JOURNAL_UNAVAILABLE",
+        _ => "RECONCILIATION_PENDING",
     };
 }

@@ -43,6 +43,29 @@ public sealed class PositionBook
     /// <summary>Net position of a symbol (positive long).</summary>
     public double Net(int symbolId) => _net[symbolId];
 
+    /// <summary>Average open price of a symbol's net position (0 when flat).</summary>
+    public double AvgPrice(int symbolId) => _avg[symbolId];
+
+    /// <summary>Quantity in flight (sent, not yet filled or given up) of a symbol and side.</summary>
+    public double Pending(int symbolId, Side side) => side == Side.Buy ? _pendingBuy[symbolId] : _pendingSell[symbolId];
+
+    /// <summary>Restores a symbol's net position and its average price at start (rebuilt from the journal's fills).</summary>
+    public void RestorePosition(int symbolId, double net, double avgPrice)
+    {
+        _net[symbolId] = net;
+        _avg[symbolId] = net == 0 ? 0 : avgPrice;
+        if (_lastMid[symbolId] != 0) Mark(symbolId, _lastMid[symbolId]);
+    }
+
+    /// <summary>
+    /// Counts a restored order (sent in an earlier run, not settled) as in flight, without counting it as a new trade:
+    /// the journal's reading already did.
+    /// </summary>
+    public void AddPending(int symbolId, Side side, double qty)
+    {
+        if (side == Side.Buy) _pendingBuy[symbolId] += qty; else _pendingSell[symbolId] += qty;
+    }
+
     /// <summary>Starts a new trading day when <paramref name="day"/> differs (counters to zero; positions stay).</summary>
     public void RollDay(DateOnly day)
     {

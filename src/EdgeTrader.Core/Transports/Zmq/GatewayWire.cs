@@ -14,6 +14,8 @@ public enum GatewayMessageType
     Fill,
     Reject,
     Heartbeat,
+    /// <summary>An answer (or one part of it) to an <c>open_orders</c> request; see <see cref="GatewayWire.ParseOpenOrders"/>.</summary>
+    OpenOrders,
 }
 
 /// <summary>One parsed gateway message.</summary>
@@ -82,6 +84,108 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
         return End();
     }
 
+    /// <summary>
+    /// <c>{"type":"open_orders","requestId":...,"node":...,"since":ms,"ids":[...],"time":...}</c>: asks the gateway
+    /// for the state of the listed orders and, when <paramref name="sinceMs"/> is given, of every order of this node it
+    /// received stamped at or after it and of every order of this node it still works. A state request only: asking
+    /// again is harmless, and nothing in it sends an order.
+    /// </summary>
+    public static byte[] OpenOrdersRequest(string requestId, string node, long? sinceMs, IEnumerable<string> orderIds, long timeMs)
+    {
+        var buf = new ArrayBufferWriter<byte>(1024);
+        using (var w = new Utf8JsonWriter(buf))
+        {
+            w.WriteStartObject();
+            w.WriteString("type"u8, "open_orders"u8);
+            w.WriteString("requestId"u8, requestId);
+            w.WriteString("node"u8, node);
+            if (sinceMs is { } since) w.WriteNumber("since"u8, since);
+            w.WriteStartArray("ids"u8);
+            foreach (var id in orderIds) w.WriteStringValue(id);
+            w.WriteEndArray();
+            w.WriteNumber("time"u8, timeMs);
+            w.WriteEndObject();
+        }
+        return buf.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Parses an <c>open_orders</c> answer: <c>{"type":"open_orders","requestId":...,"orders":[{"id","symbol","side",
+    /// "qty","filledQty","avgPrice","state","time"}...],"last":true}</c>. A long answer comes in several frames, all but
+    /// the last with <c>"last":false</c> (absent means true). Orders without an id or state are skipped. False when the
+    /// frame is not such an answer.
+    /// </summary>
+    public static bool ParseOpenOrders(ReadOnlySpan<byte> frame, out string? requestId, out bool last, List<GatewayOrderReport> into)
+    {
+        requestId = null;
+        last = true;
+        try
+        {
+            var r = new Utf8JsonReader(frame, new JsonReaderOptions { MaxDepth = 8 });
+            if (!r.Read() || r.TokenType != JsonTokenType.StartObject) return false;
+            bool isAnswer = false;
+            while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+            {
+                if (r.ValueTextEquals("type"u8))
+                {
+                    if (!r.Read() || r.TokenType != JsonTokenType.String) return false;
+                    isAnswer = r.ValueTextEquals("open_orders"u8);
+                }
+                else if (r.ValueTextEquals("requestId"u8))
+                {
+                    if (!r.Read() || r.TokenType != JsonTokenType.String) return false;
+                    requestId = r.GetString();
+                }
+                else if (r.ValueTextEquals("last"u8))
+                {
+                    if (!r.Read()) return false;
+                    last = r.TokenType != JsonTokenType.False;
+                }
+                else if (r.ValueTextEquals("orders"u8))
+                {
+                    if (!r.Read() || r.TokenType != JsonTokenType.StartArray) return false;
+                    while (r.Read() && r.TokenType == JsonTokenType.StartObject)
+                    {
+                        string? id = null, symbol = null, state = null;
+                        Side? side = null;
+                        double qty = 0, filled = 0, avg = 0;
+                        long time = 0;
+                        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+                        {
+                            if (r.ValueTextEquals("id"u8)) { r.Read(); id = r.TokenType == JsonTokenType.String ? r.GetString() : null; }
+                            else if (r.ValueTextEquals("symbol"u8)) { r.Read(); symbol = r.TokenType == JsonTokenType.String ? r.GetString() : null; }
+                            else if (r.ValueTextEquals("state"u8)) { r.Read(); state = r.TokenType == JsonTokenType.String ? r.GetString() : null; }
+                            else if (r.ValueTextEquals("side"u8))
+                            {
+                                r.Read();
+                                side = r.TokenType != JsonTokenType.String ? null : r.ValueTextEquals("BUY"u8) ? Side.Buy : r.ValueTextEquals("SELL"u8) ? Side.Sell : null;
+                            }
+                            else if (r.ValueTextEquals("qty"u8)) { r.Read(); if (r.TokenType == JsonTokenType.Number) r.TryGetDouble(out qty); }
+                            else if (r.ValueTextEquals("filledQty"u8)) { r.Read(); if (r.TokenType == JsonTokenType.Number) r.TryGetDouble(out filled); }
+                            else if (r.ValueTextEquals("avgPrice"u8)) { r.Read(); if (r.TokenType == JsonTokenType.Number) r.TryGetDouble(out avg); }
+                            else if (r.ValueTextEquals("time"u8)) { r.Read(); if (r.TokenType == JsonTokenType.Number) r.TryGetInt64(out time); }
+                            else { r.Read(); r.Skip(); }
+                        }
+                        if (r.TokenType != JsonTokenType.EndObject) return false;
+                        if (id is null || state is null || !double.IsFinite(filled) || filled < 0) continue;
+                        into.Add(new GatewayOrderReport(id, symbol, side, double.IsFinite(qty) ? qty : 0, filled, double.IsFinite(avg) ? avg : 0, state, time));
+                    }
+                    if (r.TokenType != JsonTokenType.EndArray) return false;
+                }
+                else
+                {
+                    if (!r.Read()) return false;
+                    r.Skip();
+                }
+            }
+            return isAnswer && requestId is not null;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary><c>{"type":"heartbeat","node":...,"time":...}</c>.</summary>
     public ReadOnlySpan<byte> Heartbeat(long timeMs)
     {
@@ -113,6 +217,7 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
                         : r.ValueTextEquals("fill"u8) ? GatewayMessageType.Fill
                         : r.ValueTextEquals("reject"u8) ? GatewayMessageType.Reject
                         : r.ValueTextEquals("heartbeat"u8) ? GatewayMessageType.Heartbeat
+                        : r.ValueTextEquals("open_orders"u8) ? GatewayMessageType.OpenOrders
                         : GatewayMessageType.Unknown;
                 }
                 else if (r.ValueTextEquals("id"u8))

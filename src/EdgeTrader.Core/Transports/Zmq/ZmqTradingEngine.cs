@@ -13,7 +13,7 @@ namespace EdgeTrader.Transports.Zmq;
 /// the loop, so the tick path takes no lock. Other threads only close the gates (the breaker) and wake the thread to
 /// send cancel-all, which goes out before any further order.
 /// </summary>
-public sealed class ZmqTradingEngine : IOrderSink, IDisposable
+public sealed partial class ZmqTradingEngine : IOrderSink, IDisposable
 {
     const int PollTimeoutMs = 50;
     const int DrainBatch = 512;
@@ -32,6 +32,8 @@ public sealed class ZmqTradingEngine : IOrderSink, IDisposable
     readonly object _wakeLock = new();
     readonly ManualResetEventSlim _ready = new(false);
     readonly byte[] _rx = new byte[TickParser.MaxFrameBytes + 1];
+    readonly byte[]? _gwRx; // gateway frames: open_orders answers are larger than ticks
+    readonly SymbolTable _symbols;
     ZmqSocket? _wakeSender;
     ZmqSocket? _dealer;
     Thread? _thread;
@@ -59,8 +61,10 @@ public sealed class ZmqTradingEngine : IOrderSink, IDisposable
         _log = log.ForContext<ZmqTradingEngine>();
         _ids = ids;
         _wire = new GatewayWire(symbols, ids);
+        _symbols = symbols;
         _ctx = ZmqContext.Create();
         if (options.Execution.DryRun) _dryRun = new DryRunSink();
+        else _gwRx = new byte[MaxGatewayFrameBytes + 1];
         _loop = loopFactory(_dryRun is not null ? _dryRun : this);
         _silenceBaseTs = time.GetTimestamp();
         breaker.Subscribe(OnBreakerTransition);
@@ -200,16 +204,23 @@ public sealed class ZmqTradingEngine : IOrderSink, IDisposable
     {
         for (int i = 0; i < DrainBatch; i++)
         {
-            int n = dealer.Receive(_rx);
+            var rx = _gwRx!;
+            int n = dealer.Receive(rx);
             if (n < 0) return;
-            while (dealer.HasMore) n = dealer.Receive(_rx);
+            while (dealer.HasMore) n = dealer.Receive(rx);
             _lastGatewayTs = _time.GetTimestamp();
-            if (n > _rx.Length) { _loop.OnUnknownGatewayMessage(); continue; }
-            var m = GatewayWire.Parse(_rx.AsSpan(0, n));
+            if (n > rx.Length) { _loop.OnUnknownGatewayMessage(); continue; }
+            var m = GatewayWire.Parse(rx.AsSpan(0, n));
             long seq = 0;
             if (m.Type is GatewayMessageType.Ack or GatewayMessageType.Fill or GatewayMessageType.Reject && !_ids.TryParse(m.Id, out seq))
             {
-                _loop.OnUnknownGatewayMessage();
+                // Not this run's: an order of an earlier run restored at a warm start, or nothing we know.
+                if (!OnRestoredOrderMessage(ref m)) _loop.OnUnknownGatewayMessage();
+                continue;
+            }
+            if (m.Type == GatewayMessageType.OpenOrders)
+            {
+                OnOpenOrdersFrame(rx.AsSpan(0, n));
                 continue;
             }
             switch (m.Type)
@@ -278,6 +289,7 @@ public sealed class ZmqTradingEngine : IOrderSink, IDisposable
         if (_o.Gateway.EngageOnSilenceMs > 0 && gwSilence.TotalMilliseconds >= _o.Gateway.EngageOnSilenceMs && !_breaker.IsEngaged)
             _breaker.Engage($"gateway silent for {gwSilence.TotalSeconds:0.0} s", BreakerSource.Gateway);
         _loop.FlagAckTimeouts(TimeSpan.FromMilliseconds(_o.Gateway.AckTimeoutMs));
+        PumpReconciliation(now);
     }
 
     /// <inheritdoc/>

@@ -1,0 +1,233 @@
+using EdgeTrader.Journal;
+
+namespace EdgeTrader.Trading;
+
+/// <summary>What one reconciliation did, for the log.</summary>
+/// <param name="Filled">Orders settled as filled (their missing fills applied).</param>
+/// <param name="StillOpen">Orders the gateway still works: kept in flight.</param>
+/// <param name="GivenUp">Orders cancelled or rejected at the gateway: given up.</param>
+/// <param name="UnknownIds">Orders the gateway does not know: marked unknown_at_gateway, never resent.</param>
+/// <param name="RecoveredIds">Orders of this node the gateway knows and the journal did not hold (lost in the durability window): adopted.</param>
+/// <param name="Ignored">Reported orders that needed nothing (already settled in the journal, another node, this run, unknown symbol).</param>
+public sealed record ReconcileSummary(int Filled, int StillOpen, int GivenUp, IReadOnlyList<string> UnknownIds, IReadOnlyList<string> RecoveredIds, int Ignored);
+
+// Orders of earlier runs restored at a warm start. They are looked up by their full id (a string: this path is rare and
+// off the per-tick path); this run's orders stay in the seq-keyed dictionary.
+public sealed partial class TradingLoop
+{
+    const double QtyEpsilon = 1e-9;
+
+    sealed class RestoredOrder
+    {
+        public required string Id;
+        public int SymbolId;
+        public Side Side;
+        public double Qty;
+        public double Filled;
+        public double Notional;
+        public bool Acked;
+        public double Remaining => Math.Max(0, Qty - Filled);
+    }
+
+    readonly Dictionary<string, RestoredOrder> _restored = new(StringComparer.Ordinal);
+    volatile int _restoredCount;
+    volatile bool _holdOrders;
+
+    /// <summary>Warm/cold start counters for status.</summary>
+    public RecoveryReport Recovery { get; } = new();
+
+    /// <summary>True while new orders are held (denied RECONCILIATION_PENDING) until the warm start is reconciled.</summary>
+    public bool HoldingOrders => _holdOrders;
+
+    /// <summary>
+    /// Restores orders of earlier runs as in flight (call before the tick thread starts). They count as pending in the
+    /// position limits, are never resent, and settle by gateway messages or by <see cref="Reconcile"/>. With
+    /// <paramref name="holdOrders"/>, new orders are denied RECONCILIATION_PENDING until <see cref="Reconcile"/> ran.
+    /// </summary>
+    public void RestoreInFlight(IReadOnlyList<PendingOrder> orders, bool holdOrders)
+    {
+        foreach (var p in orders)
+        {
+            if (p.SymbolId < 0) continue;
+            var r = new RestoredOrder { Id = p.Id, SymbolId = p.SymbolId, Side = p.Side, Qty = p.Qty, Filled = p.FilledQty, Notional = p.FilledNotional, Acked = p.Acked };
+            _restored[p.Id] = r;
+            _book.AddPending(p.SymbolId, p.Side, r.Remaining);
+        }
+        _restoredCount = _restored.Count;
+        Interlocked.Exchange(ref Recovery.RestoredInFlight, _restored.Count);
+        _holdOrders = holdOrders;
+    }
+
+    /// <summary>An ack for a restored order; false when the id is not one.</summary>
+    public bool OnRestoredAck(string id)
+    {
+        if (!_restored.TryGetValue(id, out var r)) return false;
+        r.Acked = true;
+        Counters.Acks++;
+        _journal?.OrderEvent("ack", id, null, NowMs());
+        return true;
+    }
+
+    /// <summary>A (partial) fill of a restored order; false when the id is not one or the fill is unusable.</summary>
+    public bool OnRestoredFill(string id, double qty, double price)
+    {
+        if (!_restored.TryGetValue(id, out var r) || !(qty > 0) || !double.IsFinite(price) || price <= 0) return false;
+        FillRestored(r, Math.Min(qty, r.Remaining), price, via: null);
+        if (r.Remaining <= QtyEpsilon) RemoveRestored(r);
+        CheckPostTrade();
+        return true;
+    }
+
+    /// <summary>A reject of a restored order; false when the id is not one.</summary>
+    public bool OnRestoredReject(string id, string reason)
+    {
+        if (!_restored.TryGetValue(id, out var r)) return false;
+        Counters.Rejects++;
+        _book.OnGivenUp(r.SymbolId, r.Side, r.Remaining);
+        RemoveRestored(r);
+        _journal?.OrderEvent("reject", id, reason, NowMs());
+        return true;
+    }
+
+    /// <summary>
+    /// Settles the restored orders against the gateway's answer and releases held orders. Per restored order: fills
+    /// the gateway made that the journal lacks are applied (position, P&amp;L, journal); filled → done; cancelled or
+    /// rejected → given up; open → kept in flight; not reported → <c>unknown_at_gateway</c>, given up and never resent.
+    /// A reported order of this node from an earlier run above the highest seq the journal holds for that run
+    /// (<paramref name="maxSeqByRun"/>) was sent but lost from the journal in a crash: it is journaled as a recovered
+    /// order and settled the same way. Nothing is ever sent from here.
+    /// </summary>
+    public ReconcileSummary Reconcile(IReadOnlyCollection<GatewayOrderReport> reports, OrderIds ids, IReadOnlyDictionary<long, long> maxSeqByRun, SymbolTable symbols)
+    {
+        var byId = new Dictionary<string, GatewayOrderReport>(StringComparer.Ordinal);
+        foreach (var rep in reports) byId[rep.Id] = rep;
+        int filled = 0, open = 0, givenUp = 0, ignored = 0;
+        var unknown = new List<string>();
+        var recovered = new List<string>();
+        long now = NowMs();
+
+        // Orders the journal knows, oldest first.
+        var restored = _restored.Values.ToList();
+        restored.Sort((a, b) => Order(a.Id, b.Id, ids));
+        foreach (var r in restored)
+        {
+            if (byId.Remove(r.Id, out var rep))
+            {
+                switch (Settle(r, rep, now))
+                {
+                    case 'f': filled++; break;
+                    case 'o': open++; break;
+                    default: givenUp++; break;
+                }
+            }
+            else
+            {
+                unknown.Add(r.Id);
+                _book.OnGivenUp(r.SymbolId, r.Side, r.Remaining);
+                RemoveRestored(r);
+                Interlocked.Increment(ref Recovery.UnknownAtGateway);
+                _journal?.OrderEvent("unknown_at_gateway", r.Id, "the gateway does not know this order; it is not resent", now, "reconcile");
+            }
+        }
+
+        // Orders the gateway knows and the journal does not: sent, then lost with the process inside the durability window.
+        var adopt = new List<(long Run, long Seq, GatewayOrderReport Rep)>();
+        foreach (var rep in byId.Values)
+        {
+            if (!ids.TryParseAnyRun(rep.Id, out long run, out long seq) || run >= ids.Run
+                || (maxSeqByRun.TryGetValue(run, out long max) && seq <= max))
+            {
+                ignored++; // another node, this run, or settled in the journal already
+                continue;
+            }
+            adopt.Add((run, seq, rep));
+        }
+        adopt.Sort((a, b) => a.Run != b.Run ? a.Run.CompareTo(b.Run) : a.Seq.CompareTo(b.Seq));
+        foreach (var (_, _, rep) in adopt)
+        {
+            int sym = rep.Symbol is null ? -1 : symbols.Find(rep.Symbol);
+            if (sym < 0 || rep.Side is null || !(rep.Qty > 0))
+            {
+                ignored++;
+                continue;
+            }
+            double price = rep.AvgPrice > 0 && double.IsFinite(rep.AvgPrice) ? rep.AvgPrice : 0;
+            if (_journal is not null && !_journal.RecoveredOrder(rep.Id, sym, rep.Side.Value, rep.Qty, price, rep.TimeMs, now)) { ignored++; continue; }
+            _book.OnSent(sym, rep.Side.Value, rep.Qty); // a trade of the day like any order
+            var r = new RestoredOrder { Id = rep.Id, SymbolId = sym, Side = rep.Side.Value, Qty = rep.Qty };
+            _restored[r.Id] = r;
+            recovered.Add(rep.Id);
+            Interlocked.Increment(ref Recovery.Recovered);
+            switch (Settle(r, rep, now))
+            {
+                case 'f': filled++; break;
+                case 'o': open++; break;
+                default: givenUp++; break;
+            }
+        }
+        _restoredCount = _restored.Count;
+        _holdOrders = false;
+        CheckPostTrade();
+        return new ReconcileSummary(filled, open, givenUp, unknown, recovered, ignored);
+    }
+
+    static int Order(string a, string b, OrderIds ids)
+    {
+        ids.TryParseAnyRun(a, out long ra, out long sa);
+        ids.TryParseAnyRun(b, out long rb, out long sb);
+        return ra != rb ? ra.CompareTo(rb) : sa != sb ? sa.CompareTo(sb) : string.CompareOrdinal(a, b);
+    }
+
+    /// <summary>Applies one report to one order; returns 'f' (filled), 'o' (open) or 'g' (given up).</summary>
+    char Settle(RestoredOrder r, GatewayOrderReport rep, long now)
+    {
+        // A gateway that says "filled" without a quantity filled everything.
+        double gwFilled = rep.State == "filled" && !(rep.FilledQty > 0) ? r.Qty : rep.FilledQty;
+        double missing = Math.Min(gwFilled - r.Filled, r.Remaining);
+        if (missing > QtyEpsilon)
+        {
+            double avg = rep.AvgPrice > 0 && double.IsFinite(rep.AvgPrice) ? rep.AvgPrice : 0;
+            // The price of the part the journal lacks: the gateway's average over all fills, less what is known.
+            double price = avg > 0 ? (avg * gwFilled - r.Notional) / (gwFilled - r.Filled) : 0;
+            if (!(price > 0) || !double.IsFinite(price)) price = avg;
+            if (price > 0) FillRestored(r, missing, price, via: "reconcile");
+        }
+        switch (rep.State)
+        {
+            case "filled":
+            case "cancelled":
+            case "rejected":
+                if (r.Remaining > QtyEpsilon)
+                {
+                    _book.OnGivenUp(r.SymbolId, r.Side, r.Remaining);
+                    string why = rep.State == "filled" ? $"the gateway filled {gwFilled} of {r.Qty}" : $"{rep.State} at the gateway";
+                    _journal?.OrderEvent("given_up", r.Id, why, now, "reconcile");
+                }
+                Interlocked.Increment(ref rep.State == "filled" ? ref Recovery.Filled : ref Recovery.GivenUp);
+                RemoveRestored(r);
+                return rep.State == "filled" ? 'f' : 'g';
+            default:
+                // "open" (or a state we do not know): the gateway still works it; it stays in flight.
+                if (r.Remaining <= QtyEpsilon) { RemoveRestored(r); return 'f'; }
+                r.Acked = true;
+                Interlocked.Increment(ref Recovery.StillOpen);
+                _journal?.OrderEvent("ack", r.Id, rep.State == "open" ? null : $"gateway state '{rep.State}'", now, "reconcile");
+                return 'o';
+        }
+    }
+
+    void FillRestored(RestoredOrder r, double qty, double price, string? via)
+    {
+        double realized = _book.OnFill(r.SymbolId, r.Side, qty, price);
+        r.Filled += qty;
+        r.Notional += qty * price;
+        Counters.Fills++;
+        _journal?.Fill(r.Id, r.SymbolId, r.Side, qty, price, realized, NowMs(), via);
+    }
+
+    void RemoveRestored(RestoredOrder r)
+    {
+        _restored.Remove(r.Id);
+        _restoredCount = _restored.Count;
+    }
+}
