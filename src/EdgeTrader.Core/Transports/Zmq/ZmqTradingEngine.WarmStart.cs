@@ -74,7 +74,7 @@ public sealed partial class ZmqTradingEngine
             if (j.Net[i] != 0) positions.Append(CultureInfo.InvariantCulture, $"{_symbols.Name(i)} {j.Net[i]:0.########} @ {j.AvgPrice[i]:0.#####} ");
         }
         _log.Information("journal read: {Files} file(s), {Lines} lines, {MiB:0.0} MiB in {Ms:0} ms; day {Day}: {Trades} trades, realised {Realized:0.00}, loss streak {Streak}; positions: {Positions}",
-            j.Files, j.Lines, j.Bytes / 1048576.0, j.Elapsed.TotalMilliseconds, j.Day, j.TradesToday, j.RealizedToday, j.LossStreak,
+            j.Files, j.Lines, j.Bytes / 1048576.0, j.Elapsed.TotalMilliseconds, j.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), j.TradesToday, j.RealizedToday, j.LossStreak,
             positions.Length == 0 ? "flat" : positions.ToString().TrimEnd());
 
         var pending = j.Pending;
