@@ -228,6 +228,8 @@ internal sealed class JournalReading
     public readonly Dictionary<string, double> Net = [];
     public readonly Dictionary<string, int> OrderIds = [];
     public readonly Dictionary<string, int> TypeCounts = [];
+    public readonly HashSet<string> UnknownAtGateway = [];
+    public readonly HashSet<string> SendFailed = [];
 
     /// <summary>
     /// Reads every journal-*.jsonl of <paramref name="stateDir"/>. A last line without its newline is a torn write
@@ -272,7 +274,11 @@ internal sealed class JournalReading
                         r.OrderIds[id] = r.OrderIds.GetValueOrDefault(id) + 1;
                         if (isToday) r.TradesToday++;
                         break;
+                    case "unknown_at_gateway":
+                        r.UnknownAtGateway.Add(e.GetProperty("id").GetString()!);
+                        break;
                     case "send_failed":
+                        r.SendFailed.Add(e.GetProperty("id").GetString()!);
                         if (isToday) r.TradesToday--;
                         break;
                     case "fill":
