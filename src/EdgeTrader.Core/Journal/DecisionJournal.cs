@@ -37,10 +37,15 @@ public sealed class DecisionJournal : IDisposable
     volatile string? _failure;
     long _committedLines;
     long _appendedLines;
+    JournalCheckpointer? _checkpoints;
 
-    /// <summary>Opens the journal in <paramref name="stateDir"/>; <paramref name="background"/> false is for tests (call <see cref="Commit"/>).</summary>
-    public DecisionJournal(string stateDir, SymbolTable symbols, OrderIds ids, Func<DateTimeOffset, DateOnly> tradingDay, TimeProvider time, Action<string>? onFailure, bool background = true)
+    /// <summary>
+    /// Opens the journal in <paramref name="stateDir"/>; <paramref name="background"/> false is for tests (call
+    /// <see cref="Commit"/>). <paramref name="checkpoints"/> (from the start-up reading) is fed every committed batch.
+    /// </summary>
+    public DecisionJournal(string stateDir, SymbolTable symbols, OrderIds ids, Func<DateTimeOffset, DateOnly> tradingDay, TimeProvider time, Action<string>? onFailure, bool background = true, JournalCheckpointer? checkpoints = null)
     {
+        _checkpoints = checkpoints;
         _dir = stateDir;
         _symbols = symbols;
         _ids = ids;
@@ -342,10 +347,12 @@ public sealed class DecisionJournal : IDisposable
                 _file?.Dispose();
                 _file = new FileStream(FileFor(_dir, day), FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
                 _fileDay = day;
+                _checkpoints?.OnNewFile();
             }
             _file.Write(batch.WrittenSpan);
             _file.Flush(flushToDisk: true);
             Interlocked.Exchange(ref _committedLines, lines);
+            Checkpoint(batch.WrittenSpan, day, _file.Position);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -354,13 +361,31 @@ public sealed class DecisionJournal : IDisposable
         }
     }
 
-    /// <summary>Commits what is pending and closes the file.</summary>
+    void Checkpoint(ReadOnlySpan<byte> batch, DateOnly day, long endOffset)
+    {
+        if (_checkpoints is null) return;
+        try
+        {
+            _checkpoints.OnCommitted(FileFor(_dir, day), day, endOffset, batch, _time);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Checkpoints only shorten the next start; a fault in them must never stop the journal.
+            _checkpoints = null;
+        }
+    }
+
+    /// <summary>Checkpoints written so far (0 without a checkpointer).</summary>
+    public long CheckpointsSaved => _checkpoints?.Saved ?? 0;
+
+    /// <summary>Commits what is pending, saves a last checkpoint and closes the file.</summary>
     public void Dispose()
     {
         _stopping = true;
         _wake.Set();
         _writerThread?.Join();
         if (_writerThread is null) Commit();
+        if (_failure is null) _checkpoints?.Save(_time);
         _file?.Dispose();
         _wake.Dispose();
     }

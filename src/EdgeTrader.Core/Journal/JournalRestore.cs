@@ -81,6 +81,19 @@ public sealed class RestoredJournal
     public string? Problem { get; init; }
     /// <summary>Time the reading took.</summary>
     public TimeSpan Elapsed { get; init; }
+    /// <summary>Where the reading started: null for a full reading, else the checkpoint's file and offset.</summary>
+    public string? FromCheckpoint { get; init; }
+
+    internal JournalRestore.Reader? Continuation { get; init; }
+
+    /// <summary>
+    /// A checkpointer that carries this reading on from the journal's writer thread (every committed batch), and
+    /// saves it to <c>stateDir/journal.checkpoint</c> every <paramref name="interval"/> and at a clean stop. The next
+    /// start then reads only what was written after the last checkpoint. Once per reading; null when the journal could
+    /// not be read.
+    /// </summary>
+    public JournalCheckpointer? CreateCheckpointer(string stateDir, TimeSpan interval) =>
+        Problem is null && Continuation is not null ? new JournalCheckpointer(stateDir, Continuation, interval) : null;
 }
 
 /// <summary>
@@ -93,12 +106,13 @@ public static class JournalRestore
 {
     const double Epsilon = 1e-9;
 
-    enum Kind : byte { Old, Recent, Today }
+    internal enum Kind : byte { Old, Recent, Today }
 
-    enum LineType : byte { Other, Order, Fill, Ack, End, SendFailed, Stop }
+    internal enum LineType : byte { Other, Order, Fill, Ack, End, SendFailed, Stop }
 
-    struct Entry
+    internal struct Entry
     {
+        public DateOnly Day;
         public int SymbolId;
         public Side Side;
         public bool CountedToday;
@@ -127,7 +141,7 @@ public static class JournalRestore
     {
         var sw = Stopwatch.StartNew();
         var reader = new Reader(node, symbols, contractSize, today);
-        string? problem = null;
+        string? problem = null, from = null;
         try
         {
             var files = new List<(DateOnly Day, string Path)>();
@@ -139,23 +153,38 @@ public static class JournalRestore
                 }
             }
             files.Sort((a, b) => a.Day.CompareTo(b.Day));
+            // A valid checkpoint stands for everything before its offset; only what follows it is read.
+            var cp = Checkpoint.TryLoad(stateDir, reader, today, out string? cpNote);
+            if (cpNote is not null) reader.Note(cpNote);
+            if (cp is { } c) from = $"{c.File} @ {c.Offset}";
+            reader.Rebase(today);
             var yesterday = today.AddDays(-1);
-            for (int i = 0; i < files.Count; i++)
+            foreach (var (d, path) in files)
             {
-                var (d, path) = files[i];
+                long start = 0;
+                if (cp is { } k)
+                {
+                    if (d < k.Day) continue;
+                    if (Path.GetFileName(path) == k.File) start = k.Offset;
+                }
                 var kind = d == today ? Kind.Today : d >= yesterday ? Kind.Recent : Kind.Old;
-                reader.ReadFile(path, kind, repairTornTails, isNewest: i == files.Count - 1);
+                reader.ReadFile(path, kind, repairTornTails, d, start);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             problem = $"the journal in {stateDir} cannot be read ({ex.Message}): the day's limits are unknown";
         }
-        return reader.Result(problem, sw.Elapsed);
+        return reader.Result(problem, sw.Elapsed, from);
     }
 
-    sealed class Reader(string node, SymbolTable symbols, double contractSize, DateOnly today)
+    /// <summary>
+    /// The journal's meaning so far: positions, the day's counters, pending orders. Fed file by file at start, then
+    /// batch by batch by the writer thread (<see cref="JournalCheckpointer"/>); one thread at a time.
+    /// </summary>
+    internal sealed class Reader(string node, SymbolTable symbols, double contractSize, DateOnly today)
     {
+        DateOnly _day = today;
         readonly OrderIds _ids = new(node, 0);
         readonly PositionBook _book = new(symbols.Count, contractSize);
         readonly Dictionary<(long Run, long Seq), Entry> _pending = [];
@@ -172,17 +201,53 @@ public static class JournalRestore
         int _files;
         long _bytes, _lines, _bad, _torn, _foreign;
 
-        public void ReadFile(string path, Kind kind, bool repair, bool isNewest)
+        public string Node => node;
+        public SymbolTable Symbols => symbols;
+        public DateOnly Day => _day;
+        public void Note(string note) => _notes.Add(note);
+
+        /// <summary>Moves "today" to <paramref name="day"/>: the day's counters start from zero, orders older than yesterday are no longer tracked.</summary>
+        public void Rebase(DateOnly day)
+        {
+            if (day == _day) return;
+            _day = day;
+            _trades = 0;
+            _realized = 0;
+            var yesterday = day.AddDays(-1);
+            foreach (var key in _pending.Keys.ToList())
+            {
+                var e = _pending[key];
+                if (e.Day < yesterday) { _pending.Remove(key); continue; }
+                e.CountedToday = e.Day == day;
+                _pending[key] = e;
+            }
+        }
+
+        /// <summary>Whole lines just written to the file of <paramref name="fileDay"/> (the writer thread).</summary>
+        public void Feed(ReadOnlySpan<byte> lines, DateOnly fileDay)
+        {
+            if (fileDay > _day) Rebase(fileDay);
+            var kind = fileDay == _day ? Kind.Today : Kind.Recent;
+            while (!lines.IsEmpty)
+            {
+                int nl = lines.IndexOf((byte)'\n');
+                if (nl < 0) nl = lines.Length;
+                if (nl > 0) Process(lines[..nl], kind, fileDay);
+                lines = nl < lines.Length ? lines[(nl + 1)..] : default;
+            }
+        }
+
+        public void ReadFile(string path, Kind kind, bool repair, DateOnly fileDay, long startOffset)
         {
             _files++;
-            long fileBad = 0, lineNo = 0, goodEnd = 0;
+            long fileBad = 0, lineNo = 0, goodEnd = startOffset;
             int carry = 0;
             byte[] buf = ArrayPool<byte>.Shared.Rent(1 << 20);
-            LineType last = LineType.Other;
             try
             {
                 using (var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan))
                 {
+                    if (startOffset > 0) fs.Seek(startOffset, SeekOrigin.Begin);
                     while (true)
                     {
                         if (carry == buf.Length)
@@ -204,15 +269,10 @@ public static class JournalRestore
                             lineNo++;
                             var line = buf.AsSpan(start, nl);
                             goodEnd += nl + 1;
-                            if (line.Length > 0)
+                            if (line.Length > 0 && Process(line, kind, fileDay) is null)
                             {
-                                var t = Process(line, kind);
-                                if (t is null)
-                                {
-                                    fileBad++;
-                                    if (fileBad <= 3) _notes.Add($"{Path.GetFileName(path)} line {lineNo}: unreadable, skipped");
-                                }
-                                else last = t.Value;
+                                fileBad++;
+                                if (fileBad <= 3) _notes.Add($"{Path.GetFileName(path)}{(startOffset > 0 ? " after the checkpoint" : "")} line {lineNo}: unreadable, skipped");
                             }
                             start += nl + 1;
                         }
@@ -245,24 +305,28 @@ public static class JournalRestore
             {
                 ArrayPool<byte>.Shared.Return(buf);
             }
-            if (isNewest) _lastWasStop = last == LineType.Stop;
         }
 
         /// <summary>Applies one line; null when it is unreadable.</summary>
-        LineType? Process(ReadOnlySpan<byte> line, Kind kind)
+        LineType? Process(ReadOnlySpan<byte> line, Kind kind, DateOnly fileDay)
         {
             // Fast path: our writer always puts the type first, unescaped. Skip what this file kind does not need.
             var type = PeekType(line);
             if (type is { } known)
             {
                 bool needed = known == LineType.Fill || (kind != Kind.Old && known != LineType.Other && known != LineType.Stop);
-                if (!needed) return known;
+                if (!needed)
+                {
+                    _lastWasStop = known == LineType.Stop;
+                    return known;
+                }
             }
             var rec = new Record();
             if (!Parse(line, ref rec)) return null;
+            _lastWasStop = rec.Type == LineType.Stop;
             switch (rec.Type)
             {
-                case LineType.Order: OnOrder(ref rec, kind); break;
+                case LineType.Order: OnOrder(ref rec, kind, fileDay); break;
                 case LineType.Fill: OnFill(ref rec, kind); break;
                 case LineType.Ack:
                     if (kind != Kind.Old && Key(ref rec, out var ak) && _pending.TryGetValue(ak, out var ae)) { ae.Acked = true; _pending[ak] = ae; }
@@ -277,7 +341,7 @@ public static class JournalRestore
             return rec.Type;
         }
 
-        void OnOrder(ref Record rec, Kind kind)
+        void OnOrder(ref Record rec, Kind kind, DateOnly fileDay)
         {
             if (kind == Kind.Old) return;
             if (kind == Kind.Today) _trades++;
@@ -291,6 +355,7 @@ public static class JournalRestore
             }
             _pending[key] = new Entry
             {
+                Day = fileDay,
                 SymbolId = sym, Side = rec.Side, CountedToday = kind == Kind.Today, Qty = rec.Qty, Price = rec.Price,
                 TimeMs = rec.OrderTimeMs > 0 ? rec.OrderTimeMs : rec.TimeMs,
             };
@@ -420,7 +485,107 @@ public static class JournalRestore
             return r.Read() && r.TokenType == JsonTokenType.Number && r.TryGetDouble(out v);
         }
 
-        public RestoredJournal Result(string? problem, TimeSpan elapsed)
+        /// <summary>Writes the state (not the file position: the caller does) as checkpoint fields.</summary>
+        public void Export(Utf8JsonWriter w)
+        {
+            var inv = CultureInfo.InvariantCulture;
+            w.WriteString("node", node);
+            w.WriteString("day", _day.ToString("yyyy-MM-dd", inv));
+            w.WriteNumber("trades", _trades);
+            w.WriteNumber("realized", _realized);
+            w.WriteNumber("streak", _streak);
+            w.WriteNumber("lastTime", _lastTime);
+            w.WriteBoolean("lastWasStop", _lastWasStop);
+            w.WriteStartArray("positions");
+            for (int i = 0; i < symbols.Count; i++)
+            {
+                if (_book.Net(i) == 0) continue;
+                w.WriteStartObject();
+                w.WriteString("symbol", symbols.Name(i));
+                w.WriteNumber("net", _book.Net(i));
+                w.WriteNumber("avg", _book.AvgPrice(i));
+                w.WriteEndObject();
+            }
+            foreach (var (sym, q) in _other)
+            {
+                w.WriteStartObject();
+                w.WriteString("symbol", sym);
+                w.WriteNumber("net", q);
+                w.WriteNumber("avg", 0);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("pending");
+            foreach (var ((run, seq), e) in _pending)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("run", run);
+                w.WriteNumber("seq", seq);
+                w.WriteString("day", e.Day.ToString("yyyy-MM-dd", inv));
+                w.WriteString("symbol", symbols.Name(e.SymbolId));
+                w.WriteString("side", e.Side == Side.Buy ? "BUY" : "SELL");
+                w.WriteNumber("qty", e.Qty);
+                w.WriteNumber("price", e.Price);
+                w.WriteNumber("time", e.TimeMs);
+                w.WriteNumber("filled", e.Filled);
+                w.WriteNumber("notional", e.Notional);
+                w.WriteBoolean("acked", e.Acked);
+                w.WriteBoolean("countedToday", e.CountedToday);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("maxSeq");
+            foreach (var (run, seq) in _maxSeq)
+            {
+                w.WriteStartArray();
+                w.WriteNumberValue(run);
+                w.WriteNumberValue(seq);
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+        }
+
+        /// <summary>Takes the state of a checkpoint (into a fresh reader). Throws on a malformed one (the caller falls back to a full reading).</summary>
+        public void Import(JsonElement c)
+        {
+            _day = ParseDay(c.GetProperty("day").GetString());
+            _trades = c.GetProperty("trades").GetInt32();
+            _realized = c.GetProperty("realized").GetDouble();
+            _streak = c.GetProperty("streak").GetInt32();
+            _lastTime = c.GetProperty("lastTime").GetInt64();
+            _lastWasStop = c.GetProperty("lastWasStop").GetBoolean();
+            foreach (var p in c.GetProperty("positions").EnumerateArray())
+            {
+                string sym = p.GetProperty("symbol").GetString() ?? throw new FormatException("symbol");
+                int id = symbols.Find(sym);
+                if (id >= 0) _book.RestorePosition(id, p.GetProperty("net").GetDouble(), p.GetProperty("avg").GetDouble());
+                else _other[sym] = p.GetProperty("net").GetDouble();
+            }
+            foreach (var e in c.GetProperty("pending").EnumerateArray())
+            {
+                int id = symbols.Find(e.GetProperty("symbol").GetString() ?? "");
+                if (id < 0) { _notes.Add($"checkpoint: pending order {node}-{e.GetProperty("run").GetInt64()}-{e.GetProperty("seq").GetInt64():D6} of a symbol no longer configured: not restored"); continue; }
+                _pending[(e.GetProperty("run").GetInt64(), e.GetProperty("seq").GetInt64())] = new Entry
+                {
+                    Day = ParseDay(e.GetProperty("day").GetString()),
+                    SymbolId = id,
+                    Side = e.GetProperty("side").GetString() == "SELL" ? Side.Sell : Side.Buy,
+                    Qty = e.GetProperty("qty").GetDouble(),
+                    Price = e.GetProperty("price").GetDouble(),
+                    TimeMs = e.GetProperty("time").GetInt64(),
+                    Filled = e.GetProperty("filled").GetDouble(),
+                    Notional = e.GetProperty("notional").GetDouble(),
+                    Acked = e.GetProperty("acked").GetBoolean(),
+                    CountedToday = e.GetProperty("countedToday").GetBoolean(),
+                };
+            }
+            foreach (var m in c.GetProperty("maxSeq").EnumerateArray()) _maxSeq[m[0].GetInt64()] = m[1].GetInt64();
+        }
+
+        static DateOnly ParseDay(string? text) =>
+            DateOnly.ParseExact(text ?? throw new FormatException("day"), "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+        public RestoredJournal Result(string? problem, TimeSpan elapsed, string? fromCheckpoint)
         {
             int n = symbols.Count;
             var net = new double[n];
@@ -447,15 +612,15 @@ public static class JournalRestore
             }
             return new RestoredJournal
             {
-                Day = today,
+                Day = _day,
                 TradesToday = Math.Max(0, _trades),
                 RealizedToday = _realized,
                 LossStreak = _streak,
                 Net = net,
                 AvgPrice = avg,
-                OtherSymbols = _other,
+                OtherSymbols = new Dictionary<string, double>(_other, StringComparer.Ordinal),
                 Pending = pending,
-                MaxSeqByRun = _maxSeq,
+                MaxSeqByRun = new Dictionary<long, long>(_maxSeq),
                 LastTimeMs = _lastTime,
                 LastRunStoppedCleanly = _lastWasStop,
                 Files = _files,
@@ -464,10 +629,172 @@ public static class JournalRestore
                 BadLines = _bad,
                 TornBytesRemoved = _torn,
                 ForeignIds = _foreign,
-                Notes = _notes,
+                Notes = [.. _notes],
                 Problem = problem,
                 Elapsed = elapsed,
+                FromCheckpoint = fromCheckpoint,
+                Continuation = problem is null ? this : null,
             };
+        }
+    }
+}
+
+/// <summary>
+/// <c>stateDir/journal.checkpoint</c>: the journal's meaning (positions, day counters, pending orders) up to a byte
+/// offset of one journal file, written atomically (temp, fsync, rename, fsync of the directory). It is trusted only
+/// when that file still holds, just before the offset, the very bytes the checkpoint recorded; otherwise the journal
+/// is read in full. Losing it costs time at start, never correctness.
+/// </summary>
+internal static class Checkpoint
+{
+    public const string FileName = "journal.checkpoint";
+    const int Version = 1;
+    const int TailBytes = 64;
+
+    public readonly record struct Position(string File, DateOnly Day, long Offset);
+
+    public static Position? TryLoad(string stateDir, JournalRestore.Reader reader, DateOnly today, out string? note)
+    {
+        note = null;
+        string path = Path.Combine(stateDir, FileName);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            var c = doc.RootElement;
+            if (c.GetProperty("version").GetInt32() != Version) { note = "journal checkpoint of another version ignored; reading the journal in full"; return null; }
+            if (c.GetProperty("node").GetString() != reader.Node) { note = "journal checkpoint of another node ignored; reading the journal in full"; return null; }
+            string file = c.GetProperty("file").GetString() ?? "";
+            long offset = c.GetProperty("offset").GetInt64();
+            byte[] tail = Convert.FromBase64String(c.GetProperty("tail").GetString() ?? "");
+            if (!JournalRestore.TryParseFileDay(file, out var day) || Path.GetFileName(file) != file || offset < tail.Length || day > today)
+            {
+                note = "journal checkpoint does not fit this journal; reading the journal in full";
+                return null;
+            }
+            string journal = Path.Combine(stateDir, file);
+            if (!File.Exists(journal) || new FileInfo(journal).Length < offset || !TailMatches(journal, offset, tail))
+            {
+                note = $"journal checkpoint does not match {file} any more; reading the journal in full";
+                return null;
+            }
+            reader.Import(c);
+            if (reader.Day > today) { note = "journal checkpoint is from a later day than today; reading the journal in full"; return null; }
+            return new Position(file, day, offset);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or KeyNotFoundException or InvalidOperationException or IOException or UnauthorizedAccessException or IndexOutOfRangeException)
+        {
+            note = $"journal checkpoint unreadable ({ex.Message}); reading the journal in full";
+            return null;
+        }
+    }
+
+    static bool TailMatches(string journal, long offset, byte[] tail)
+    {
+        using var fs = new FileStream(journal, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        fs.Seek(offset - tail.Length, SeekOrigin.Begin);
+        var buf = new byte[tail.Length];
+        fs.ReadExactly(buf);
+        return buf.AsSpan().SequenceEqual(tail) && (offset == 0 || tail.Length > 0 && tail[^1] == (byte)'\n');
+    }
+
+    public static void Save(string stateDir, JournalRestore.Reader reader, string file, long offset, ReadOnlySpan<byte> tail, long timeMs)
+    {
+        var buf = new ArrayBufferWriter<byte>(4096);
+        using (var w = new Utf8JsonWriter(buf))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("version", Version);
+            w.WriteString("file", file);
+            w.WriteNumber("offset", offset);
+            w.WriteString("tail", Convert.ToBase64String(tail.Length > TailBytes ? tail[^TailBytes..] : tail));
+            reader.Export(w);
+            w.WriteNumber("time", timeMs);
+            w.WriteEndObject();
+        }
+        string path = Path.Combine(stateDir, FileName), tmp = path + ".tmp";
+        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1))
+        {
+            fs.Write(buf.WrittenSpan);
+            fs.Flush(flushToDisk: true);
+        }
+        File.Move(tmp, path, overwrite: true);
+        Interop.Posix.PosixFile.FsyncDirectory(stateDir);
+    }
+}
+
+/// <summary>
+/// Carries the start-up reading of the journal on with every batch the journal commits (on its writer thread, after
+/// the fsync), and saves it as <c>journal.checkpoint</c> every interval and at a clean stop. Restore time then depends
+/// on the journal written since the last checkpoint, not on the journal's size. A failed checkpoint write is ignored:
+/// the previous checkpoint (or none) stays valid.
+/// </summary>
+public sealed class JournalCheckpointer
+{
+    readonly string _stateDir;
+    readonly JournalRestore.Reader _reader;
+    readonly TimeSpan _interval;
+    readonly byte[] _tail = new byte[64];
+    int _tailLength;
+    string? _file;
+    long _offset;
+    long _lastSaveTs;
+    bool _dirty;
+
+    internal JournalCheckpointer(string stateDir, JournalRestore.Reader reader, TimeSpan interval)
+    {
+        _stateDir = stateDir;
+        _reader = reader;
+        _interval = interval;
+    }
+
+    /// <summary>Checkpoints written.</summary>
+    public long Saved { get; private set; }
+
+    /// <summary>The last checkpoint failure, if any (for status and the log).</summary>
+    public string? LastError { get; private set; }
+
+    /// <summary>A batch of whole lines was written and fsync'd to <paramref name="path"/>, ending at <paramref name="endOffset"/>.</summary>
+    internal void OnCommitted(string path, DateOnly day, long endOffset, ReadOnlySpan<byte> batch, TimeProvider time)
+    {
+        _reader.Feed(batch, day);
+        _file = Path.GetFileName(path);
+        _offset = endOffset;
+        int keep = Math.Min(batch.Length, _tail.Length);
+        if (keep == _tail.Length) batch[^keep..].CopyTo(_tail);
+        else
+        {
+            // A short batch: shift the previous tail left and append.
+            int old = Math.Min(_tailLength, _tail.Length - keep);
+            Buffer.BlockCopy(_tail, _tailLength - old, _tail, 0, old);
+            batch.CopyTo(_tail.AsSpan(old));
+            keep += old;
+        }
+        _tailLength = keep;
+        _dirty = true;
+        long now = time.GetTimestamp();
+        if (_lastSaveTs == 0) _lastSaveTs = now;
+        if (time.GetElapsedTime(_lastSaveTs, now) >= _interval) Save(time);
+    }
+
+    /// <summary>A new file was opened (day roll): the tail restarts.</summary>
+    internal void OnNewFile() => _tailLength = 0;
+
+    /// <summary>Saves now (clean stop), when anything was committed since the last save.</summary>
+    internal void Save(TimeProvider time)
+    {
+        _lastSaveTs = time.GetTimestamp();
+        if (!_dirty || _file is null) return;
+        try
+        {
+            Checkpoint.Save(_stateDir, _reader, _file, _offset, _tail.AsSpan(0, _tailLength), time.GetUtcNow().ToUnixTimeMilliseconds());
+            Saved++;
+            _dirty = false;
+            LastError = null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LastError = ex.Message;
         }
     }
 }

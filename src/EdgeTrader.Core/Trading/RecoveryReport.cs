@@ -43,6 +43,9 @@ public sealed class RecoveryReport
     /// <summary>Journal files, lines, unreadable lines, torn bytes cut, and the time the reading took.</summary>
     public (int Files, long Lines, long BadLines, long TornBytes, double LoadMs) Journal { get; set; }
 
+    /// <summary>Where the reading started (checkpoint file and offset), or null for a full reading.</summary>
+    public string? FromCheckpoint { get; set; }
+
     /// <summary>Orders marked <c>unknown_at_gateway</c> (never resent).</summary>
     public long UnknownAtGatewayCount => Volatile.Read(ref UnknownAtGateway);
 
@@ -60,6 +63,7 @@ public sealed class RecoveryReport
         w.WriteNumber("badLines", j.BadLines);
         w.WriteNumber("tornBytesRemoved", j.TornBytes);
         w.WriteNumber("loadMs", Math.Round(j.LoadMs, 1));
+        if (FromCheckpoint is { } cp) w.WriteString("fromCheckpoint", cp);
         w.WriteNumber("restoredInFlight", Volatile.Read(ref RestoredInFlight));
         w.WriteNumber("filled", Volatile.Read(ref Filled));
         w.WriteNumber("open", Volatile.Read(ref StillOpen));

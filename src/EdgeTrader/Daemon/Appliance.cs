@@ -92,7 +92,7 @@ public sealed class Appliance : IDisposable
         // Read (and repair a torn tail of) the journal before anything appends to it.
         var restored = JournalRestore.Load(o.StateDir, o.Node, _symbols, o.Risk.ContractSize, sessions.TradingDay(_startedAt), repairTornTails: storageProblem is null);
         _journal = new DecisionJournal(o.StateDir, _symbols, _ids, sessions.TradingDay, time,
-            failure => Breaker.Engage(failure, BreakerSource.Risk));
+            failure => Breaker.Engage(failure, BreakerSource.Risk), checkpoints: restored.CreateCheckpointer(o.StateDir, TimeSpan.FromSeconds(10)));
         Breaker.AddResetInterlock(new JournalHealthInterlock(_journal));
         _journal.Start($"run {run}, breaker {BreakerNames.Of(initial.Position)} gen {initial.Generation}{(cold ? ", --cold" : "")}");
 

@@ -60,6 +60,7 @@ public sealed partial class ZmqTradingEngine
         var book = _loop.Book;
         var rep = _loop.Recovery;
         rep.Journal = (j.Files, j.Lines, j.BadLines, j.TornBytesRemoved, j.Elapsed.TotalMilliseconds);
+        rep.FromCheckpoint = j.FromCheckpoint;
         foreach (var note in j.Notes) _log.Warning("journal: {Note}", note);
         if (j.Problem is not null)
         {
@@ -73,8 +74,8 @@ public sealed partial class ZmqTradingEngine
             book.RestorePosition(i, j.Net[i], j.AvgPrice[i]);
             if (j.Net[i] != 0) positions.Append(CultureInfo.InvariantCulture, $"{_symbols.Name(i)} {j.Net[i]:0.########} @ {j.AvgPrice[i]:0.#####} ");
         }
-        _log.Information("journal read: {Files} file(s), {Lines} lines, {MiB:0.0} MiB in {Ms:0} ms; day {Day}: {Trades} trades, realised {Realized:0.00}, loss streak {Streak}; positions: {Positions}",
-            j.Files, j.Lines, j.Bytes / 1048576.0, j.Elapsed.TotalMilliseconds, j.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), j.TradesToday, j.RealizedToday, j.LossStreak,
+        _log.Information("journal read {From}: {Files} file(s), {Lines} lines, {MiB:0.0} MiB in {Ms:0} ms; day {Day}: {Trades} trades, realised {Realized:0.00}, loss streak {Streak}; positions: {Positions}",
+            j.FromCheckpoint is null ? "in full" : $"from the checkpoint ({j.FromCheckpoint})", j.Files, j.Lines, j.Bytes / 1048576.0, j.Elapsed.TotalMilliseconds, j.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), j.TradesToday, j.RealizedToday, j.LossStreak,
             positions.Length == 0 ? "flat" : positions.ToString().TrimEnd());
 
         var pending = j.Pending;
