@@ -203,4 +203,43 @@ print(json.dumps({"orders": len(seen), "repeated": [k for k, v in seen.items() i
         output.WriteLine($"--cold discarded {pending}: {string.Join(' ', ids.Take(5))} ...");
         sim.Stop();
     }
+
+    [Fact]
+    public void A_gateway_that_does_not_answer_open_orders_holds_new_orders_and_engages_the_breaker_and_run_cold_resumes()
+    {
+        string ticks = Ep(), gw = Ep();
+        using var d = new LiveDaemon(ticks, gw);
+        d.WriteConfig(dryRun: false, ackTimeoutMs: 200);
+        using (var answering = new SimBridgeProcess(ticks, gw, 500))
+        {
+            d.Start();
+            Assert.True(Bin.WaitFor(() => d.Status().GetProperty("counters").GetProperty("orders").GetInt64() >= 100, TimeSpan.FromSeconds(20)));
+            d.Kill9(); // a crash while trading: the next start must ask the gateway
+            answering.Stop();
+        }
+        using var silent = new SimBridgeProcess(ticks, gw, 500, "--silent-gateway");
+        d.Start();
+        Assert.Equal("SAFE", d.Status().GetProperty("state").GetString());
+        Assert.True(Bin.WaitFor(() => d.Status().GetProperty("counters").GetProperty("denials").TryGetProperty("RECONCILIATION_PENDING", out var n) && n.GetInt64() >= 50, TimeSpan.FromSeconds(10)),
+            "new orders were not held while reconciling");
+        Assert.Equal(0, d.Status().GetProperty("counters").GetProperty("orders").GetInt64());
+        // 5 x ackTimeoutMs without an answer: engaged, and still held.
+        Assert.True(Bin.WaitFor(() => d.Status().GetProperty("state").GetString() == "ENGAGED", TimeSpan.FromSeconds(10)));
+        var s = d.Status();
+        Assert.Equal("gateway", s.GetProperty("source").GetString());
+        Assert.Contains("open_orders", s.GetProperty("reason").GetString());
+        Assert.Equal("no-answer", s.GetProperty("recovery").GetProperty("state").GetString());
+        Assert.True(s.GetProperty("recovery").GetProperty("requestRounds").GetInt64() >= 2); // asked again, never resent an order
+        Assert.Equal(0, d.Stop());
+
+        // The operator gives up on reconciliation: --cold, reset, trading resumes.
+        d.Start("--cold");
+        Assert.Equal("ENGAGED", d.Status().GetProperty("state").GetString());
+        Assert.Equal(0, d.Cli("reset", "--yes").Exit);
+        Assert.True(Bin.WaitFor(() => d.Status().GetProperty("counters").GetProperty("orders").GetInt64() >= 20, TimeSpan.FromSeconds(20)));
+        Assert.Equal(0, d.Stop());
+        var summary = silent.Stop();
+        Assert.Equal(0, summary.GetProperty("duplicateOrderIds").GetInt64());
+        Assert.True(summary.GetProperty("openOrdersRequests").GetInt64() >= 2);
+    }
 }
