@@ -45,6 +45,29 @@ public class StorageTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_reset_whose_new_state_cannot_be_saved_is_refused_and_the_breaker_stays_ENGAGED()
+    {
+        using var d = new LiveDaemon(Ep(), Ep(), dryRun: true);
+        d.Start();
+        Assert.Equal(0, d.Cli("engage", "--reason", "before a failing save").Exit);
+        // The state file's temp path is taken by a non-empty directory: the atomic save cannot happen (the journal can).
+        string blocker = Path.Combine(d.StateDir, "breaker.json.tmp");
+        Directory.CreateDirectory(blocker);
+        File.WriteAllText(Path.Combine(blocker, "x"), "x");
+        var (exit, _, err) = d.Cli("reset", "--yes");
+        Assert.Equal(3, exit);
+        Assert.Contains("cannot persist the breaker state", err);
+        Assert.Equal("ENGAGED", d.Status().GetProperty("state").GetString());
+        using (var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(d.StateDir, "breaker.json"))))
+            Assert.Equal("ENGAGED", doc.RootElement.GetProperty("state").GetString());
+        output.WriteLine($"reset: {err.Trim()}");
+
+        Directory.Delete(blocker, recursive: true);
+        Assert.Equal(0, d.Cli("reset", "--yes").Exit);
+        Assert.Equal("SAFE", d.Status().GetProperty("state").GetString());
+    }
+
+    [Fact]
     public void A_read_only_state_directory_starts_ENGAGED_with_a_clear_reason_and_refuses_reset()
     {
         if (!Root.Required(output, "a read-only bind mount")) return;
