@@ -201,4 +201,36 @@ public sealed class JournalCheckpointTests(ITestOutputHelper output) : IDisposab
         Assert.Equal(orders, r.TradesToday);
         Assert.Equal(new OrderIds("pi-1", 1).Format(orders), Assert.Single(r.Pending).Id);
     }
+
+    /// <summary>
+    /// Group-commit throughput of the journal with its writer thread and the checkpointer, appending as fast as one
+    /// thread can (the tick thread's pattern: order, ack, fill). Prints lines/s; asserts only that all were committed.
+    /// </summary>
+    [Fact]
+    public void Journal_group_commit_throughput_with_checkpoints_is_printed()
+    {
+        int orders = int.TryParse(Environment.GetEnvironmentVariable("EDGETRADER_RESTORE_BENCH_ORDERS"), out int n) ? n : 300_000;
+        var start = JournalRestore.Load(_dir, "pi-1", _symbols, 100_000, Day1);
+        var sw = Stopwatch.StartNew();
+        long lines;
+        using (var j = new DecisionJournal(_dir, _symbols, new OrderIds("pi-1", 1), _ => Day1, TimeProvider.System, null,
+            checkpoints: start.CreateCheckpointer(_dir, TimeSpan.FromSeconds(10))))
+        {
+            for (int i = 1; i <= orders; i++)
+            {
+                var side = (i & 1) == 1 ? Side.Buy : Side.Sell;
+                j.Order(new Order { Seq = i, SymbolId = 0, Side = side, Qty = 0.01, Price = 1.1, TickSeq = i, TickTimeMs = i, TimeMs = i });
+                j.OrderEvent("ack", i, null, i);
+                j.Fill(i, 0, side, 0.01, 1.1, 0, i);
+            }
+            lines = j.AppendedLines;
+        }
+        sw.Stop();
+        var r = Load(Day1);
+        output.WriteLine($"journal: {lines:N0} lines appended and committed (write + fsync groups, checkpoints) in {sw.Elapsed.TotalMilliseconds:0} ms = {lines / sw.Elapsed.TotalSeconds:N0} lines/s");
+        Assert.Equal(3L * orders, lines);
+        Assert.Equal(orders, r.TradesToday);
+        Assert.NotNull(r.FromCheckpoint);
+        Assert.Equal(0, r.Lines); // the final checkpoint at Dispose covers everything
+    }
 }
