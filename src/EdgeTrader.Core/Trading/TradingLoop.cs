@@ -194,7 +194,7 @@ public sealed class TradingLoop
             Counters.SeqGaps++;
             Counters.SeqGapTicks += seq - _lastTickSeq - 1;
         }
-        // A lower seq means the bridge restarted its numbering: follow it.
+        else if (_lastTickSeq > 0 && seq <= _lastTickSeq) Counters.SeqResets++; // the bridge restarted its numbering: follow it
         _lastTickSeq = seq;
     }
 
