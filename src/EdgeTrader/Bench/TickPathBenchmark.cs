@@ -38,7 +38,7 @@ internal static class TickPathBenchmark
         var time = TimeProvider.System;
         var risk = new RiskOptions { MaxOrdersPerSecond = 1_000_000, MaxPosition = 1_000, MaxTradesPerDay = int.MaxValue, MaxLossStreak = 0, MaxDailyLoss = 1e15, MaxTickAgeMs = 60_000 };
         var symbols = new SymbolTable(["EURUSD", "GBPUSD", "USDJPY"]);
-        var results = new List<(double Rate, double Bytes, long Orders)>();
+        var results = new List<(double Rate, double Bytes, long Orders, double OrderRate)>();
         // Payloads: constant prices per symbol, so ema-cross never crosses (no signal) and every tick is valid.
         long now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var payloads = Enumerable.Range(0, 3).Select(i => Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
@@ -59,10 +59,10 @@ internal static class TickPathBenchmark
             else for (long i = 0; i < n; i++) loop.OnTick(in parsed[i % 3]);
             sw.Stop();
             long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
-            if (r > 0) results.Add((n / sw.Elapsed.TotalSeconds, (double)bytes / n, sink.Sent));
+            if (r > 0) results.Add((n / sw.Elapsed.TotalSeconds, (double)bytes / n, sink.Sent, sink.Sent / sw.Elapsed.TotalSeconds));
         }
         var rates = results.Select(x => x.Rate).OrderBy(x => x).ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-46} median {rates[rates.Length / 2] / 1e6,6:0.00} M ticks/s (min {rates[0] / 1e6:0.00}, max {rates[^1] / 1e6:0.00}); {results.Max(x => x.Bytes):0.000} bytes/tick; orders {results[0].Orders:N0}"));
+            $"{name,-46} median {rates[rates.Length / 2] / 1e6,6:0.00} M ticks/s (min {rates[0] / 1e6:0.00}, max {rates[^1] / 1e6:0.00}); {results.Max(x => x.Bytes):0.000} bytes/tick; {(results[0].Orders == 0 ? "no orders" : $"orders {results.Select(x => x.OrderRate).Order().ElementAt(results.Count / 2) / 1e6:0.00} M/s (risk.maxOrdersPerSecond at its 1,000,000 maximum; the rest are denied RATE_LIMIT_EXCEEDED)")}"));
     }
 }
