@@ -28,6 +28,10 @@ int main(int argc, char **argv) {
     zmq_setsockopt(dealer, ZMQ_LINGER, &zero, sizeof zero);
     zmq_setsockopt(sub, ZMQ_LINGER, &zero, sizeof zero);
     if (zmq_connect(sub, argv[1]) || zmq_connect(dealer, argv[2])) { perror("zmq_connect"); return 1; }
+    /* A heartbeat first, as edgetrader sends one: the load generator starts once both sockets are in. */
+    for (int tries = 0; tries < 200 && zmq_send(dealer, "{\"type\":\"heartbeat\"}", 20, ZMQ_DONTWAIT) < 0; tries++) {
+        struct timespec w = { 0, 10 * 1000 * 1000 }; nanosleep(&w, NULL);
+    }
     char tick[4096], order[512];
     long long n = 0;
     zmq_pollitem_t item = { sub, 0, ZMQ_POLLIN, 0 };

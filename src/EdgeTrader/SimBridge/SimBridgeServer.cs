@@ -26,7 +26,10 @@ public sealed record SimBridgeOptions
     public bool Answer { get; init; } = true;
     /// <summary>First seq minus one (a restarted bridge that continues, or skips, its numbering).</summary>
     public long StartSeq { get; init; }
-    /// <summary>Publish only once a subscriber's subscription arrived (XPUB), so no tick is lost to the slow joiner.</summary>
+    /// <summary>
+    /// Publish only once a subscriber's subscription arrived (XPUB) and the gateway heard from the subject, so no tick
+    /// is lost to the slow joiner and no order to a DEALER that is not connected yet.
+    /// </summary>
     public bool WaitForSubscriber { get; init; }
 }
 
@@ -106,6 +109,8 @@ public sealed class SimBridgeServer : IDisposable
             {
                 pub.SetOption(LibZmq.RCVTIMEO, 100);
                 while (!_stop && pub.Receive(sub, dontWait: false) < 1) { }
+                // And the order side: the subject's first message (a heartbeat) shows its DEALER is connected too.
+                while (!_stop && Interlocked.Read(ref _heartbeats) + Interlocked.Read(ref _orders) == 0) Thread.Sleep(1);
             }
             var rnd = new Random(_o.Seed);
             var mids = _o.Symbols.Select(s => s.Contains("JPY") ? 150.0 : 1.1).ToArray();
@@ -134,6 +139,8 @@ public sealed class SimBridgeServer : IDisposable
                 Interlocked.Increment(ref _ticksSent);
             }
             PublishingDone = true;
+            // Keep the socket open until stopped: closing it (linger 0) would drop ticks still queued for a slow subscriber.
+            while (!_stop) Thread.Sleep(20);
         }
         catch (Exception ex)
         {
