@@ -30,7 +30,38 @@ internal static class TickPathBenchmark
         Case("no-signal, parsed ticks", "ema-cross", json: false, ticks, repeats);
         Case("every-tick, JSON payloads (parse included)", "every-tick", json: true, ticks, repeats);
         Case("every-tick, parsed ticks", "every-tick", json: false, ticks, repeats);
+        EngageToGatesClosed(20_000);
         return 0;
+    }
+
+    /// <summary>Engage call → the gate's volatile write, with the real state file (fsync) behind it.</summary>
+    static void EngageToGatesClosed(int cycles)
+    {
+        var dir = Directory.CreateTempSubdirectory("et-bench-").FullName;
+        try
+        {
+            var time = TimeProvider.System;
+            var breaker = new CircuitBreaker(BreakerState.FreshInstall(time.GetUtcNow()), time, new EdgeTrader.Persistence.BreakerStateFile(dir));
+            var closed = new double[cycles];
+            var total = new double[cycles];
+            for (int i = 0; i < cycles; i++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                breaker.Engage("bench", BreakerSource.Cli);
+                long t2 = Stopwatch.GetTimestamp();
+                closed[i] = Stopwatch.GetElapsedTime(t0, breaker.LastGatesClosedTimestamp).TotalMicroseconds;
+                total[i] = Stopwatch.GetElapsedTime(t0, t2).TotalMicroseconds;
+                breaker.Reset("bench", BreakerSource.Cli);
+            }
+            Array.Sort(closed);
+            Array.Sort(total);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"engage -> gates closed ({cycles} cycles): p50 {closed[cycles / 2]:0.00} us, p99 {closed[cycles * 99 / 100]:0.00} us; whole Engage call incl. the state file's fsync: p50 {total[cycles / 2]:0} us, p99 {total[cycles * 99 / 100]:0} us"));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
     }
 
     static void Case(string name, string strategy, bool json, long ticks, int repeats)

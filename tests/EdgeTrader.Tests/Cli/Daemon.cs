@@ -82,11 +82,11 @@ internal sealed class Daemon : IDisposable
     public string ConfigPath => System.IO.Path.Combine(Dir, "edgetrader.json");
     public Process? Process { get; private set; }
 
-    public Daemon(string ticks, string gateway, string strategy = "every-tick", bool dryRun = false, int maxOrdersPerSecond = 100000, int gatewayStaleAfterMs = 5000)
+    public Daemon(string ticks, string gateway, string strategy = "every-tick", bool dryRun = false, int maxOrdersPerSecond = 100000, int gatewayStaleAfterMs = 5000, string node = "e2e", string? mqtt = null)
     {
         File.WriteAllText(ConfigPath, $$"""
         {
-          "node": "e2e",
+          "node": "{{node}}",{{(mqtt is null ? "" : $"\n          \"mqtt\": {mqtt},")}}
           "stateDir": "{{Dir}}/state",
           "logDir": "{{Dir}}/log",
           "control": { "socket": "{{Socket}}" },
