@@ -21,6 +21,14 @@ count_xunit() { # file: sums dotnet test's per-assembly summary lines
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 }
 
+count_line() { # file prefix: adds a suite's closing "prefix: N passed, N failed" line
+  local line
+  line=$(grep -E "^$2: [0-9]+ passed, [0-9]+ failed" "$1" | tail -n1)
+  if [ -z "$line" ]; then echo "$2: no result line"; failed=$((failed + 1)); return; fi
+  passed=$((passed + $(echo "$line" | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+')))
+  failed=$((failed + $(echo "$line" | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+')))
+}
+
 dotnet build EdgeTrader.sln -nologo -clp:NoSummary -v q >"$results/build.log" 2>&1 || { cat "$results/build.log"; echo "0 passed, 1 failed"; exit 1; }
 
 for proj in tests/EdgeTrader.Core.Tests tests/EdgeTrader.Tests; do
@@ -35,25 +43,13 @@ done
 if [ "${EDGETRADER_SKIP_VM:-0}" != "1" ]; then
   echo "== GPIO panel on the real kernel interface (QEMU + gpio-sim)"
   scripts/test-gpio-vm.sh --aot "$EDGETRADER_BIN" 2>&1 | tee "$results/vm.log" | tail -n 40
-  line=$(grep -E '^gpio-vm: [0-9]+ passed, [0-9]+ failed' "$results/vm.log" | tail -n1)
-  if [ -n "$line" ]; then
-    passed=$((passed + $(echo "$line" | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+')))
-    failed=$((failed + $(echo "$line" | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+')))
-  else
-    echo "gpio-vm: no result line"; failed=$((failed + 1))
-  fi
+  count_line "$results/vm.log" gpio-vm
 fi
 
 if [ "${EDGETRADER_SKIP_OPS:-0}" != "1" ]; then
   echo "== ops: unit hardening, SSH deploy with rollback, Debian package, real systemd"
   tests/ops/run-ops-tests.sh --binary "$EDGETRADER_BIN" < /dev/null 2>&1 | tee "$results/ops.log" | grep -E '^(FAIL|skip|#)|^ops:' || true
-  line=$(grep -E '^ops: [0-9]+ passed, [0-9]+ failed' "$results/ops.log" | tail -n1)
-  if [ -n "$line" ]; then
-    passed=$((passed + $(echo "$line" | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+')))
-    failed=$((failed + $(echo "$line" | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+')))
-  else
-    echo "ops: no result line"; failed=$((failed + 1))
-  fi
+  count_line "$results/ops.log" ops
 fi
 
 rm -rf "$results"

@@ -63,7 +63,10 @@ public static class Program
         var rejectRatio = new Option<double>("--reject-ratio") { Description = "share of orders rejected", DefaultValueFactory = _ => 0 };
         var count = new Option<long>("--count") { Description = "stop publishing after N ticks (0 = no limit)", DefaultValueFactory = _ => 0 };
         var silent = new Option<bool>("--silent-gateway") { Description = "never answer orders or heartbeats" };
-        var sim = new Command("sim-bridge", "a simulated MT5 bridge (tick PUB) and execution gateway (ROUTER)") { ticks, gw, rate, symbols, format, rejectRatio, count, silent };
+        var waitSub = new Option<bool>("--wait-for-subscriber") { Description = "publish only once a subscriber is connected" };
+        var exitIdle = new Option<int>("--exit-idle-ms") { Description = "after --count ticks, exit once no order came for this long" };
+        var startSeq = new Option<long>("--start-seq") { Description = "first seq - 1 (continue a restarted bridge's numbering)" };
+        var sim = new Command("sim-bridge", "a simulated MT5 bridge (tick PUB) and execution gateway (ROUTER)") { ticks, gw, rate, symbols, format, rejectRatio, count, silent, waitSub, exitIdle, startSeq };
         sim.SetAction(p => SimBridgeCommand.Run(new SimBridgeOptions
         {
             TicksEndpoint = p.GetValue(ticks)!,
@@ -74,7 +77,9 @@ public static class Program
             RejectRatio = p.GetValue(rejectRatio),
             Count = p.GetValue(count),
             Answer = !p.GetValue(silent),
-        }));
+            WaitForSubscriber = p.GetValue(waitSub),
+            StartSeq = p.GetValue(startSeq),
+        }, p.GetValue(exitIdle)));
         root.Subcommands.Add(sim);
 
         // Hidden: MQTT mirror latency through a real broker (scripts/bench-mqtt.sh starts a private one).

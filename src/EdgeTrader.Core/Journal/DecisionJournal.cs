@@ -244,6 +244,25 @@ public sealed class DecisionJournal : IDisposable
         }
     }
 
+    /// <summary>
+    /// Records that order <paramref name="seq"/> passed both gates but the transport refused it: a <c>reject</c> with
+    /// <c>"sent":false</c>. It never left, so it is neither a trade of the day nor pending at the next start.
+    /// </summary>
+    public void SendFailed(long seq, string reason, long timeMs)
+    {
+        lock (_lock)
+        {
+            if (_failure is not null) return;
+            _w.WriteStartObject();
+            _w.WriteString("type"u8, "reject"u8);
+            WriteId(seq);
+            _w.WriteString("reason"u8, reason);
+            _w.WriteBoolean("sent"u8, false);
+            _w.WriteNumber("time"u8, timeMs);
+            EndLine();
+        }
+    }
+
     /// <summary>Records a fill and the P&amp;L it realised.</summary>
     public void Fill(long seq, int symbolId, Side side, double qty, double price, double realized, long timeMs)
     {

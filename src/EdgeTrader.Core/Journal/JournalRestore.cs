@@ -43,7 +43,7 @@ public sealed class RestoredJournal
 {
     /// <summary>The trading day the daily counters are for.</summary>
     public DateOnly Day { get; init; }
-    /// <summary>Orders of the day (order lines of the day's file, minus those whose send failed).</summary>
+    /// <summary>Orders of the day (order lines of the day's file, minus rejects with "sent":false: they never left).</summary>
     public int TradesToday { get; init; }
     /// <summary>Realised P&amp;L of the day's fills (the <c>realized</c> field as journaled).</summary>
     public double RealizedToday { get; init; }
@@ -323,6 +323,7 @@ public static class JournalRestore
             }
             var rec = new Record();
             if (!Parse(line, ref rec)) return null;
+            if (rec.Type == LineType.End && rec.NotSent) rec.Type = LineType.SendFailed; // a reject with "sent":false
             _lastWasStop = rec.Type == LineType.Stop;
             switch (rec.Type)
             {
@@ -410,7 +411,6 @@ public static class JournalRestore
             t.SequenceEqual("order"u8) ? LineType.Order
             : t.SequenceEqual("fill"u8) ? LineType.Fill
             : t.SequenceEqual("ack"u8) ? LineType.Ack
-            : t.SequenceEqual("send_failed"u8) ? LineType.SendFailed
             : t.SequenceEqual("reject"u8) || t.SequenceEqual("given_up"u8) || t.SequenceEqual("unknown_at_gateway"u8) || t.SequenceEqual("discarded"u8) ? LineType.End
             : t.SequenceEqual("stop"u8) ? LineType.Stop
             : LineType.Other;
@@ -426,6 +426,7 @@ public static class JournalRestore
             public double Realized;
             public long TimeMs;
             public long OrderTimeMs;
+            public bool NotSent;
         }
 
         bool Parse(ReadOnlySpan<byte> line, ref Record rec)
@@ -465,6 +466,7 @@ public static class JournalRestore
                     else if (r.ValueTextEquals("realized"u8)) { if (!ReadDouble(ref r, out rec.Realized)) return false; }
                     else if (r.ValueTextEquals("time"u8)) { if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out rec.TimeMs)) return false; }
                     else if (r.ValueTextEquals("orderTime"u8)) { if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out rec.OrderTimeMs)) return false; }
+                    else if (r.ValueTextEquals("sent"u8)) { if (!r.Read()) return false; rec.NotSent = r.TokenType == JsonTokenType.False; }
                     else
                     {
                         if (!r.Read()) return false;

@@ -47,6 +47,109 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
 
     bool TryParseJson(ReadOnlySpan<byte> payload, ref Tick tick, out TickDropReason reason)
     {
+        // The bridge's flat objects take a direct scan; anything unusual (escapes, nesting, odd numbers, errors)
+        // falls back to Utf8JsonReader, which alone decides every failure.
+        if (TryScanFlat(payload, ref tick, out int id))
+        {
+            tick.SymbolId = id;
+            reason = default;
+            return true;
+        }
+        tick = default;
+        return TryReadJson(payload, ref tick, out reason);
+    }
+
+    /// <summary>
+    /// Fast path for <c>{"k":v,...}</c> with string values without escapes and plain JSON numbers. Succeeds only when
+    /// all required fields are present and valid, with the same values the reader would give; otherwise false.
+    /// </summary>
+    bool TryScanFlat(ReadOnlySpan<byte> p, ref Tick tick, out int symbolId)
+    {
+        symbolId = -1;
+        int have = 0, i = SkipWs(p, 0);
+        if (i >= p.Length || p[i] != (byte)'{') return false;
+        i = SkipWs(p, i + 1);
+        if (i < p.Length && p[i] == (byte)'}') return false; // empty: let the reader report it
+        while (true)
+        {
+            if (i >= p.Length || p[i] != (byte)'"') return false;
+            int k0 = i + 1;
+            int k1 = p[k0..].IndexOfAny((byte)'"', (byte)'\\');
+            if (k1 < 0 || p[k0 + k1] != (byte)'"') return false;
+            var key = p.Slice(k0, k1);
+            if (key.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0) return false; // control characters: reader decides
+            i = SkipWs(p, k0 + k1 + 1);
+            if (i >= p.Length || p[i] != (byte)':') return false;
+            i = SkipWs(p, i + 1);
+            if (i >= p.Length) return false;
+            if (p[i] == (byte)'"')
+            {
+                int v0 = i + 1;
+                int v1 = p[v0..].IndexOfAny((byte)'"', (byte)'\\');
+                if (v1 < 0 || p[v0 + v1] != (byte)'"') return false;
+                var value = p.Slice(v0, v1);
+                if (value.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0) return false; // control characters: reader decides
+                if (key.SequenceEqual("symbol"u8)) { symbolId = symbols.Find(value); have |= 1; }
+                else if (key.SequenceEqual("bid"u8) || key.SequenceEqual("ask"u8) || key.SequenceEqual("time"u8) || key.SequenceEqual("seq"u8)) return false;
+                i = v0 + v1 + 1;
+            }
+            else
+            {
+                int n0 = i;
+                if (!ScanNumber(p, ref i, out bool integer)) return false;
+                var num = p[n0..i];
+                if (key.SequenceEqual("bid"u8)) { if (!Utf8Parser.TryParse(num, out tick.Bid, out _)) return false; have |= 2; }
+                else if (key.SequenceEqual("ask"u8)) { if (!Utf8Parser.TryParse(num, out tick.Ask, out _)) return false; have |= 4; }
+                else if (key.SequenceEqual("time"u8)) { if (!integer || !Utf8Parser.TryParse(num, out tick.TimeMs, out _) || tick.TimeMs <= 0) return false; have |= 8; }
+                else if (key.SequenceEqual("seq"u8)) { if (!integer || !Utf8Parser.TryParse(num, out tick.Seq, out _) || tick.Seq < 0) return false; }
+                else if (key.SequenceEqual("symbol"u8)) return false;
+            }
+            i = SkipWs(p, i);
+            if (i >= p.Length) return false;
+            if (p[i] == (byte)'}') break;
+            if (p[i] != (byte)',') return false;
+            i = SkipWs(p, i + 1);
+        }
+        if (SkipWs(p, i + 1) != p.Length) return false;
+        return have == 15 && symbolId >= 0;
+    }
+
+    static int SkipWs(ReadOnlySpan<byte> p, int i)
+    {
+        while (i < p.Length && (p[i] == (byte)' ' || p[i] == (byte)'\t' || p[i] == (byte)'\n' || p[i] == (byte)'\r')) i++;
+        return i;
+    }
+
+    /// <summary>A strict JSON number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?</summary>
+    static bool ScanNumber(ReadOnlySpan<byte> p, ref int i, out bool integer)
+    {
+        integer = true;
+        if (i < p.Length && p[i] == (byte)'-') i++;
+        if (i >= p.Length) return false;
+        if (p[i] == (byte)'0') i++;
+        else if (p[i] >= (byte)'1' && p[i] <= (byte)'9') { while (i < p.Length && char.IsAsciiDigit((char)p[i])) i++; }
+        else return false;
+        if (i < p.Length && p[i] == (byte)'.')
+        {
+            integer = false;
+            int d = ++i;
+            while (i < p.Length && char.IsAsciiDigit((char)p[i])) i++;
+            if (i == d) return false;
+        }
+        if (i < p.Length && (p[i] == (byte)'e' || p[i] == (byte)'E'))
+        {
+            integer = false;
+            i++;
+            if (i < p.Length && (p[i] == (byte)'+' || p[i] == (byte)'-')) i++;
+            int d = i;
+            while (i < p.Length && char.IsAsciiDigit((char)p[i])) i++;
+            if (i == d) return false;
+        }
+        return true;
+    }
+
+    internal bool TryReadJson(ReadOnlySpan<byte> payload, ref Tick tick, out TickDropReason reason)
+    {
         const int HaveSymbol = 1, HaveBid = 2, HaveAsk = 4, HaveTime = 8, All = 15;
         int have = 0;
         int symbolId = -1;

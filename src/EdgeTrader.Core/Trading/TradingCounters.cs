@@ -22,6 +22,7 @@ public sealed class TradingCounters
     internal long UnknownGatewayMessages;
     internal long SeqGaps;
     internal long SeqGapTicks;
+    internal long SeqResets;
     internal readonly long[] Dropped = new long[TickDropReasons.Count];
     internal readonly long[] Denied = new long[DenialCodes.Count];
 
@@ -43,6 +44,8 @@ public sealed class TradingCounters
     public long DeniedFor(DenialCode c) => Volatile.Read(ref Denied[(int)c]);
     /// <summary>Sequence gaps seen in the feed (and ticks missing in them).</summary>
     public (long Gaps, long MissingTicks) Gaps => (Volatile.Read(ref SeqGaps), Volatile.Read(ref SeqGapTicks));
+    /// <summary>Times the feed's seq went backwards (the bridge restarted its numbering).</summary>
+    public long SeqRestarts => Volatile.Read(ref SeqResets);
     /// <summary>Gateway replies.</summary>
     public (long Acks, long Fills, long Rejects, long Timeouts, long Unknown, long SendFailures) Gateway =>
         (Volatile.Read(ref Acks), Volatile.Read(ref Fills), Volatile.Read(ref Rejects), Volatile.Read(ref AckTimeouts),

@@ -174,8 +174,8 @@ public sealed partial class TradingLoop
         if (!_sink.TrySend(in order))
         {
             Counters.SendFailures++;
-            // Its own line type: it never left, so it is neither a trade nor pending at the next start.
-            _journal?.OrderEvent("send_failed", order.Seq, "the transport refused the order (gateway not connected or queue full)", order.TimeMs);
+            // Marked not sent: it never left, so it is neither a trade nor pending at the next start.
+            _journal?.SendFailed(order.Seq, "send failed (transport refused the order)", order.TimeMs);
             return TickOutcome.SendFailed;
         }
         Counters.OrdersSent++;
@@ -208,7 +208,7 @@ public sealed partial class TradingLoop
             Counters.SeqGaps++;
             Counters.SeqGapTicks += seq - _lastTickSeq - 1;
         }
-        // A lower seq means the bridge restarted its numbering: follow it.
+        else if (_lastTickSeq > 0 && seq <= _lastTickSeq) Counters.SeqResets++; // the bridge restarted its numbering: follow it
         _lastTickSeq = seq;
     }
 

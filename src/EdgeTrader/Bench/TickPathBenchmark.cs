@@ -30,7 +30,38 @@ internal static class TickPathBenchmark
         Case("no-signal, parsed ticks", "ema-cross", json: false, ticks, repeats);
         Case("every-tick, JSON payloads (parse included)", "every-tick", json: true, ticks, repeats);
         Case("every-tick, parsed ticks", "every-tick", json: false, ticks, repeats);
+        EngageToGatesClosed(20_000);
         return 0;
+    }
+
+    /// <summary>Engage call → the gate's volatile write, with the real state file (fsync) behind it.</summary>
+    static void EngageToGatesClosed(int cycles)
+    {
+        var dir = Directory.CreateTempSubdirectory("et-bench-").FullName;
+        try
+        {
+            var time = TimeProvider.System;
+            var breaker = new CircuitBreaker(BreakerState.FreshInstall(time.GetUtcNow()), time, new EdgeTrader.Persistence.BreakerStateFile(dir));
+            var closed = new double[cycles];
+            var total = new double[cycles];
+            for (int i = 0; i < cycles; i++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                breaker.Engage("bench", BreakerSource.Cli);
+                long t2 = Stopwatch.GetTimestamp();
+                closed[i] = Stopwatch.GetElapsedTime(t0, breaker.LastGatesClosedTimestamp).TotalMicroseconds;
+                total[i] = Stopwatch.GetElapsedTime(t0, t2).TotalMicroseconds;
+                breaker.Reset("bench", BreakerSource.Cli);
+            }
+            Array.Sort(closed);
+            Array.Sort(total);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"engage -> gates closed ({cycles} cycles): p50 {closed[cycles / 2]:0.00} us, p99 {closed[cycles * 99 / 100]:0.00} us; whole Engage call incl. the state file's fsync: p50 {total[cycles / 2]:0} us, p99 {total[cycles * 99 / 100]:0} us"));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
     }
 
     static void Case(string name, string strategy, bool json, long ticks, int repeats)
@@ -38,7 +69,7 @@ internal static class TickPathBenchmark
         var time = TimeProvider.System;
         var risk = new RiskOptions { MaxOrdersPerSecond = 1_000_000, MaxPosition = 1_000, MaxTradesPerDay = int.MaxValue, MaxLossStreak = 0, MaxDailyLoss = 1e15, MaxTickAgeMs = 60_000 };
         var symbols = new SymbolTable(["EURUSD", "GBPUSD", "USDJPY"]);
-        var results = new List<(double Rate, double Bytes, long Orders)>();
+        var results = new List<(double Rate, double Bytes, long Orders, double OrderRate)>();
         // Payloads: constant prices per symbol, so ema-cross never crosses (no signal) and every tick is valid.
         long now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var payloads = Enumerable.Range(0, 3).Select(i => Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
@@ -59,10 +90,10 @@ internal static class TickPathBenchmark
             else for (long i = 0; i < n; i++) loop.OnTick(in parsed[i % 3]);
             sw.Stop();
             long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
-            if (r > 0) results.Add((n / sw.Elapsed.TotalSeconds, (double)bytes / n, sink.Sent));
+            if (r > 0) results.Add((n / sw.Elapsed.TotalSeconds, (double)bytes / n, sink.Sent, sink.Sent / sw.Elapsed.TotalSeconds));
         }
         var rates = results.Select(x => x.Rate).OrderBy(x => x).ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-46} median {rates[rates.Length / 2] / 1e6,6:0.00} M ticks/s (min {rates[0] / 1e6:0.00}, max {rates[^1] / 1e6:0.00}); {results.Max(x => x.Bytes):0.000} bytes/tick; orders {results[0].Orders:N0}"));
+            $"{name,-46} median {rates[rates.Length / 2] / 1e6,6:0.00} M ticks/s (min {rates[0] / 1e6:0.00}, max {rates[^1] / 1e6:0.00}); {results.Max(x => x.Bytes):0.000} bytes/tick; {(results[0].Orders == 0 ? "no orders" : $"orders {results.Select(x => x.OrderRate).Order().ElementAt(results.Count / 2) / 1e6:0.00} M/s (risk.maxOrdersPerSecond at its 1,000,000 maximum; the rest are denied RATE_LIMIT_EXCEEDED)")}"));
     }
 }

@@ -61,7 +61,8 @@ internal static class DaemonCommands
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Set(); });
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Set(); });
             using var app = Appliance.Start(o, log, cold: cold);
-            log.Information("edgetrader {Version} ready: node {Node}, {Mode}, control socket {Socket}", Program.Version, o.Node,
+            double readyMs = (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds;
+            log.Information("edgetrader {Version} ready in {ReadyMs:0.0} ms: node {Node}, {Mode}, control socket {Socket}", Program.Version, readyMs, o.Node,
                 o.Execution.DryRun ? "DRY-RUN" : "LIVE ORDERS", o.Control.Socket);
             // systemd (Type=notify): null when not started by it. READY=1 only now that the loops run.
             using var systemd = SystemdNotifier.FromEnvironment();

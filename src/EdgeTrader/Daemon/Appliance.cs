@@ -245,6 +245,7 @@ public sealed class Appliance : IDisposable
         var (gaps, missing) = c.Gaps;
         w.WriteNumber("seqGaps", gaps);
         w.WriteNumber("seqGapTicks", missing);
+        w.WriteNumber("seqRestarts", c.SeqRestarts);
         var g = c.Gateway;
         w.WriteNumber("acks", g.Acks);
         w.WriteNumber("fills", g.Fills);

@@ -54,7 +54,7 @@ internal static class DemoCommand
                                  : "MQTT: no broker on 127.0.0.1:1883, mirroring off (the demo goes on without it)");
         var log = Logging.Create(o.LogDir, "information", console: false);
         var panel = new SimPanelDriver();
-        using var sim = new SimBridgeServer(new SimBridgeOptions { TicksEndpoint = ticks, GatewayEndpoint = gateway, Rate = 1000, Symbols = symbols });
+        using var sim = new SimBridgeServer(new SimBridgeOptions { TicksEndpoint = ticks, GatewayEndpoint = gateway, Rate = 1000, Symbols = symbols, WaitForSubscriber = true });
         var sw = Stopwatch.StartNew();
         using var app = Appliance.Start(o, log, panelDriver: panel);
         long engageAtMs = 0;
@@ -104,7 +104,7 @@ internal static class DemoCommand
         Console.WriteLine($"gateway: acks {c.Gateway.Acks}, fills {c.Gateway.Fills}, rejects {c.Gateway.Rejects}");
         if (lat.Length > 0)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"tick->order latency (bridge send -> gateway receive, {lat.Length} orders): p50 {LatencyRecorder.Percentile(lat, 50):0} us, p99 {LatencyRecorder.Percentile(lat, 99):0} us, max {lat[^1]:0} us"));
-        Console.WriteLine($"logs and journal: {dir}");
+        Console.WriteLine($"peak RSS {PeakRssKiB() / 1024.0:0.0} MiB; logs and journal: {dir}");
         bool ok = !unattended || (ordersAtEngage > 0 && c.Orders == ordersAtEngage && sim.OrdersStampedAfterMark == 0 && app.Breaker.IsEngaged);
         Console.WriteLine(ok ? "demo: OK" : "demo: UNEXPECTED (see counters above)");
         (log as IDisposable)?.Dispose();
@@ -138,6 +138,15 @@ internal static class DemoCommand
             var h = app.Health.Get(link);
             Console.WriteLine($"  {link,-8} {h.State,-10} {h.Detail}");
         }
+    }
+
+    /// <summary>VmHWM from /proc/self/status: the process's peak resident set.</summary>
+    static long PeakRssKiB()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+        return -1;
     }
 
     static int FreePort()

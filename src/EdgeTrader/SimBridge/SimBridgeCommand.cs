@@ -7,7 +7,7 @@ namespace EdgeTrader.App.SimBridge;
 /// <summary>`edgetrader sim-bridge`: runs until SIGTERM/SIGINT, then prints a JSON summary line on stdout.</summary>
 internal static class SimBridgeCommand
 {
-    public static int Run(SimBridgeOptions o)
+    public static int Run(SimBridgeOptions o, int exitIdleMs = 0)
     {
         try
         {
@@ -18,7 +18,11 @@ internal static class SimBridgeCommand
             using var sim = new SimBridgeServer(o);
             Console.Error.WriteLine($"sim-bridge: ticks on {o.TicksEndpoint} ({o.Format}, {o.Rate}/s, {string.Join(",", o.Symbols)}), gateway on {o.GatewayEndpoint}");
             Console.Error.Flush();
-            stop.Wait();
+            // --exit-idle-ms: after the last tick (--count), exit once the gateway has been idle that long (benchmarks).
+            while (!stop.Wait(50))
+            {
+                if (exitIdleMs > 0 && sim.PublishingDone && sim.SinceLastOrder.TotalMilliseconds >= exitIdleMs) break;
+            }
             Console.WriteLine(sim.SummaryJson());
             return ExitCodes.Ok;
         }

@@ -24,6 +24,13 @@ public sealed record SimBridgeOptions
     public int Seed { get; init; } = 42;
     /// <summary>When false the gateway swallows orders silently (to test ack timeouts and silence).</summary>
     public bool Answer { get; init; } = true;
+    /// <summary>First seq minus one (a restarted bridge that continues, or skips, its numbering).</summary>
+    public long StartSeq { get; init; }
+    /// <summary>
+    /// Publish only once a subscriber's subscription arrived (XPUB) and the gateway heard from the subject, so no tick
+    /// is lost to the slow joiner and no order to a DEALER that is not connected yet.
+    /// </summary>
+    public bool WaitForSubscriber { get; init; }
 }
 
 /// <summary>
@@ -51,6 +58,8 @@ public sealed class SimBridgeServer : IDisposable
     long _lastOrderTimeMs;
     long _ordersAfterMark;
     long _markMs = long.MaxValue;
+    long _firstOrderTs;
+    long _lastOrderTs;
 
     /// <summary>tick → order latency at the gateway, microseconds.</summary>
     public LatencyRecorder Latency { get; } = new(1 << 20);
@@ -81,6 +90,9 @@ public sealed class SimBridgeServer : IDisposable
     /// <summary>True once the publisher sent its <see cref="SimBridgeOptions.Count"/> ticks.</summary>
     public bool PublishingDone { get; private set; }
 
+    /// <summary>Time since the last order arrived (or since start when none did).</summary>
+    public TimeSpan SinceLastOrder => Interlocked.Read(ref _lastOrderTs) == 0 ? TimeSpan.MaxValue : Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastOrderTs));
+
     /// <summary>Remembers a moment (epoch ms); orders stamped after it are counted separately.</summary>
     public void Mark(long epochMs) => Interlocked.Exchange(ref _markMs, epochMs);
 
@@ -88,22 +100,30 @@ public sealed class SimBridgeServer : IDisposable
     {
         try
         {
-            using var pub = _ctx.Socket(LibZmq.PUB);
+            using var pub = _ctx.Socket(LibZmq.XPUB); // sends like PUB, and tells us when a subscriber is in
             pub.SetOption(LibZmq.SNDHWM, 0);
             pub.Bind(_o.TicksEndpoint);
             _bound.Set();
+            var sub = new byte[256];
+            if (_o.WaitForSubscriber)
+            {
+                pub.SetOption(LibZmq.RCVTIMEO, 100);
+                while (!_stop && pub.Receive(sub, dontWait: false) < 1) { }
+                // And the order side: the subject's first message (a heartbeat) shows its DEALER is connected too.
+                while (!_stop && Interlocked.Read(ref _heartbeats) + Interlocked.Read(ref _orders) == 0) Thread.Sleep(1);
+            }
             var rnd = new Random(_o.Seed);
             var mids = _o.Symbols.Select(s => s.Contains("JPY") ? 150.0 : 1.1).ToArray();
             var symbols = _o.Symbols.Select(Encoding.UTF8.GetBytes).ToArray();
             var buf = new byte[256];
-            long seq = 0;
+            long seq = _o.StartSeq, first = _o.StartSeq;
             var sw = Stopwatch.StartNew();
             double interval = _o.Rate > 0 ? 1.0 / _o.Rate : 0;
-            while (!_stop && (_o.Count == 0 || seq < _o.Count))
+            while (!_stop && (_o.Count == 0 || seq - first < _o.Count))
             {
                 if (interval > 0)
                 {
-                    double due = seq * interval;
+                    double due = (seq - first) * interval;
                     double ahead = due - sw.Elapsed.TotalSeconds;
                     if (ahead > 0.002) { Thread.Sleep(1); continue; }
                     if (ahead > 0) { Thread.SpinWait(20); continue; }
@@ -119,6 +139,8 @@ public sealed class SimBridgeServer : IDisposable
                 Interlocked.Increment(ref _ticksSent);
             }
             PublishingDone = true;
+            // Keep the socket open until stopped: closing it (linger 0) would drop ticks still queued for a slow subscriber.
+            while (!_stop) Thread.Sleep(20);
         }
         catch (Exception ex)
         {
@@ -240,7 +262,8 @@ public sealed class SimBridgeServer : IDisposable
         switch (type)
         {
             case "order":
-                Interlocked.Increment(ref _orders);
+                if (Interlocked.Increment(ref _orders) == 1) _firstOrderTs = nowTs;
+                Interlocked.Exchange(ref _lastOrderTs, nowTs);
                 if (tickSeq > 0) Latency.Add(Stopwatch.GetElapsedTime(_sendTs[tickSeq & (LatencyRing - 1)], nowTs).TotalMicroseconds);
                 if (timeMs > Interlocked.Read(ref _markMs)) Interlocked.Increment(ref _ordersAfterMark);
                 if (timeMs > Interlocked.Read(ref _lastOrderTimeMs)) Interlocked.Exchange(ref _lastOrderTimeMs, timeMs); // one writer thread
@@ -382,6 +405,9 @@ public sealed class SimBridgeServer : IDisposable
             w.WriteNumber("openOrdersRequests", Interlocked.Read(ref _openOrdersRequests));
             w.WriteNumber("ordersStampedAfterMark", OrdersStampedAfterMark);
             w.WriteNumber("lastOrderTimeMs", Interlocked.Read(ref _lastOrderTimeMs));
+            double window = Orders > 1 ? Stopwatch.GetElapsedTime(_firstOrderTs, Interlocked.Read(ref _lastOrderTs)).TotalSeconds : 0;
+            w.WriteNumber("orderWindowSeconds", Math.Round(window, 4));
+            w.WriteNumber("ordersPerSecond", window > 0 ? Math.Round((Orders - 1) / window) : 0);
             w.WriteStartObject("latencyUs");
             w.WriteNumber("count", lat.Length);
             if (lat.Length > 0)

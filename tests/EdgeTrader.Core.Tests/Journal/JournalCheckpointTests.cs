@@ -62,7 +62,7 @@ public sealed class JournalCheckpointTests(ITestOutputHelper output) : IDisposab
             {
                 var o = new Order { Seq = ++seq, SymbolId = rnd.Next(2), Side = rnd.Next(2) == 0 ? Side.Buy : Side.Sell, Qty = 0.01 * rnd.Next(1, 4), Price = 1.1 + rnd.Next(100) * 1e-4, TimeMs = time.GetUtcNow().ToUnixTimeMilliseconds() };
                 j.Order(in o);
-                if (rnd.Next(10) == 0) j.OrderEvent("send_failed", o.Seq, "not connected", o.TimeMs);
+                if (rnd.Next(10) == 0) j.SendFailed(o.Seq, "not connected", o.TimeMs);
                 else open.Add((o.Seq, o.SymbolId, o.Side, o.Qty));
             }
             else

@@ -56,7 +56,7 @@ public sealed class JournalRestoreTests(ITestOutputHelper output) : IDisposable
             Order("pi-1-4-000001", "BUY", 0.01, 1.1), Event("ack", "pi-1-4-000001"), Fill("pi-1-4-000001", "BUY", 0.01, 1.1),
             Order("pi-1-4-000002", "BUY", 0.01, 1.1), Fill("pi-1-4-000002", "BUY", 0.004, 1.2),
             Order("pi-1-4-000003", "SELL", 0.01, 1.1), Event("reject", "pi-1-4-000003", "no"),
-            Order("pi-1-4-000004", "SELL", 0.01, 1.1), Event("send_failed", "pi-1-4-000004", "not connected"),
+            Order("pi-1-4-000004", "SELL", 0.01, 1.1), "{\"type\":\"reject\",\"id\":\"pi-1-4-000004\",\"reason\":\"send failed\",\"sent\":false,\"time\":3}",
             Order("pi-1-4-000005", "SELL", 0.01, 1.1), Event("given_up", "pi-1-4-000005", "cancelled at the gateway"),
             Order("pi-1-4-000006", "SELL", 0.01, 1.1), Event("unknown_at_gateway", "pi-1-4-000006"),
             Order("pi-1-4-000007", "SELL", 0.01, 1.1), Event("discarded", "pi-1-4-000007", "run --cold"),
@@ -70,7 +70,7 @@ public sealed class JournalRestoreTests(ITestOutputHelper output) : IDisposable
         Assert.False(partial.Acked);
         Assert.True(r.Pending[1].Acked);
         Assert.Equal(Side.Sell, r.Pending[1].Side);
-        Assert.Equal(7, r.TradesToday); // 8 orders, one never left (send_failed)
+        Assert.Equal(7, r.TradesToday); // 8 orders, one never left (reject with "sent":false)
         Assert.Equal(8, r.MaxSeqByRun[4]);
     }
 

@@ -83,3 +83,59 @@ public class TickParserTests
         Assert.True(Parse("{\"flags\":{\"a\":[1,2]},\"symbol\":\"EURUSD\",\"bid\":1.0,\"ask\":1.1,\"volume\":3,\"time\":5}").Ok);
     }
 }
+
+public class TickParserFastPathTests
+{
+    static readonly SymbolTable Symbols = new(["EURUSD", "USDJPY"]);
+    const string Alphabet = "{}[]\":,.-+eE0123456789 \\\tnul\u0001\u00ff\u00c3";
+
+    /// <summary>The flat-object scan must agree with Utf8JsonReader on every input: same verdict, same values.</summary>
+    [Fact]
+    public void Fast_path_agrees_with_the_json_reader_on_valid_variants_and_mutations()
+    {
+        var parser = new TickParser(Symbols, TickFormat.Json);
+        var rnd = new Random(7);
+        string[] shapes =
+        [
+            "{\"symbol\":\"EURUSD\",\"bid\":1.08510,\"ask\":1.08515,\"time\":1763765512123,\"seq\":42}",
+            "{ \"seq\" : 7 , \"time\":5,\"ask\":2E-3,\"bid\":1e-3, \"symbol\":\"USDJPY\" }",
+            "{\"symbol\":\"EURUSD\",\"bid\":1,\"ask\":1,\"time\":9,\"volume\":3.5,\"flag\":true,\"note\":null,\"src\":\"mt5\"}",
+            "{\"symbol\":\"EURUSD\",\"bid\":-0.0,\"ask\":1,\"time\":9}",
+            "{\"symbol\":\"EURUSD\",\"bid\":1.2,\"bid\":1.1,\"ask\":1.15,\"time\":9}",
+            "{\"symbol\":\"EUR\\u0055SD\",\"bid\":1,\"ask\":1,\"time\":9}",
+            "{\"symbol\":\"EURUSD\",\"bid\":01,\"ask\":1,\"time\":9}",
+            "{\"symbol\":\"EURUSD\",\"bid\":1.,\"ask\":1,\"time\":9}",
+            "{\"symbol\":\"EURUSD\",\"bid\":1,\"ask\":1,\"time\":9.0}",
+            "{\"symbol\":\"EURUSD\",\"bid\":1,\"ask\":1,\"time\":9,\"seq\":-1}",
+            "{\"symbol\":\"EURUSD\",\"bid\":1,\"ask\":1,\"time\":9}  ",
+            "{\"symbol\":\"EURUSD\",\"bid\":1,\"ask\":1,\"time\":9,}",
+            "{\"symbol\":\"EURUSD\",\"bid\":1,\"ask\":1,\"time\":9,\"x\":{\"y\":1}}",
+        ];
+        int compared = 0;
+        foreach (var shape in shapes)
+        {
+            var bytes = Encoding.UTF8.GetBytes(shape);
+            Compare(parser, bytes);
+            for (int m = 0; m < 2000; m++)
+            {
+                var mutated = (byte[])bytes.Clone();
+                int edits = rnd.Next(1, 3);
+                for (int e = 0; e < edits; e++)
+                    mutated[rnd.Next(mutated.Length)] = (byte)Alphabet[rnd.Next(Alphabet.Length)];
+                Compare(parser, mutated);
+                compared++;
+            }
+        }
+        Assert.True(compared > 20_000);
+    }
+
+    static void Compare(TickParser parser, byte[] payload)
+    {
+        bool fast = parser.TryParse(payload, 1000, out var a, out var ra);
+        var b = default(Tick);
+        bool slow = parser.TryReadJson(payload, ref b, out var rb);
+        if (slow && !(double.IsFinite(b.Bid) && double.IsFinite(b.Ask) && b.Bid > 0 && b.Ask > 0 && b.Bid <= b.Ask)) slow = false; // the same validation TryParse applies
+        Assert.True(fast == slow, $"verdicts differ on {Encoding.UTF8.GetString(payload)}: fast {fast} ({ra}), reader {slow} ({rb})");
+        if (fast) Assert.Equal((b.SymbolId, b.Bid, b.Ask, b.TimeMs, b.Seq), (a.SymbolId, a.Bid, a.Ask, a.TimeMs, a.Seq));
+    }
+}

@@ -82,16 +82,16 @@ internal sealed class Daemon : IDisposable
     public string ConfigPath => System.IO.Path.Combine(Dir, "edgetrader.json");
     public Process? Process { get; private set; }
 
-    public Daemon(string ticks, string gateway, string strategy = "every-tick", bool dryRun = false, int maxOrdersPerSecond = 100000)
+    public Daemon(string ticks, string gateway, string strategy = "every-tick", bool dryRun = false, int maxOrdersPerSecond = 100000, int gatewayStaleAfterMs = 5000, string node = "e2e", string? mqtt = null)
     {
         File.WriteAllText(ConfigPath, $$"""
         {
-          "node": "e2e",
+          "node": "{{node}}",{{(mqtt is null ? "" : $"\n          \"mqtt\": {mqtt},")}}
           "stateDir": "{{Dir}}/state",
           "logDir": "{{Dir}}/log",
           "control": { "socket": "{{Socket}}" },
           "bridge": { "ticks": "{{ticks}}", "staleAfterMs": 2000 },
-          "gateway": { "endpoint": "{{gateway}}", "heartbeatMs": 200 },
+          "gateway": { "endpoint": "{{gateway}}", "heartbeatMs": 200, "staleAfterMs": {{gatewayStaleAfterMs}} },
           "execution": { "dryRun": {{(dryRun ? "true" : "false")}} },
           "strategy": { "kind": "{{strategy}}", "qty": 0.01, "symbols": ["EURUSD"] },
           "risk": { "maxOrdersPerSecond": {{maxOrdersPerSecond}}, "maxPosition": 1000, "maxTradesPerDay": 100000000, "maxLossStreak": 0, "maxDailyLoss": 1e12 }

@@ -6,10 +6,11 @@ namespace EdgeTrader.Tests.Cli;
 /// <summary>The daemon and sim-bridge as separate processes over real ZeroMQ sockets on loopback.</summary>
 public class PipelineTests
 {
-    static (Process P, Task<string> Out) StartSim(string ticks, string gateway, int rate)
+    static (Process P, Task<string> Out) StartSim(string ticks, string gateway, int rate, long startSeq = 0)
     {
         var psi = new ProcessStartInfo(Bin.Path) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "sim-bridge", "--ticks", ticks, "--gateway", gateway, "--rate", rate.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        foreach (var a in new[] { "sim-bridge", "--ticks", ticks, "--gateway", gateway, "--rate", rate.ToString(inv), "--start-seq", startSeq.ToString(inv) })
             psi.ArgumentList.Add(a);
         var p = Process.Start(psi)!;
         _ = p.StandardError.ReadToEndAsync();
@@ -120,5 +121,64 @@ ctx.term()
         Assert.Equal(20, dropped.GetProperty("UNKNOWN_SYMBOL").GetInt64());
         Assert.Equal(200, c.GetProperty("orders").GetInt64() + c.GetProperty("sendFailures").GetInt64());
         Assert.Equal("SAFE", d.Status().GetProperty("state").GetString());
+    }
+
+    static long Counter(Daemon d, string name) => d.Status().GetProperty("counters").GetProperty(name).GetInt64();
+
+    [Fact]
+    public void Bridge_restarted_mid_stream_ticks_resume_and_the_gap_is_counted()
+    {
+        string ticks = Ep(), gw = Ep();
+        using var d = new Daemon(ticks, gw);
+        var sim = StartSim(ticks, gw, 500);
+        d.Start();
+        Assert.True(Bin.WaitFor(() => Counter(d, "ticks") >= 100, TimeSpan.FromSeconds(20)));
+        var first = StopSim(sim);
+        long sent = first.GetProperty("ticksSent").GetInt64();
+        long before = Counter(d, "ticks");
+        // The restarted bridge continues its numbering 1000 further on: 1000 ticks missing.
+        var again = StartSim(ticks, gw, 500, startSeq: sent + 1000);
+        Assert.True(Bin.WaitFor(() => Counter(d, "ticks") >= before + 100, TimeSpan.FromSeconds(20)), "ticks did not resume after the bridge restart");
+        StopSim(again);
+        Assert.True(Counter(d, "seqGaps") >= 1);
+        Assert.True(Counter(d, "seqGapTicks") >= 1000);
+        Assert.Equal("SAFE", d.Status().GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public void Gateway_down_the_link_is_degraded_and_every_order_is_in_the_journal()
+    {
+        string ticks = Ep(), gw = Ep(); // nothing binds the gateway endpoint
+        using var d = new Daemon(ticks, gw, gatewayStaleAfterMs: 300);
+        d.Start();
+        string script = $$"""
+import zmq, time, json
+ctx = zmq.Context(); pub = ctx.socket(zmq.XPUB); pub.bind("{{ticks}}")
+pub.setsockopt(zmq.RCVTIMEO, 20000)
+assert pub.recv()[0] == 1
+for i in range(100):
+    pub.send(json.dumps({"symbol": "EURUSD", "bid": 1.1, "ask": 1.1001, "time": int(time.time() * 1000), "seq": i + 1}).encode())
+pub.close(linger=10000); ctx.term()
+""";
+        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardInput = true };
+        using (var py = Process.Start(psi)!)
+        {
+            py.StandardInput.Write(script);
+            py.StandardInput.Close();
+            Assert.True(py.WaitForExit(60_000));
+            Assert.Equal(0, py.ExitCode);
+        }
+        Assert.True(Bin.WaitFor(() => Counter(d, "ticks") >= 100, TimeSpan.FromSeconds(10)));
+        Assert.True(Bin.WaitFor(() => d.Status().GetProperty("links").GetProperty("gateway").GetProperty("state").GetString() == "degraded", TimeSpan.FromSeconds(10)));
+        long failures = Counter(d, "sendFailures");
+        Assert.Equal(100, failures + Counter(d, "orders"));
+        Assert.True(failures > 0);
+        Assert.Equal(0, d.Stop()); // the journal is committed on a clean stop
+        var lines = Directory.GetFiles(Path.Combine(d.Dir, "state"), "journal-*.jsonl").SelectMany(File.ReadAllLines)
+            .Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        var orderIds = lines.Where(l => l.GetProperty("type").GetString() == "order").Select(l => l.GetProperty("id").GetString()).ToList();
+        Assert.Equal(100, orderIds.Count);
+        Assert.Equal(100, orderIds.Distinct().Count());
+        Assert.Equal(failures, lines.Count(l => l.GetProperty("type").GetString() == "reject"));
     }
 }

@@ -277,7 +277,8 @@ internal sealed class JournalReading
                     case "unknown_at_gateway":
                         r.UnknownAtGateway.Add(e.GetProperty("id").GetString()!);
                         break;
-                    case "send_failed":
+                    case "reject" when e.TryGetProperty("sent", out var sent) && sent.ValueKind == JsonValueKind.False:
+                        // The transport refused it: it never left, it is not a trade.
                         r.SendFailed.Add(e.GetProperty("id").GetString()!);
                         if (isToday) r.TradesToday--;
                         break;

@@ -66,7 +66,7 @@ print(json.dumps({"orders": len(seen), "repeated": [k for k, v in seen.items() i
             psi.ArgumentList.Add(endpoint);
             _p = Process.Start(psi)!;
             _ = _p.StandardError.ReadToEndAsync();
-            // Bound before the daemon starts: otherwise its first orders find no gateway (send_failed).
+            // Bound before the daemon starts: otherwise its first orders find no gateway (send failures).
             var ready = _p.StandardOutput.ReadLineAsync();
             Assert.True(ready.Wait(TimeSpan.FromSeconds(20)) && ready.Result == "ready", "scripted gateway did not start (python3-zmq missing?)");
             _out = _p.StandardOutput.ReadToEndAsync();

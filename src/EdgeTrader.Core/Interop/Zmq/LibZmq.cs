@@ -17,7 +17,7 @@ internal static unsafe partial class LibZmq
 {
     const string Lib = "zmq";
 
-    public const int PAIR = 0, PUB = 1, SUB = 2, DEALER = 5, ROUTER = 6, PULL = 7, PUSH = 8;
+    public const int PAIR = 0, PUB = 1, SUB = 2, DEALER = 5, ROUTER = 6, PULL = 7, PUSH = 8, XPUB = 9;
     public const int ROUTING_ID = 5, SUBSCRIBE = 6, RCVMORE = 13, LINGER = 17, RECONNECT_IVL = 18,
         SNDHWM = 23, RCVHWM = 24, RCVTIMEO = 27, SNDTIMEO = 28, RECONNECT_IVL_MAX = 21, IMMEDIATE = 39;
     public const int DONTWAIT = 1, SNDMORE = 2;
