@@ -155,6 +155,7 @@ public static class JournalRestore
             files.Sort((a, b) => a.Day.CompareTo(b.Day));
             // A valid checkpoint stands for everything before its offset; only what follows it is read.
             var cp = Checkpoint.TryLoad(stateDir, reader, today, out string? cpNote);
+            if (cp is null) reader = new Reader(node, symbols, contractSize, today); // nothing half-imported survives
             if (cpNote is not null) reader.Note(cpNote);
             if (cp is { } c) from = $"{c.File} @ {c.Offset}";
             reader.Rebase(today);

@@ -147,6 +147,14 @@ public sealed class JournalCheckpointTests(ITestOutputHelper output) : IDisposab
         Assert.Contains(r.Notes, n => n.Contains("checkpoint does not match"));
         File.WriteAllBytes(journal, original);
 
+        // Whole JSON that matches the journal but breaks off at its last field: nothing of it may be used.
+        string good = File.ReadAllText(CheckpointPath);
+        File.WriteAllText(CheckpointPath, good.Replace("\"maxSeq\"", "\"maxSeqGone\""));
+        r = Load(day);
+        Assert.Null(r.FromCheckpoint);
+        AssertSameMeaning(full, r);
+        Assert.True(r.Lines > 0);
+
         File.WriteAllText(CheckpointPath, "{ not json");
         r = Load(day);
         Assert.Null(r.FromCheckpoint);
