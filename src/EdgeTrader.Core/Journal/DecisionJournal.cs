@@ -12,6 +12,7 @@ namespace EdgeTrader.Journal;
 /// short lock; a writer thread commits them in groups: write + fsync at most <see cref="CommitInterval"/> after the
 /// append. That interval is the durability window: a power cut can lose at most the lines appended within it.
 /// A write or fsync failure marks the journal failed and calls <c>onFailure</c> once (the daemon engages the breaker).
+/// Line types, the durability window and the checkpoint: docs/persistence.md.
 /// </summary>
 public sealed class DecisionJournal : IDisposable
 {
