@@ -80,15 +80,7 @@ public sealed class DecisionJournal : IDisposable
         {
             if (_failure is not null) return false;
             _w.WriteStartObject();
-            _w.WriteString("type"u8, "order"u8);
-            WriteId(o.Seq);
-            _w.WriteString("symbol"u8, _symbols.Utf8(o.SymbolId));
-            _w.WriteString("side"u8, o.Side == Side.Buy ? "BUY"u8 : "SELL"u8);
-            _w.WriteNumber("qty"u8, o.Qty);
-            _w.WriteNumber("price"u8, o.Price);
-            _w.WriteNumber("tickSeq"u8, o.TickSeq);
-            _w.WriteNumber("tickTime"u8, o.TickTimeMs);
-            _w.WriteNumber("time"u8, o.TimeMs);
+            OrderJson.WriteFields(_w, in o, _symbols, _ids, _idBuf);
             EndLine();
             return true;
         }

@@ -57,16 +57,7 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
     {
         var w = Begin();
         w.WriteStartObject();
-        w.WriteString("type"u8, "order"u8);
-        int n = ids.Write(o.Seq, _id);
-        w.WriteString("id"u8, _id.AsSpan(0, n));
-        w.WriteString("symbol"u8, symbols.Utf8(o.SymbolId));
-        w.WriteString("side"u8, o.Side == Side.Buy ? "BUY"u8 : "SELL"u8);
-        w.WriteNumber("qty"u8, o.Qty);
-        w.WriteNumber("price"u8, o.Price);
-        w.WriteNumber("tickSeq"u8, o.TickSeq);
-        w.WriteNumber("tickTime"u8, o.TickTimeMs);
-        w.WriteNumber("time"u8, o.TimeMs);
+        OrderJson.WriteFields(w, in o, symbols, ids, _id);
         w.WriteEndObject();
         return End();
     }
