@@ -33,7 +33,7 @@ dotnet build EdgeTrader.sln -nologo -clp:NoSummary -v q >"$results/build.log" 2>
 
 for proj in tests/EdgeTrader.Core.Tests tests/EdgeTrader.Tests; do
   echo "== $proj"
-  dotnet test "$proj" --no-build -nologo 2>&1 | tee "$results/$(basename "$proj").log" | grep -E '\[FAIL\]|Passed!|Failed!|error' || true
+  dotnet test "$proj" --no-build -nologo 2>&1 | tee "$results/$(basename "$proj").log" | grep -E -A12 '^  Failed |Passed!|Failed!|error CS' | grep -vE '^ +at ' || true
   count_xunit "$results/$(basename "$proj").log"
   if ! grep -qE 'Passed!|Failed!' "$results/$(basename "$proj").log"; then
     echo "$proj: the test run did not finish"; failed=$((failed + 1))
