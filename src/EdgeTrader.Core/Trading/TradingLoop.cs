@@ -89,25 +89,26 @@ public sealed partial class TradingLoop
     /// <summary>One raw payload from the bridge.</summary>
     public TickOutcome OnPayload(ReadOnlySpan<byte> payload)
     {
-        long nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = _time.GetUtcNow(); // the one wall-clock read of this tick
         Counters.TicksIn++;
-        if (!_parser.TryParse(payload, nowMs, out var tick, out var reason))
+        if (!_parser.TryParse(payload, now.ToUnixTimeMilliseconds(), out var tick, out var reason))
         {
             Counters.Dropped[(int)reason]++;
             return TickOutcome.Dropped;
         }
-        return OnValidTick(in tick, nowMs);
+        return OnValidTick(in tick, now);
     }
 
     /// <summary>A parsed tick (benchmarks and in-process feeds); still validated for age.</summary>
     public TickOutcome OnTick(in Tick tick)
     {
         Counters.TicksIn++;
-        return OnValidTick(in tick, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        return OnValidTick(in tick, _time.GetUtcNow());
     }
 
-    TickOutcome OnValidTick(in Tick tick, long nowMs)
+    TickOutcome OnValidTick(in Tick tick, DateTimeOffset now)
     {
+        long nowMs = now.ToUnixTimeMilliseconds();
         if (_maxTickAgeMs > 0 && nowMs - tick.TimeMs > _maxTickAgeMs)
         {
             Counters.Dropped[(int)TickDropReason.Stale]++;
@@ -128,12 +129,11 @@ public sealed partial class TradingLoop
         if (!_strategy.OnTick(in tick, out var intent)) return TickOutcome.NoSignal;
         Counters.Signals++;
 
-        var now = _time.GetUtcNow();
         long nowTs = _time.GetTimestamp();
         // A warm start holds new orders until the previous run's orders are reconciled with the gateway.
-        if (_holdOrders) return Deny(in intent, DenialCode.ReconciliationPending, tick.Seq, now.ToUnixTimeMilliseconds());
+        if (_holdOrders) return Deny(in intent, DenialCode.ReconciliationPending, tick.Seq, nowMs);
         var denial = _risk.Check(in intent, tick.TimeMs, now, nowTs);
-        if (denial != DenialCode.None) return Deny(in intent, denial, tick.Seq, now.ToUnixTimeMilliseconds());
+        if (denial != DenialCode.None) return Deny(in intent, denial, tick.Seq, nowMs);
 
         var order = new Order
         {
@@ -144,7 +144,7 @@ public sealed partial class TradingLoop
             Price = intent.Price,
             TickSeq = tick.Seq,
             TickTimeMs = tick.TimeMs,
-            TimeMs = now.ToUnixTimeMilliseconds(), // stamped before gate 2 is read
+            TimeMs = nowMs, // stamped before gate 2 is read
         };
         BetweenGates?.Invoke();
 
