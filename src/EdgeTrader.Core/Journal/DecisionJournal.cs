@@ -203,16 +203,7 @@ public sealed class DecisionJournal : IDisposable
     /// </summary>
     public void Stop(string detail)
     {
-        lock (_lock)
-        {
-            if (_failure is not null) return;
-            _w.WriteStartObject();
-            _w.WriteString("type"u8, "stop"u8);
-            _w.WriteNumber("run"u8, _ids.Run);
-            _w.WriteString("detail"u8, detail);
-            _w.WriteNumber("time"u8, _time.GetUtcNow().ToUnixTimeMilliseconds());
-            EndLine();
-        }
+        RunMarker("stop"u8, detail);
     }
 
     /// <summary>
@@ -296,11 +287,17 @@ public sealed class DecisionJournal : IDisposable
     /// <summary>Records a start of the daemon (run number, node).</summary>
     public void Start(string detail)
     {
+        RunMarker("start"u8, detail);
+    }
+
+    /// <summary>A run's first (start) or last (stop) line.</summary>
+    void RunMarker(ReadOnlySpan<byte> type, string detail)
+    {
         lock (_lock)
         {
             if (_failure is not null) return;
             _w.WriteStartObject();
-            _w.WriteString("type"u8, "start"u8);
+            _w.WriteString("type"u8, type);
             _w.WriteNumber("run"u8, _ids.Run);
             _w.WriteString("node"u8, _ids.Node);
             _w.WriteString("detail"u8, detail);

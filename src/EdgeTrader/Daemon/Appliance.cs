@@ -255,20 +255,8 @@ public sealed class Appliance : IDisposable
         w.WriteNumber("sendFailures", g.SendFailures);
         w.WriteNumber("cancelAllSent", _engine.CancelAllSent);
         w.WriteNumber("inFlight", _engine.Loop.InFlightCount);
-        w.WriteStartObject("denials");
-        for (int i = 1; i < DenialCodes.Count; i++)
-        {
-            long v = c.DeniedFor((DenialCode)i);
-            if (v > 0) w.WriteNumber(DenialCodes.Code((DenialCode)i), v);
-        }
-        w.WriteEndObject();
-        w.WriteStartObject("dropped");
-        for (int i = 0; i < TickDropReasons.Count; i++)
-        {
-            long v = c.DroppedFor((TickDropReason)i);
-            if (v > 0) w.WriteNumber(TickDropReasons.Code((TickDropReason)i), v);
-        }
-        w.WriteEndObject();
+        WriteNonZero(w, "denials", 1, DenialCodes.Count, i => DenialCodes.Code((DenialCode)i), i => c.DeniedFor((DenialCode)i));
+        WriteNonZero(w, "dropped", 0, TickDropReasons.Count, i => TickDropReasons.Code((TickDropReason)i), i => c.DroppedFor((TickDropReason)i));
         w.WriteEndObject();
 
         w.WriteStartObject("day");
@@ -341,6 +329,18 @@ public sealed class Appliance : IDisposable
             w.WriteString("driver", "none");
             w.WriteEndObject();
         }
+    }
+
+    /// <summary>An object of the codes whose count is not zero (denials, drop reasons).</summary>
+    static void WriteNonZero(Utf8JsonWriter w, string name, int first, int count, Func<int, string> code, Func<int, long> value)
+    {
+        w.WriteStartObject(name);
+        for (int i = first; i < count; i++)
+        {
+            long v = value(i);
+            if (v > 0) w.WriteNumber(code(i), v);
+        }
+        w.WriteEndObject();
     }
 
     /// <summary>Why the daemon must stop, when a part died (the tick loop); null while running.</summary>
