@@ -45,6 +45,16 @@ internal static class Bin
         return p;
     }
 
+    /// <summary>`status --json` of the daemon on <paramref name="socket"/>; null while none answers.</summary>
+    public static JsonElement? TryStatus(string socket)
+    {
+        if (!File.Exists(socket)) return null;
+        var (exit, stdout, _) = Run("status", "--json", "--socket", socket);
+        if (exit != 0) return null;
+        using var doc = JsonDocument.Parse(stdout);
+        return doc.RootElement.Clone();
+    }
+
     /// <summary>SIGTERM, as systemd would send it.</summary>
     public static void Terminate(Process p)
     {
@@ -105,14 +115,7 @@ internal sealed class Daemon : IDisposable
         Assert.True(Bin.WaitFor(() => TryStatus() is not null, TimeSpan.FromSeconds(10)), "daemon did not answer on its control socket");
     }
 
-    public JsonElement? TryStatus()
-    {
-        if (!File.Exists(Socket)) return null;
-        var (exit, stdout, _) = Bin.Run("status", "--json", "--socket", Socket);
-        if (exit != 0) return null;
-        using var doc = JsonDocument.Parse(stdout);
-        return doc.RootElement.Clone();
-    }
+    public JsonElement? TryStatus() => Bin.TryStatus(Socket);
 
     public JsonElement Status() => TryStatus() ?? throw new InvalidOperationException("no status");
 

@@ -158,14 +158,7 @@ internal sealed class LiveDaemon : IDisposable
         if (p.HasExited) Assert.Fail($"daemon exited ({p.ExitCode}):\n{Log}");
     }
 
-    public JsonElement? TryStatus()
-    {
-        if (!File.Exists(Socket)) return null;
-        var (exit, stdout, _) = Bin.Run("status", "--json", "--socket", Socket);
-        if (exit != 0) return null;
-        using var doc = JsonDocument.Parse(stdout);
-        return doc.RootElement.Clone();
-    }
+    public JsonElement? TryStatus() => Bin.TryStatus(Socket);
 
     public JsonElement Status() => TryStatus() ?? throw new InvalidOperationException("no status");
 
