@@ -298,13 +298,13 @@ public sealed class MqttMirror : IDisposable, IMosquittoListener
 
     void ReportFailure(string detail)
     {
+        ArmIsolationTimer(); // first: whoever sees the link degraded sees the isolation countdown already running
         _health.Set(Link.Mqtt, LinkState.Degraded, detail);
         if (detail != _lastFailure)
         {
             _lastFailure = detail; // retries repeat the same failure every few seconds: log each kind once
             _log.Warning("MQTT link degraded: {Detail}", detail);
         }
-        ArmIsolationTimer();
     }
 
     void IMosquittoListener.OnPublish(int mid)
