@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net.Sockets;
 using System.Text;
 using EdgeTrader.Health;
@@ -106,17 +107,17 @@ public sealed class SystemdNotifierTests : IDisposable
     {
         using var n = SystemdNotifier.FromVariables(_path, usec, pid, Environment.ProcessId)!;
         Assert.Null(n.WatchdogInterval);
-        Assert.Null(WatchdogFeeder.Start(n, () => true, new ManualTimeProvider()));
+        Assert.Null(WatchdogFeeder.Start(n, () => true, TestClock.New()));
     }
 
     [Fact]
     public void No_feeder_when_not_under_a_service_manager() =>
-        Assert.Null(WatchdogFeeder.Start(null, () => true, new ManualTimeProvider()));
+        Assert.Null(WatchdogFeeder.Start(null, () => true, TestClock.New()));
 
     [Fact]
     public void Watchdog_pings_stop_while_the_health_predicate_is_false_and_resume_when_it_holds()
     {
-        var time = new ManualTimeProvider();
+        var time = TestClock.New();
         var healthy = true;
         using var n = SystemdNotifier.FromVariables(_path, "10000000", null, Environment.ProcessId)!;
         using var feeder = WatchdogFeeder.Start(n, () => healthy, time)!;
@@ -144,7 +145,7 @@ public sealed class SystemdNotifierTests : IDisposable
     [Fact]
     public void Watchdog_follows_the_tick_loop_beat_of_the_health_monitor()
     {
-        var time = new ManualTimeProvider();
+        var time = TestClock.New();
         var health = new HealthMonitor(time);
         using var n = SystemdNotifier.FromVariables(_path, "2000000", null, Environment.ProcessId)!;
         using var feeder = WatchdogFeeder.Start(n, () => health.LoopAlive, time)!;
@@ -163,7 +164,7 @@ public sealed class SystemdNotifierTests : IDisposable
     [Fact]
     public void A_throwing_health_predicate_withholds_the_ping()
     {
-        var time = new ManualTimeProvider();
+        var time = TestClock.New();
         using var n = SystemdNotifier.FromVariables(_path, "1000000", null, Environment.ProcessId)!;
         using var feeder = WatchdogFeeder.Start(n, () => throw new InvalidOperationException("probe failed"), time)!;
         time.Advance(TimeSpan.FromSeconds(2));
@@ -174,7 +175,7 @@ public sealed class SystemdNotifierTests : IDisposable
     [Fact]
     public void A_disposed_feeder_sends_nothing_more()
     {
-        var time = new ManualTimeProvider();
+        var time = TestClock.New();
         using var n = SystemdNotifier.FromVariables(_path, "1000000", null, Environment.ProcessId)!;
         var feeder = WatchdogFeeder.Start(n, () => true, time)!;
         time.Advance(TimeSpan.FromMilliseconds(500));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using EdgeTrader.Journal;
 using EdgeTrader.Tests.Support;
 using EdgeTrader.Trading;
@@ -12,7 +13,7 @@ public sealed class DecisionJournalTests : IDisposable
     [Fact]
     public void Daily_counters_are_rebuilt_from_the_journal_and_a_torn_last_line_is_skipped()
     {
-        var time = new ManualTimeProvider();
+        var time = TestClock.New();
         var day = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var symbols = new SymbolTable(["EURUSD"]);
         using (var j = new DecisionJournal(_dir, symbols, new OrderIds("n1", 3), _ => day, time, null, background: false))
@@ -34,7 +35,7 @@ public sealed class DecisionJournalTests : IDisposable
     [Fact]
     public void Every_line_is_one_json_object_with_the_order_id()
     {
-        var time = new ManualTimeProvider();
+        var time = TestClock.New();
         var day = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         using (var j = new DecisionJournal(_dir, new SymbolTable(["EURUSD"]), new OrderIds("pi-1", 12), _ => day, time, null, background: false))
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics;
 using EdgeTrader.Journal;
 using EdgeTrader.Tests.Support;
@@ -45,7 +46,7 @@ public sealed class JournalCheckpointTests(ITestOutputHelper output) : IDisposab
     }
 
     /// <summary>One run of the daemon's journal: random orders, fills, ends, over days, with checkpoints.</summary>
-    void Run(Random rnd, long run, ref DateOnly day, ManualTimeProvider time, int events, bool cleanStop)
+    void Run(Random rnd, long run, ref DateOnly day, FakeTimeProvider time, int events, bool cleanStop)
     {
         var ids = new OrderIds("pi-1", run);
         var today = Load(day);
@@ -102,7 +103,7 @@ public sealed class JournalCheckpointTests(ITestOutputHelper output) : IDisposab
         int seed = Environment.TickCount;
         output.WriteLine($"seed {seed}");
         var rnd = new Random(seed);
-        var time = new ManualTimeProvider();
+        var time = TestClock.New();
         var day = Day1;
         int withCheckpoint = 0;
         for (long run = 1; run <= 12; run++)
@@ -119,7 +120,7 @@ public sealed class JournalCheckpointTests(ITestOutputHelper output) : IDisposab
     [Fact]
     public void After_a_clean_stop_the_next_start_reads_nothing_but_the_checkpoint()
     {
-        var time = new ManualTimeProvider();
+        var time = TestClock.New();
         var day = Day1;
         Run(new Random(1), 1, ref day, time, 300, cleanStop: true);
         var r = Load(day);
@@ -131,7 +132,7 @@ public sealed class JournalCheckpointTests(ITestOutputHelper output) : IDisposab
     [Fact]
     public void A_checkpoint_that_no_longer_matches_the_journal_is_ignored_and_the_journal_read_in_full()
     {
-        var time = new ManualTimeProvider();
+        var time = TestClock.New();
         var day = Day1;
         Run(new Random(2), 1, ref day, time, 200, cleanStop: true);
         var full = LoadInFull(day);
@@ -174,7 +175,7 @@ public sealed class JournalCheckpointTests(ITestOutputHelper output) : IDisposab
     public void After_a_crash_a_start_reads_at_most_one_checkpoint_interval_of_a_long_journal()
     {
         int orders = int.TryParse(Environment.GetEnvironmentVariable("EDGETRADER_RESTORE_BENCH_ORDERS"), out int n) ? n : 300_000;
-        var time = new ManualTimeProvider();
+        var time = TestClock.New();
         var symbols = _symbols;
         var start = JournalRestore.Load(_dir, "pi-1", symbols, 100_000, Day1);
         var cps = start.CreateCheckpointer(_dir, TimeSpan.FromSeconds(10));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using EdgeTrader.Journal;
@@ -149,7 +150,7 @@ public sealed class JournalRestoreTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void A_journal_written_by_the_decisions_journal_reads_back_its_orders_fills_and_pending_ones()
     {
-        var time = new ManualTimeProvider();
+        var time = TestClock.New();
         var ids = new OrderIds("pi-1", 7);
         using (var j = new DecisionJournal(_dir, _symbols, ids, _ => Today, time, null, background: false))
         {
@@ -175,7 +176,7 @@ public sealed class JournalRestoreTests(ITestOutputHelper output) : IDisposable
     public void A_large_journal_loads_in_one_pass_at_a_printed_rate()
     {
         int orders = int.TryParse(Environment.GetEnvironmentVariable("EDGETRADER_RESTORE_BENCH_ORDERS"), out int n) ? n : 300_000;
-        var time = new ManualTimeProvider();
+        var time = TestClock.New();
         var ids = new OrderIds("pi-1", 1);
         var symbols = new SymbolTable(["EURUSD"]);
         using (var j = new DecisionJournal(_dir, symbols, ids, _ => Today, time, null, background: false))

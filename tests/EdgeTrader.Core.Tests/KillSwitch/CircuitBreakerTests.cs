@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using EdgeTrader.KillSwitch;
 using EdgeTrader.Tests.Support;
 
@@ -5,16 +6,16 @@ namespace EdgeTrader.Tests.KillSwitch;
 
 public class CircuitBreakerTests
 {
-    static CircuitBreaker NewBreaker(ManualTimeProvider? time = null, IBreakerStateStore? store = null)
+    static CircuitBreaker NewBreaker(FakeTimeProvider? time = null, IBreakerStateStore? store = null)
     {
-        time ??= new ManualTimeProvider();
+        time ??= TestClock.New();
         return new CircuitBreaker(BreakerState.FreshInstall(time.GetUtcNow()), time, store);
     }
 
     [Fact]
     public void Engage_closes_the_gate_and_carries_reason_source_and_generation()
     {
-        var time = new ManualTimeProvider();
+        var time = TestClock.New();
         var b = NewBreaker(time);
         var s = b.Engage("test", BreakerSource.Cli);
         Assert.True(b.IsEngaged);
@@ -38,7 +39,7 @@ public class CircuitBreakerTests
     [Fact]
     public void Breaker_never_resets_by_itself_as_time_passes()
     {
-        var time = new ManualTimeProvider();
+        var time = TestClock.New();
         var b = NewBreaker(time);
         b.Engage("x", BreakerSource.Risk);
         time.Advance(TimeSpan.FromDays(3));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using EdgeTrader.Configuration;
 using EdgeTrader.Health;
 using EdgeTrader.KillSwitch;
@@ -11,7 +12,7 @@ namespace EdgeTrader.Tests.Panel;
 public sealed class PanelControllerTests : IDisposable
 {
     static readonly TimeSpan Hold = TimeSpan.FromMilliseconds(2000);
-    readonly ManualTimeProvider _time = new();
+    readonly FakeTimeProvider _time = TestClock.New();
     readonly SimPanelDriver _sim = new();
     readonly HealthMonitor _health;
     readonly CircuitBreaker _breaker;

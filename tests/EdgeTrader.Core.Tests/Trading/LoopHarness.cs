@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text;
 using EdgeTrader.Configuration;
 using EdgeTrader.KillSwitch;
@@ -20,7 +21,7 @@ internal sealed class LoopHarness
         public void CancelAll(string reason, long generation) => CancelAlls.Add(generation);
     }
 
-    public ManualTimeProvider Time { get; } = new();
+    public FakeTimeProvider Time { get; } = TestClock.New();
     public CircuitBreaker Breaker { get; }
     public RecordingSink Sink { get; } = new();
     public TradingLoop Loop { get; }

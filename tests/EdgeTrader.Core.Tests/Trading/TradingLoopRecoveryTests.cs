@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text;
 using System.Text.Json;
 using EdgeTrader.Configuration;
@@ -15,7 +16,7 @@ public sealed class TradingLoopRecoveryTests : IDisposable
 {
     static readonly DateOnly Day = new(2026, 11, 23);
     readonly string _dir = Directory.CreateTempSubdirectory("et-recovery-").FullName;
-    readonly ManualTimeProvider _time = new();
+    readonly FakeTimeProvider _time = TestClock.New();
     readonly SymbolTable _symbols = new(["EURUSD"]);
     readonly LoopHarness.RecordingSink _sink = new();
     readonly OrderIds _ids = new("pi-1", 5);

@@ -13,16 +13,8 @@ internal static class Root
 {
     public static bool IsRoot => Environment.UserName == "root";
 
-    /// <summary>
-    /// xunit 2.9 has no runtime skip: a test that needs root returns early when not root, and says so in its output.
-    /// CI runs as root.
-    /// </summary>
-    public static bool Required(ITestOutputHelper output, string why)
-    {
-        if (IsRoot) return true;
-        output.WriteLine($"NOT RUN (needs root for {why}): this test returned without checking anything. Run the suite as root (CI does).");
-        return false;
-    }
+    /// <summary>Skips the calling test (reported skipped, never passed) when not root. CI runs as root.</summary>
+    public static void Require(string why) => Skip.IfNot(IsRoot, $"needs root for {why}; run the suite as root (CI does)");
 }
 
 /// <summary>Mounts made by a test, undone (in reverse order) on dispose.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -199,7 +200,7 @@ public sealed class MqttMirrorRobustnessTests
     [Fact]
     public async Task Node_cut_off_longer_than_engageOnIsolationMs_engages_itself()
     {
-        var time = new ManualTimeProvider();
+        var time = TestClock.New();
         var prefix = MqttMirrorClusterTests.NewPrefix();
         using var a = new MirrorNode("a", MirrorNode.ClusterOptions(MosquittoBroker.FreePort(), prefix) with { EngageOnIsolationMs = 5_000 }, time);
         await Wait.Until(() => a.Health.Get(Link.Mqtt).State == LinkState.Degraded, "degraded");
@@ -216,7 +217,7 @@ public sealed class MqttMirrorRobustnessTests
     [Fact]
     public async Task Isolation_timer_stops_while_connected_and_restarts_when_the_broker_is_lost()
     {
-        var time = new ManualTimeProvider();
+        var time = TestClock.New();
         using var broker = MosquittoBroker.Start();
         var prefix = MqttMirrorClusterTests.NewPrefix();
         using var a = new MirrorNode("a", MirrorNode.ClusterOptions(broker.Port, prefix) with { EngageOnIsolationMs = 5_000 }, time);

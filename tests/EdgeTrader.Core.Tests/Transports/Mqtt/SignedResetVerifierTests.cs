@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text;
 using System.Text.Json;
 using EdgeTrader.Tests.Support;
@@ -10,7 +11,7 @@ public sealed class SignedResetVerifierTests
 {
     static readonly byte[] Key = Convert.FromHexString("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
     const string Prefix = "edgetrader/test";
-    readonly ManualTimeProvider _time = new();
+    readonly FakeTimeProvider _time = TestClock.New();
 
     SignedResetVerifier Verifier(string node = "pi-1") => new(Key, Prefix, node, TimeSpan.FromSeconds(30), _time);
     long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
