@@ -51,6 +51,13 @@ public static class Program
         reset.SetAction(p => DaemonCommands.Reset(p.GetValue(socket)!, p.GetValue(yes), p.GetValue(resetReason)));
         root.Subcommands.Add(reset);
 
+        // Hidden: the GPIO driver contract on a gpio-sim chip, for the VM test (tests/vm/checks.sh), which has no SDK.
+        var ctIn = new Option<string>("--input") { Required = true };
+        var ctOut = new Option<string>("--output") { Required = true };
+        var gpioSelfTest = new Command("gpio-driver", "the panel driver contract against the uAPI driver on a gpio-sim chip") { ctIn, ctOut };
+        gpioSelfTest.SetAction(p => EdgeTrader.Panel.Contract.ContractSelfTest.Run(p.GetValue(ctIn)!, p.GetValue(ctOut)!, Console.Out));
+        root.Subcommands.Add(new Command("selftest", "built-in checks for the test VM") { Hidden = true, Subcommands = { gpioSelfTest } });
+
         var check = new Command("check-config", "validate and print the effective configuration") { config };
         check.SetAction(p => DaemonCommands.CheckConfig(p.GetValue(config)!));
         root.Subcommands.Add(check);

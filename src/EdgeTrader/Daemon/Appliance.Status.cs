@@ -89,16 +89,24 @@ public sealed partial class Appliance
 
         if (_panel is not null)
         {
-            var d = _panel.Driver;
+            var p = _panel.Snapshot();
             w.WriteStartObject("panel");
-            w.WriteString("driver", d.Name);
-            w.WriteString("description", d.Description);
-            w.WriteBoolean("emergencyStop", d.IsActive(PanelInput.EmergencyStop));
-            w.WriteBoolean("reset", d.IsActive(PanelInput.Reset));
+            w.WriteString("driver", _panel.Hardware.DriverName);
+            w.WriteString("description", _panel.Hardware.Description);
+            w.WriteBoolean("emergencyStop", p.EmergencyStop);
+            if (p.ChannelB is { } b)
+            {
+                w.WriteBoolean("channelAOpen", p.ChannelA);
+                w.WriteBoolean("channelBOpen", b);
+            }
+            w.WriteBoolean("reset", p.ResetHeld);
+            if (p.Trip is { } trip) w.WriteBoolean("tripEnergised", trip);
+            if (p.Edm is { } edm) w.WriteBoolean("edmEnergised", edm);
+            if (p.Buzzer is { } buzzer) w.WriteBoolean("buzzer", buzzer);
             w.WriteStartObject("leds");
-            w.WriteBoolean("green", _panel.LedIsOn(PanelLed.Green));
-            w.WriteBoolean("red", _panel.LedIsOn(PanelLed.Red));
-            w.WriteBoolean("amber", _panel.LedIsOn(PanelLed.Amber));
+            w.WriteBoolean("green", p.Green);
+            w.WriteBoolean("red", p.Red);
+            w.WriteBoolean("amber", p.Amber);
             w.WriteEndObject();
             var lat = _panel.EngageLatency.Sorted();
             w.WriteStartObject("engageLatencyUs");
@@ -118,6 +126,16 @@ public sealed partial class Appliance
             w.WriteString("driver", "none");
             w.WriteEndObject();
         }
+        w.WriteStartArray("faults");
+        foreach (var fault in Faults.Active)
+        {
+            w.WriteStartObject();
+            w.WriteString("code", fault.Code);
+            w.WriteString("detail", fault.Detail);
+            w.WriteString("since", fault.Since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     /// <summary>An object of the codes whose count is not zero (denials, drop reasons).</summary>

@@ -6,7 +6,6 @@ using EdgeTrader.Health;
 using EdgeTrader.Journal;
 using EdgeTrader.KillSwitch;
 using EdgeTrader.Panel;
-using EdgeTrader.Panel.Drivers;
 using EdgeTrader.Persistence;
 using EdgeTrader.Trading;
 using EdgeTrader.Trading.Risk;
@@ -44,10 +43,12 @@ public sealed partial class Appliance : IDisposable
     public ZmqTradingEngine Engine => _engine;
     /// <summary>The panel, when configured.</summary>
     public PanelController? Panel => _panel;
+    /// <summary>Active faults (panel wiring, relay feedback, anything that cannot vouch for itself): each refuses resets.</summary>
+    public FaultBoard Faults { get; }
     /// <summary>Effective options.</summary>
     public EdgeTraderOptions Options => _o;
 
-    Appliance(EdgeTraderOptions o, ILogger log, TimeProvider time, IPanelDriver? panelDriver, bool cold)
+    Appliance(EdgeTraderOptions o, ILogger log, TimeProvider time, System.Device.Gpio.GpioDriver? panelDriver, bool cold)
     {
         _o = o;
         _log = log;
@@ -56,6 +57,7 @@ public sealed partial class Appliance : IDisposable
         _startTs = time.GetTimestamp();
         _symbols = new SymbolTable(o.Strategy.Symbols);
         Health = new HealthMonitor(time);
+        Faults = new FaultBoard(time);
 
         // State first: the breaker must come back as it was before anything can trade.
         string? storageProblem = PrepareStateDir(o.StateDir);
@@ -75,6 +77,7 @@ public sealed partial class Appliance : IDisposable
             if (problem is not null) _log.Error("{Problem}", problem);
         }
         Breaker = new CircuitBreaker(initial, time, store);
+        Breaker.AddResetInterlock(Faults);
         _log.Information("breaker restored: {State} generation {Generation} ({Reason}, source {Source})",
             BreakerNames.Of(initial.Position), initial.Generation, initial.Reason, BreakerNames.Of(initial.Source));
 
@@ -112,13 +115,8 @@ public sealed partial class Appliance : IDisposable
         // Positions, the day's counters, and orders left in flight (warm start; --cold discards them).
         _engine.Restore(restored, cold, _journal);
 
-        panelDriver ??= o.Panel.Driver switch
-        {
-            "gpio" => new GpioPanelDriver(o.Panel, log, o.Panel.Bias == "pull-up" ? GpioInputBias.PullUp : GpioInputBias.AsIs),
-            "sim" => new SimPanelDriver(),
-            _ => null,
-        };
-        if (panelDriver is not null) _panel = new PanelController(panelDriver, Breaker, Health, o.Panel, time, log);
+        if (o.Panel.Driver != "none" || panelDriver is not null)
+            _panel = new PanelController(PanelHardware.Open(o.Panel, log, panelDriver), Breaker, Health, Faults, o.Panel, time, log);
 
         if (o.Mqtt.Enabled) _mirror = new MqttMirror(o.Mqtt, o.Node, Breaker, Health, time, log);
         else Health.Set(Link.Mqtt, LinkState.Unused, "mqtt.enabled is false");
@@ -128,7 +126,7 @@ public sealed partial class Appliance : IDisposable
 
     /// <summary>Starts everything; throws (after cleaning up) when a part cannot start.</summary>
     /// <remarks><paramref name="cold"/> (run --cold): orders restored as in flight are discarded instead of reconciled; the breaker state is kept.</remarks>
-    public static Appliance Start(EdgeTraderOptions o, ILogger log, TimeProvider? time = null, IPanelDriver? panelDriver = null, bool cold = false)
+    public static Appliance Start(EdgeTraderOptions o, ILogger log, TimeProvider? time = null, System.Device.Gpio.GpioDriver? panelDriver = null, bool cold = false)
     {
         var a = new Appliance(o, log, time ?? TimeProvider.System, panelDriver, cold);
         try
