@@ -196,6 +196,7 @@ public sealed class UapiGpioDriver : EdgeGpioDriver
 
     void ReadEdges()
     {
+        Interop.NativeThread.NameCurrent("panel-gpio");
         var events = new GpioV2LineEvent[16];
         var pins = new List<int>();
         var reqs = new List<GpioLineRequest>();
