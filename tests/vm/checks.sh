@@ -11,7 +11,7 @@ ET=/bin/edgetrader
 CFG=/etc/et-vm.json
 SOCK=/run/et.sock
 ESTOP=17 RESET=27 GREEN=22 RED=23 AMBER=24      # on $SIM (chip label edgetrader-sim)
-ESTOPB=5 TRIP=6 EDM=13 BUZZER=26 CT_IN=0 CT_OUT=1 # on $SIM2 (chip label edgetrader-relay)
+ESTOPB=5 TRIP=16 EDM=26 BUZZER=12 CT_IN=0 CT_OUT=1 # on $SIM2 (chip label edgetrader-relay)
 CYCLES=${CYCLES:-200}
 npass=0 nfail=0
 DPID=
@@ -98,6 +98,7 @@ stop_daemon() {    # SIGTERM, waits; sets DRC to the exit code
   wait $DPID
   DRC=$?
   DPID=
+  cat /tmp/et.err >> /tmp/et-all.err
 }
 show_daemon_log() { echo "--- daemon stderr (tail)"; tail -n 30 /tmp/et.err; echo "--- daemon stdout (tail)"; tail -n 30 /tmp/et.out; echo "---"; }
 
@@ -105,7 +106,7 @@ show_daemon_log() { echo "--- daemon stderr (tail)"; tail -n 30 /tmp/et.err; ech
 # The second chip.
 G2=/sys/kernel/config/gpio-sim/edgetrader-relay
 mkdir $G2 $G2/bank0 && echo 32 > $G2/bank0/num_lines && echo edgetrader-relay > $G2/bank0/label
-for l in $ESTOPB:GPIO5 $TRIP:GPIO6 $EDM:GPIO13 $BUZZER:GPIO26 $CT_IN:CT_IN $CT_OUT:CT_OUT; do
+for l in $ESTOPB:GPIO5 $TRIP:GPIO16 $EDM:GPIO26 $BUZZER:GPIO12 $CT_IN:CT_IN $CT_OUT:CT_OUT; do
   mkdir $G2/bank0/line${l%%:*} && echo ${l#*:} > $G2/bank0/line${l%%:*}/name
 done
 echo 1 > $G2/live
@@ -143,7 +144,7 @@ sleep 0.5
 : > /tmp/sampler-stop; wait $SAMPLER
 [ -e /tmp/lamp-seen ]; check $? "lamp_test_all_three_lit_at_start"
 [ ! -e /tmp/relay-in-lamp-test ]; check $? "relay_off_during_lamp_test"
-wait_relay 1 3000; r=$?
+wait_relay 1 5000; r=$?
 S=$(status)
 [ $r = 0 ] && echo "$S" | grep -q '"tripEnergised":true' && echo "$S" | grep -q '"edmEnergised":true' && echo "$S" | grep -q '"faults":\[\]'
 check $? "relay_energised_while_safe_and_beating (trip=$(relay) edm=$(line2 $EDM) $(faults))"
@@ -162,8 +163,8 @@ ok=0; for n in GPIO22 GPIO23 GPIO24; do case "$(gpiotool info $n)" in *consumer=
 check $ok "led_lines_requested_as_outputs"
 ok=0
 case "$(gpiotool info GPIO5)" in *chip=/dev/gpiochip1*consumer=edgetrader*input=1*edge_rising=1\ edge_falling=1*debounce_us=20000*) ;; *) ok=1 ;; esac
-case "$(gpiotool info GPIO13)" in *consumer=edgetrader*input=1*edge_rising=1\ edge_falling=1*) ;; *) ok=1 ;; esac
-for n in GPIO6 GPIO26; do case "$(gpiotool info $n)" in *consumer=edgetrader*output=1*) ;; *) ok=1 ;; esac; done
+case "$(gpiotool info GPIO26)" in *consumer=edgetrader*input=1*edge_rising=1\ edge_falling=1*) ;; *) ok=1 ;; esac
+for n in GPIO16 GPIO12; do case "$(gpiotool info $n)" in *consumer=edgetrader*output=1*) ;; *) ok=1 ;; esac; done
 check $ok "second_chip_lines_found_by_name_and_requested ($(gpiotool info GPIO5 | cut -d' ' -f1-3))"
 
 # Green blinks at 1 Hz while SAFE and the loop beats: both levels within 1.5 s.
@@ -178,15 +179,16 @@ S=$(status)
 # Press -> ENGAGED, source button, red LED.
 g0=$(gen)
 press
-wait_state ENGAGED 5000; r=$?
+wait_state ENGAGED 10000; r=$?
 S=$(status)
-[ $r = 0 ] && [ "$(str_of "$S" source)" = button ] && wait_led $RED 1 1000 && [ "$(num_of "$S" generation)" = $((g0 + 1)) ]
+[ $r = 0 ] && [ "$(str_of "$S" source)" = button ] && wait_led $RED 1 5000 && [ "$(num_of "$S" generation)" = $((g0 + 1)) ]
 check $? "press_engages_source_button_red_on (generation $g0 -> $(num_of "$S" generation), source $(str_of "$S" source), red $(led $RED))"
 [ "$(led $GREEN)" = 0 ]; check $? "green_dark_while_engaged"
 [ "$(relay)" = 0 ]; check $? "relay_deenergised_when_engaged (trip=$(relay))"
-B=$(gpiotool sample $SIM2 $BUZZER 3000); h=$(echo "$B" | cut -d' ' -f1 | cut -d= -f2); n=$(echo "$B" | cut -d' ' -f2 | cut -d= -f2); k=$(echo "$B" | cut -d' ' -f3 | cut -d= -f2)
-# 250 ms on in every 1000 ms: 2-4 beeps in 3 s, on for 10-45 % of the samples (margins for an emulated, loaded CPU)
-[ "${k:-0}" -ge 2 ] && [ "$k" -le 4 ] && [ $((h * 100)) -ge $((n * 10)) ] && [ $((h * 100)) -le $((n * 45)) ]
+B=$(gpiotool sample $SIM2 $BUZZER 4000); h=$(echo "$B" | cut -d' ' -f1 | cut -d= -f2); n=$(echo "$B" | cut -d' ' -f2 | cut -d= -f2); k=$(echo "$B" | cut -d' ' -f3 | cut -d= -f2)
+# 250 ms on in every 1000 ms: 3-5 beeps in 4 s (a beep may straddle an end), on for 25 % of the time; the samples
+# of an emulated, loaded CPU bunch up, so the share is judged with wide margins (8-50 %)
+[ "${k:-0}" -ge 3 ] && [ "$k" -le 5 ] && [ $((h * 100)) -ge $((n * 8)) ] && [ $((h * 100)) -le $((n * 50)) ]
 check $? "buzzer_pattern_while_engaged ($B)"
 
 release; sleep 0.5
@@ -209,11 +211,11 @@ release; sleep 0.2
 reset_hold; sleep 2
 s1=$(state_of "$(status)")
 t0=$(ms); reset_release
-wait_state SAFE 3000; r=$?; dt=$(( $(ms) - t0 ))
+wait_state SAFE 10000; r=$?; dt=$(( $(ms) - t0 ))
 [ "$s1" = ENGAGED ]; check $? "reset_not_while_held (state $s1 after 2 s held)"
 [ $r = 0 ]; check $? "reset_on_release_resets_to_safe (SAFE ${dt} ms after the release)"
-wait_led $RED 0 1000; check $? "red_dark_after_reset"
-wait_relay 1 2000; check $? "relay_energised_again_after_reset (trip=$(relay))"
+wait_led $RED 0 5000; check $? "red_dark_after_reset"
+wait_relay 1 5000; check $? "relay_energised_again_after_reset (trip=$(relay))"
 B=$(gpiotool sample $SIM2 $BUZZER 1000)
 case "$B" in high=0\ *) pass "buzzer_silent_while_safe ($B)" ;; *) fail "buzzer_silent_while_safe: $B" ;; esac
 seen0=0 seen1=0; for i in $(seq 15); do [ "$(led $GREEN)" = 1 ] && seen1=1 || seen0=1; sleep 0.1; done
@@ -221,50 +223,50 @@ seen0=0 seen1=0; for i in $(seq 15); do [ "$(led $GREEN)" = 1 ] && seen1=1 || se
 
 # Stuck reset: held past panel.resetMaxHoldMs (4 s) is a fault (amber flashing, status, resets refused); its release
 # clears the fault and does not reset; a proper press afterwards does.
-press; release; wait_state ENGAGED 3000
+press; release; wait_state ENGAGED 10000
 reset_hold
-wait_fault RESET_STUCK present 8000; r=$?
+wait_fault RESET_STUCK present 10000; r=$?
 A=$(gpiotool sample $SIM $AMBER 1500)
 k=$(echo "$A" | cut -d' ' -f3 | cut -d= -f2)
 [ $r = 0 ] && [ "${k:-0}" -ge 2 ]; check $? "stuck_reset_is_a_fault_amber_flashing ($(faults | head -c 200); amber $A)"
 cli_reset; r=$?
 [ $r = 3 ] && grep -q RESET_STUCK /tmp/reset.err; check $? "stuck_reset_refuses_cli_reset (exit $r: $(head -c 160 /tmp/reset.err | tr '\n' ' '))"
 reset_release
-wait_fault RESET_STUCK absent 3000; r=$?; sleep 0.3
+wait_fault RESET_STUCK absent 10000; r=$?; sleep 0.3
 [ $r = 0 ] && [ "$(state_of "$(status)")" = ENGAGED ]; check $? "stuck_reset_release_clears_the_fault_without_resetting"
 reset_hold; sleep 1.5; reset_release
-wait_state SAFE 3000; check $? "reset_after_stuck_cleared"
+wait_state SAFE 10000; check $? "reset_after_stuck_cleared"
 
 # Channel discrepancy: a wire break on channel A only engages at once; the channels disagreeing past
 # panel.discrepancyMs (1000) is a fault that survives closing A again and clears only once both were seen open.
 g0=$(gen)
 pull $ESTOP pull-up
-wait_state ENGAGED 5000; r=$?
+wait_state ENGAGED 10000; r=$?
 [ $r = 0 ] && [ "$(gen)" = $((g0 + 1)) ]; check $? "wire_break_engages (generation $g0 -> $(gen))"
-wait_fault ESTOP_DISCREPANCY present 5000; check $? "channel_discrepancy_is_a_fault ($(faults | head -c 200))"
+wait_fault ESTOP_DISCREPANCY present 10000; check $? "channel_discrepancy_is_a_fault ($(faults | head -c 200))"
 pull $ESTOP pull-down; sleep 0.3
 cli_reset; r=$?
 [ $r = 3 ] && has_fault ESTOP_DISCREPANCY; check $? "discrepancy_survives_closing_and_refuses_reset (exit $r)"
-press; wait_fault ESTOP_DISCREPANCY absent 3000; r=$?
+press; wait_fault ESTOP_DISCREPANCY absent 10000; r=$?
 [ $r = 0 ]; check $? "discrepancy_cleared_once_both_channels_open"
 release; sleep 0.2
 cli_reset; r=$?
-[ $r = 0 ] && wait_state SAFE 2000; check $? "cli_reset_after_release (exit $r)"
+[ $r = 0 ] && wait_state SAFE 10000; check $? "cli_reset_after_release (exit $r)"
 
 # EDM: a welded contact (the follower stops: the feedback stays "energised" after the relay drops) is a fault after
 # panel.edmSettleMs (500); resets are refused until the feedback matches again.
-wait_relay 1 2000
+wait_relay 1 5000
 follow_stop
-press; release; wait_state ENGAGED 3000
-wait_relay 0 1000; r1=$?
-wait_fault EDM_MISMATCH present 4000; r=$?
+press; release; wait_state ENGAGED 10000
+wait_relay 0 5000; r1=$?
+wait_fault EDM_MISMATCH present 10000; r=$?
 [ $r1 = 0 ] && [ $r = 0 ] && [ "$(line2 $EDM)" = 1 ]; check $? "edm_mismatch_is_a_fault (trip=$(relay) edm=$(line2 $EDM) $(faults | head -c 160))"
 cli_reset; r=$?
 [ $r = 3 ] && grep -q EDM_MISMATCH /tmp/reset.err; check $? "edm_mismatch_refuses_reset (exit $r)"
 follow_start
-wait_fault EDM_MISMATCH absent 3000; r=$?
+wait_fault EDM_MISMATCH absent 10000; r=$?
 cli_reset; r2=$?
-[ $r = 0 ] && [ $r2 = 0 ] && wait_state SAFE 2000 && wait_relay 1 2000; check $? "edm_match_clears_the_fault_and_reset_passes (exit $r2)"
+[ $r = 0 ] && [ $r2 = 0 ] && wait_state SAFE 10000 && wait_relay 1 5000; check $? "edm_match_clears_the_fault_and_reset_passes (exit $r2)"
 
 # A frozen tick loop (only that thread stopped; the panel runs on) de-energises the relay; it comes back when the
 # loop beats again. The breaker itself stays SAFE (the loop's own watchdog is systemd's).
@@ -273,18 +275,18 @@ ZPID=$!
 t0=$(ms); wait_relay 0 2500; r=$?; dt=$(( $(ms) - t0 ))
 [ $r = 0 ] && [ "$(state_of "$(status)")" = SAFE ]; check $? "frozen_loop_deenergises_relay (after ${dt} ms; $(cat /tmp/freeze.out))"
 wait $ZPID
-wait_relay 1 3000; check $? "relay_energised_when_the_loop_beats_again"
+wait_relay 1 5000; check $? "relay_energised_when_the_loop_beats_again"
 
 # Bouncy press: 7 toggles 1 ms apart ending pressed = exactly one engagement, one latency sample.
 g0=$(gen); c0=$(status | grep -o '"engageLatencyUs":{[^}]*}' | grep -o '"count":[0-9]*' | cut -d: -f2)
 gpiotool bounce $SIM $ESTOP 7 1000; pull2 $ESTOPB pull-up
-wait_state ENGAGED 5000; r=$?; sleep 0.3
+wait_state ENGAGED 10000; r=$?; sleep 0.3
 S=$(status); c1=$(echo "$S" | grep -o '"engageLatencyUs":{[^}]*}' | grep -o '"count":[0-9]*' | cut -d: -f2)
 [ $r = 0 ] && [ "$(num_of "$S" generation)" = $((g0 + 1)) ] && [ "$c1" = $((c0 + 1)) ]
 check $? "bouncy_press_is_one_engagement (generation $g0 -> $(num_of "$S" generation), latency samples $c0 -> $c1)"
 release; sleep 0.1
 $ET reset --yes --socket $SOCK >/dev/null 2>&1
-wait_state SAFE 2000; sleep 0.3
+wait_state SAFE 10000; sleep 0.3
 [ "$(state_of "$(status)")" = SAFE ]; check $? "no_late_engagement_after_bouncy_press"
 
 # A 5 ms glitch is shorter than the 20 ms kernel debounce: filtered (evidence the debounce attribute is applied).
@@ -297,7 +299,7 @@ for try in 1 2 3; do
     [ "$(state_of "$(status)")" = SAFE ] && [ "$(gen)" = "$g0" ]; ok=$?; why="pulse ${w} us, state $(state_of "$(status)")"
     break
   fi
-  $ET reset --yes --socket $SOCK >/dev/null 2>&1; wait_state SAFE 2000
+  $ET reset --yes --socket $SOCK >/dev/null 2>&1; wait_state SAFE 10000
 done
 check $ok "debounce_filters_5ms_glitch ($why)"
 
@@ -313,11 +315,11 @@ stop_daemon
 ok=0; for l in $GREEN $RED $AMBER; do [ "$(led $l)" = 0 ] || ok=1; done
 [ "$DRC" = 0 ] && [ $ok = 0 ]; check $? "shutdown_exit_0_all_leds_off (exit $DRC, green $(led $GREEN) red $(led $RED) amber $(led $AMBER))"
 [ "$(relay)" = 0 ] && [ "$(line2 $BUZZER)" = 0 ]; check $? "relay_and_buzzer_off_after_shutdown (trip=$(relay) buzzer=$(line2 $BUZZER))"
-case "$(gpiotool info GPIO17)$(gpiotool info GPIO6)" in *consumer=-*consumer=-*) pass "lines_released_after_shutdown" ;; *) fail "lines_released_after_shutdown: $(gpiotool info GPIO17) $(gpiotool info GPIO6)" ;; esac
+case "$(gpiotool info GPIO17)$(gpiotool info GPIO16)" in *consumer=-*consumer=-*) pass "lines_released_after_shutdown" ;; *) fail "lines_released_after_shutdown: $(gpiotool info GPIO17) $(gpiotool info GPIO16)" ;; esac
 
 # Power loss / crash: kill -9 while SAFE with the relay energised; the kernel releases the line and gpio-sim returns
 # it to its pull-down (de-energise to trip). On a real board the level of a released line is the SoC's: hw/README.md.
-if start_daemon $CFG && wait_state SAFE 3000 && wait_relay 1 3000; then
+if start_daemon $CFG && wait_state SAFE 10000 && wait_relay 1 5000; then
   kill -9 $DPID; wait $DPID 2>/dev/null; DPID=
   sleep 0.2
   [ "$(relay)" = 0 ]; check $? "relay_deenergised_when_the_process_dies (trip=$(relay))"
@@ -328,7 +330,7 @@ fi
 # E-stop already pressed at start: the daemon comes up ENGAGED by the button.
 press
 if start_daemon $CFG; then
-  wait_state ENGAGED 3000; r=$?
+  wait_state ENGAGED 10000; r=$?
   S=$(status)
   [ $r = 0 ] && [ "$(str_of "$S" source)" = button ]; check $? "estop_pressed_at_start_engages (source $(str_of "$S" source))"
   $ET reset --yes --socket $SOCK >/dev/null 2>&1; r=$?
@@ -362,6 +364,10 @@ grep -q "Permission denied" /tmp/et.err && grep -q "group 'gpio'" /tmp/et.err &&
 check $? "permission_denied_exit_1_says_what_to_do (exit $r: $(grep -m1 -i "permission" /tmp/et.err | head -c 400))"
 
 follow_stop
-[ $nfail = 0 ] || show_daemon_log
+if [ $nfail != 0 ]; then
+  echo "--- panel and breaker lines of the daemons run so far"
+  grep -E "panel|reset|RESET|ENGAGED|SAFE|fault|FAULT|EDM|ESTOP|relay" /tmp/et-all.err | tail -n 80
+  show_daemon_log
+fi
 echo "checks: $npass passed, $nfail failed"
 [ $nfail = 0 ]

@@ -202,7 +202,7 @@ public sealed class PanelController : IResetInterlock, IDisposable
         {
             if (_disposed || !_started) return;
             bool wasStuck = _reset.Stuck;
-            verdict = _reset.OnLevel(held);
+            verdict = _reset.OnLevel(held, EdgeNs(e));
             if (held && _estop.Active)
             {
                 _reset.Cancel();

@@ -213,12 +213,12 @@ public sealed class PanelControllerTests : IDisposable
     [Fact]
     public void Engage_latency_is_measured_from_the_edge_stamp_once_per_engagement()
     {
-        _h.Started();
-        _h.Sim.EmergencyStop(true);
-        _h.Sim.EmergencyStop(false);
-        _h.Sim.EmergencyStop(true); // already engaged: not a new engagement
-        Assert.Equal(1, _h.Panel.EngageLatency.Count);
-        var sample = _h.Panel.EngageLatency.Sorted()[0];
+        using var h = new PanelHarness(edgeClock: TimeProvider.System).Started(); // the breaker stamps on the system clock
+        h.Sim.EmergencyStop(true);
+        h.Sim.EmergencyStop(false);
+        h.Sim.EmergencyStop(true); // already engaged: not a new engagement
+        Assert.Equal(1, h.Panel.EngageLatency.Count);
+        var sample = h.Panel.EngageLatency.Sorted()[0];
         Assert.InRange(sample, 0, 1_000_000);
     }
 }

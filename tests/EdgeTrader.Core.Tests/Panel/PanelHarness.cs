@@ -19,7 +19,7 @@ public sealed class PanelHarness : IDisposable
     public static PanelOptions Full => new()
     {
         Driver = "sim", ResetHoldMs = 350, ResetMaxHoldMs = 5000,
-        EmergencyStopLineB = "GPIO5", DiscrepancyMs = 200, TripLine = "GPIO6", EdmLine = "GPIO13", EdmSettleMs = 250, BuzzerLine = "GPIO26",
+        EmergencyStopLineB = "GPIO5", DiscrepancyMs = 200, TripLine = "GPIO16", EdmLine = "GPIO26", EdmSettleMs = 250, BuzzerLine = "GPIO12",
     };
 
     /// <summary>The five lines every panel has, nothing else.</summary>
@@ -33,14 +33,16 @@ public sealed class PanelHarness : IDisposable
     public PanelController Panel { get; }
     public PanelOptions Options { get; }
 
-    public PanelHarness(PanelOptions? options = null)
+    /// <param name="options">Default <see cref="Full"/>.</param>
+    /// <param name="edgeClock">What stamps the sim's edges: the fake clock (default), or the system's for a latency measured against the breaker's real stamp.</param>
+    public PanelHarness(PanelOptions? options = null, TimeProvider? edgeClock = null)
     {
         Options = options ?? Full;
         Health = new HealthMonitor(Time);
         Faults = new FaultBoard(Time);
         Breaker = new CircuitBreaker(BreakerState.FreshInstall(Time.GetUtcNow()), Time);
         Breaker.AddResetInterlock(Faults);
-        Sim = new SimPanel(Options);
+        Sim = new SimPanel(Options, edgeClock ?? Time);
         Panel = new PanelController(PanelHardware.Open(Options, Serilog.Core.Logger.None, Sim.Driver), Breaker, Health, Faults, Options, Time, Serilog.Core.Logger.None);
     }
 

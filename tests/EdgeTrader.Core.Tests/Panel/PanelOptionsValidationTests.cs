@@ -24,7 +24,7 @@ public sealed class PanelOptionsValidationTests
             "panel.resetMaxHoldMs" => p with { ResetHoldMs = 2000, ResetMaxHoldMs = 1000 },
             "panel.discrepancyMs" => p with { EmergencyStopLineB = "GPIO5", DiscrepancyMs = 0 },
             "panel.edmSettleMs" => p with { EdmSettleMs = 5 },
-            "panel.edmLine" => p with { EdmLine = "GPIO13" },
+            "panel.edmLine" => p with { EdmLine = "GPIO26" },
             "panel.tripLine" => p with { TripLine = "GPIO22" },
             _ => p with { Driver = "pigpio" },
         };
@@ -37,10 +37,10 @@ public sealed class PanelOptionsValidationTests
     {
         var e = Assert.Single(Errors(new PanelOptions { Driver = "libgpiod", ResetLine = "RESET_BTN" }));
         Assert.Equal("panel.resetLine", e.Key);
-        Assert.Empty(Errors(new PanelOptions { Driver = "sysfs", EmergencyStopLine = "17", TripLine = "GPIO5" }));
+        Assert.Empty(Errors(new PanelOptions { Driver = "sysfs", EmergencyStopLine = "17", TripLine = "GPIO16" }));
     }
 
     [Fact]
     public void A_fully_fitted_panel_is_valid() =>
-        Assert.Empty(Errors(new PanelOptions { Driver = "gpio", EmergencyStopLineB = "GPIO5", TripLine = "GPIO6", EdmLine = "GPIO13", BuzzerLine = "GPIO26" }));
+        Assert.Empty(Errors(new PanelOptions { Driver = "gpio", EmergencyStopLineB = "GPIO5", TripLine = "GPIO16", EdmLine = "GPIO26", BuzzerLine = "GPIO12" }));
 }

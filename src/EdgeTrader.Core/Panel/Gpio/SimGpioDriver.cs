@@ -18,9 +18,18 @@ public sealed class SimGpioDriver : EdgeGpioDriver
     readonly PinMode?[] _mode;
     readonly uint[] _seq;
 
-    /// <summary>A chip whose pin i is the line <paramref name="lineNames"/>[i]; every outside level starts low.</summary>
-    public SimGpioDriver(IReadOnlyList<string> lineNames)
+    readonly TimeProvider _clock;
+    readonly long _clockBase;
+
+    /// <summary>
+    /// A chip whose pin i is the line <paramref name="lineNames"/>[i]; every outside level starts low. Edges are stamped
+    /// from <paramref name="clock"/> (default the system's monotonic clock, as the kernel stamps them; tests pass their
+    /// fake clock so that a hold of 1 s of fake time is 1 s between the stamps).
+    /// </summary>
+    public SimGpioDriver(IReadOnlyList<string> lineNames, TimeProvider? clock = null)
     {
+        _clock = clock ?? TimeProvider.System;
+        _clockBase = _clock.GetTimestamp();
         _names = [.. lineNames];
         _outside = new bool[_names.Length];
         _driven = new bool[_names.Length];
@@ -55,8 +64,13 @@ public sealed class SimGpioDriver : EdgeGpioDriver
             if (_mode[pin] is not (PinMode.Input or PinMode.InputPullUp or PinMode.InputPullDown)) return;
             seq = ++_seq[pin];
         }
-        RaiseEdge(pin, high ? PinEventTypes.Rising : PinEventTypes.Falling, MonotonicClock.NowNs(), seq);
+        RaiseEdge(pin, high ? PinEventTypes.Rising : PinEventTypes.Falling, StampNs(), seq);
     }
+
+    long StampNs() =>
+        _clock == TimeProvider.System
+            ? MonotonicClock.NowNs()
+            : _clock.GetElapsedTime(_clockBase).Ticks * 100; // another clock (a test's): ns since this chip was made
 
     /// <summary>What the line shows now, as a meter on it would read: the driven level of an open output, else the outside level.</summary>
     public bool LineLevel(int pin)

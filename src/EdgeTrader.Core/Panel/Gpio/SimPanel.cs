@@ -13,12 +13,12 @@ public sealed class SimPanel
     readonly object _lock = new();
     bool _relayFollows = true;
 
-    /// <summary>A panel for <paramref name="options"/>' lines, idle: stop closed, reset released.</summary>
-    public SimPanel(PanelOptions options)
+    /// <summary>A panel for <paramref name="options"/>' lines, idle: stop closed, reset released; edges stamped from <paramref name="clock"/>.</summary>
+    public SimPanel(PanelOptions options, TimeProvider? clock = null)
     {
         var layout = PanelLayout.From(options);
         Pins = layout.ByIndex;
-        Driver = new SimGpioDriver(layout.Names);
+        Driver = new SimGpioDriver(layout.Names, clock);
         Driver.SetInput(Pins.Reset, true);
         Driver.LineChanged += (pin, high) =>
         {

@@ -14,7 +14,10 @@ public enum ResetVerdict
 /// button was held at least <c>min</c> and at most <c>max</c>. A bounce, a tap, or a contact that closes and stays
 /// closed never resets. Held past <c>max</c> it is stuck or shorted: <see cref="Stuck"/> becomes true (a fault) until the
 /// button is seen released, and that release does not reset. A press that was not seen (held at start) never resets.
-/// Not thread-safe: the panel calls it under its lock; the max timer calls <c>onStuck</c> on the timer's thread.
+/// The hold is the time between the two edges' own stamps (the kernel's, CLOCK_MONOTONIC), so a late callback on a
+/// loaded box does not lengthen or shorten it; the maximum is also watched by a timer, so a button that never comes
+/// back is seen without waiting for its release. Not thread-safe: the panel calls it under its lock; the max timer
+/// calls <c>onStuck</c> on the timer's thread.
 /// </summary>
 public sealed class ResetButton(TimeSpan min, TimeSpan max, TimeProvider time, Action onStuck) : IDisposable
 {
@@ -22,7 +25,7 @@ public sealed class ResetButton(TimeSpan min, TimeSpan max, TimeProvider time, A
     readonly TimeProvider _time = time;
     readonly Action _onStuck = onStuck;
     ITimer? _maxTimer;
-    long? _pressedAt;
+    long? _pressedAt; // the press edge's stamp, ns
     long _armedAt;
 
     /// <summary>The last level seen: true = held.</summary>
@@ -45,14 +48,14 @@ public sealed class ResetButton(TimeSpan min, TimeSpan max, TimeProvider time, A
         if (held) ArmMax();
     }
 
-    /// <summary>A new level (edges that repeat the known level are ignored).</summary>
-    public ResetVerdict OnLevel(bool held)
+    /// <summary>A new level at the edge's stamp <paramref name="edgeNs"/> (CLOCK_MONOTONIC ns); edges that repeat the known level are ignored.</summary>
+    public ResetVerdict OnLevel(bool held, long edgeNs)
     {
         if (held == Held) return ResetVerdict.None;
         Held = held;
         if (held)
         {
-            _pressedAt = _time.GetTimestamp();
+            _pressedAt = edgeNs;
             ArmMax();
             return ResetVerdict.None;
         }
@@ -71,7 +74,7 @@ public sealed class ResetButton(TimeSpan min, TimeSpan max, TimeProvider time, A
             LastRefusal = "the press was not seen (held at start, or cancelled by the emergency stop)";
             return ResetVerdict.None;
         }
-        LastHold = _time.GetElapsedTime(pressedAt.Value);
+        LastHold = TimeSpan.FromTicks((edgeNs - pressedAt.Value) / 100);
         if (LastHold < _min) { LastRefusal = $"held {LastHold.TotalMilliseconds:0} ms, less than {_min.TotalMilliseconds:0} ms"; return ResetVerdict.None; }
         if (LastHold > _max) { LastRefusal = $"held {LastHold.TotalMilliseconds:0} ms, more than {_max.TotalMilliseconds:0} ms"; return ResetVerdict.None; }
         LastRefusal = null;
