@@ -103,6 +103,22 @@ stop_daemon() {    # SIGTERM, waits; sets DRC to the exit code
 show_daemon_log() { echo "--- daemon stderr (tail)"; tail -n 30 /tmp/et.err; echo "--- daemon stdout (tail)"; tail -n 30 /tmp/et.out; echo "---"; }
 
 # ---------------------------------------------------------------------------------------------------------------
+# PANEL_BENCH=1 (scripts/bench-panel.sh): only the latency loop, on the five-line panel of /etc/et-bench.json, a config
+# that binaries from before and after a change both accept, so that their numbers are taken the same way.
+if [ "${PANEL_BENCH:-0}" = 1 ]; then
+  if start_daemon /etc/et-bench.json && wait_state SAFE 10000; then
+    C=$(gpiotool cycles $SIM $ESTOP $RED $CYCLES $ET reset --yes --socket $SOCK); check $? "bench_cycles ($C)"
+    L=$(status | grep -o '"engageLatencyUs":{[^}]*}')
+    check 0 "bench_engage_latency_us $(echo "$L" | sed 's/"engageLatencyUs"://') $($ET --version)"
+    stop_daemon
+  else
+    fail "bench: the daemon did not come up SAFE"; show_daemon_log
+  fi
+  echo "checks: $npass passed, $nfail failed"
+  [ $nfail = 0 ]; exit
+fi
+
+# ---------------------------------------------------------------------------------------------------------------
 # The second chip.
 G2=/sys/kernel/config/gpio-sim/edgetrader-relay
 mkdir $G2 $G2/bank0 && echo 32 > $G2/bank0/num_lines && echo edgetrader-relay > $G2/bank0/label
@@ -223,7 +239,7 @@ seen0=0 seen1=0; for i in $(seq 15); do [ "$(led $GREEN)" = 1 ] && seen1=1 || se
 
 # Stuck reset: held past panel.resetMaxHoldMs (4 s) is a fault (amber flashing, status, resets refused); its release
 # clears the fault and does not reset; a proper press afterwards does.
-press; release; wait_state ENGAGED 10000
+press; wait_state ENGAGED 10000; release
 reset_hold
 wait_fault RESET_STUCK present 10000; r=$?
 A=$(gpiotool sample $SIM $AMBER 1500)
@@ -257,7 +273,7 @@ cli_reset; r=$?
 # panel.edmSettleMs (500); resets are refused until the feedback matches again.
 wait_relay 1 5000
 follow_stop
-press; release; wait_state ENGAGED 10000
+press; wait_state ENGAGED 10000; release
 wait_relay 0 5000; r1=$?
 wait_fault EDM_MISMATCH present 10000; r=$?
 [ $r1 = 0 ] && [ $r = 0 ] && [ "$(line2 $EDM)" = 1 ]; check $? "edm_mismatch_is_a_fault (trip=$(relay) edm=$(line2 $EDM) $(faults | head -c 160))"

@@ -212,10 +212,9 @@ public sealed class PanelController : IResetInterlock, IDisposable
             hold = _reset.LastHold;
             refusal = _reset.LastRefusal;
         }
-        if (held) return;
         if (verdict != ResetVerdict.Reset)
         {
-            _log.Information("reset button released: no reset ({Why})", refusal ?? "");
+            if (!held) _log.Information("reset button released: no reset ({Why})", refusal ?? "");
             return;
         }
         var r = _breaker.Reset($"reset button released after a {hold.TotalMilliseconds:0} ms hold", BreakerSource.Button);
