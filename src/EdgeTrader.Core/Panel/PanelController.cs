@@ -77,7 +77,12 @@ public sealed class PanelController : IResetInterlock, IDisposable
         _faults = faults;
         _time = time;
         _log = log.ForContext<PanelController>();
-        _inputMode = options.Bias == "pull-up" ? PinMode.InputPullUp : PinMode.Input;
+        _inputMode = options.Bias switch
+        {
+            PanelBias.AsIs => PinMode.Input,
+            PanelBias.PullUp => PinMode.InputPullUp,
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Bias, "panel.bias"),
+        };
         _estop = new EmergencyStopChannels(_pins.EmergencyStopB >= 0, TimeSpan.FromMilliseconds(options.DiscrepancyMs), time, OnDiscrepancyTimer);
         _reset = new ResetButton(TimeSpan.FromMilliseconds(options.ResetHoldMs), TimeSpan.FromMilliseconds(options.ResetMaxHoldMs), time, OnResetMaxTimer);
         _relay = new TripRelay(_pins.Edm >= 0, TimeSpan.FromMilliseconds(options.EdmSettleMs), time, OnEdmTimer);

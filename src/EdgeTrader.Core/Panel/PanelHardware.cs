@@ -45,7 +45,7 @@ public sealed class PanelHardware : IDisposable
     public static PanelHardware Open(PanelOptions o, ILogger log, GpioDriver? driver = null)
     {
         var layout = PanelLayout.From(o);
-        string name = driver is SimGpioDriver ? "sim" : o.Driver;
+        string name = driver is SimGpioDriver ? "sim" : OptionNames.Of(o.Driver);
         switch (driver)
         {
             case EdgeGpioDriver own:
@@ -55,11 +55,11 @@ public sealed class PanelHardware : IDisposable
         }
         switch (o.Driver)
         {
-            case "gpio":
+            case PanelDriverKind.Gpio:
                 return FromEdgeDriver("gpio", UapiGpioDriver.Open(layout.Lines, o.Chip, log), layout.ByIndex);
-            case "sim":
+            case PanelDriverKind.Sim:
                 return FromEdgeDriver("sim", new SimGpioDriver(layout.Names), layout.ByIndex);
-            case "libgpiod":
+            case PanelDriverKind.Libgpiod:
             {
                 int chip = o.Chip.Length == 0 ? 0 : int.Parse(o.Chip.StartsWith("gpiochip", StringComparison.Ordinal) ? o.Chip["gpiochip".Length..] : o.Chip, System.Globalization.CultureInfo.InvariantCulture);
                 GpioDriver d;
@@ -70,7 +70,7 @@ public sealed class PanelHardware : IDisposable
                 }
                 return new PanelHardware("libgpiod", new GpioController(d), NumberedPins(o), () => $"libgpiod gpiochip{chip} {Numbers(o)} (no kernel debounce, no edge stamps)");
             }
-            case "sysfs":
+            case PanelDriverKind.Sysfs:
             {
                 GpioDriver d;
                 try { d = new SysFsDriver(); }
@@ -80,8 +80,10 @@ public sealed class PanelHardware : IDisposable
                 }
                 return new PanelHardware("sysfs", new GpioController(d), NumberedPins(o), () => $"sysfs {Numbers(o)} (no kernel debounce, no edge stamps)");
             }
+            case PanelDriverKind.None:
+                throw new PanelException("panel.driver \"none\" opens no panel");
             default:
-                throw new PanelException($"panel.driver \"{o.Driver}\" opens no panel");
+                throw new ArgumentOutOfRangeException(nameof(o), o.Driver, "panel.driver");
         }
     }
 

@@ -109,13 +109,18 @@ public sealed partial class Appliance : IDisposable
 
         var strategy = StrategyFactory.Create(o.Strategy, _symbols);
         var risk = new PreTradeRisk(o.Risk, sessions, book, time.TimestampFrequency);
-        var parser = new TickParser(_symbols, o.Bridge.Format == "dwx" ? TickFormat.Dwx : TickFormat.Json);
+        var parser = new TickParser(_symbols, o.Bridge.Format switch
+        {
+            BridgeFormat.Json => TickFormat.Json,
+            BridgeFormat.Dwx => TickFormat.Dwx,
+            _ => throw new ArgumentOutOfRangeException(nameof(o), o.Bridge.Format, "bridge.format"),
+        });
         _engine = new ZmqTradingEngine(o, Breaker, Health, time, log, _ids, _symbols,
             sink => new TradingLoop(Breaker, parser, strategy, risk, book, sink, _journal, time, o.Execution.DryRun, o.Risk.MaxTickAgeMs));
         // Positions, the day's counters, and orders left in flight (warm start; --cold discards them).
         _engine.Restore(restored, cold, _journal);
 
-        if (o.Panel.Driver != "none" || panelDriver is not null)
+        if (o.Panel.Driver != PanelDriverKind.None || panelDriver is not null)
             _panel = new PanelController(PanelHardware.Open(o.Panel, log, panelDriver), Breaker, Health, Faults, o.Panel, time, log);
 
         if (o.Mqtt.Enabled) _mirror = new MqttMirror(o.Mqtt, o.Node, Breaker, Health, time, log);

@@ -18,12 +18,12 @@ public sealed class PanelHarness : IDisposable
     /// <summary>Every optional part fitted: two stop channels, trip relay with EDM, buzzer.</summary>
     public static PanelOptions Full => new()
     {
-        Driver = "sim", ResetHoldMs = 350, ResetMaxHoldMs = 5000,
+        Driver = PanelDriverKind.Sim, ResetHoldMs = 350, ResetMaxHoldMs = 5000,
         EmergencyStopLineB = "GPIO5", DiscrepancyMs = 200, TripLine = "GPIO16", EdmLine = "GPIO26", EdmSettleMs = 250, BuzzerLine = "GPIO12",
     };
 
     /// <summary>The five lines every panel has, nothing else.</summary>
-    public static PanelOptions Basic => new() { Driver = "sim", ResetHoldMs = 350, ResetMaxHoldMs = 5000 };
+    public static PanelOptions Basic => new() { Driver = PanelDriverKind.Sim, ResetHoldMs = 350, ResetMaxHoldMs = 5000 };
 
     public FakeTimeProvider Time { get; } = TestClock.New();
     public HealthMonitor Health { get; }

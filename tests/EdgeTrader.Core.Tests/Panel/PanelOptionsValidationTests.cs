@@ -17,7 +17,7 @@ public sealed class PanelOptionsValidationTests
     [InlineData("panel.driver")]
     public void A_wrong_panel_value_is_named_by_its_key(string key)
     {
-        var p = new PanelOptions { Driver = "gpio" };
+        var p = new PanelOptions { Driver = PanelDriverKind.Gpio };
         p = key switch
         {
             "panel.resetHoldMs" => p with { ResetHoldMs = 50 },
@@ -26,7 +26,7 @@ public sealed class PanelOptionsValidationTests
             "panel.edmSettleMs" => p with { EdmSettleMs = 5 },
             "panel.edmLine" => p with { EdmLine = "GPIO26" },
             "panel.tripLine" => p with { TripLine = "GPIO22" },
-            _ => p with { Driver = "pigpio" },
+            _ => p with { Driver = (PanelDriverKind)42 },
         };
         var e = Assert.Single(Errors(p), e => e.Key == key);
         Assert.False(string.IsNullOrWhiteSpace(e.Reason));
@@ -35,12 +35,12 @@ public sealed class PanelOptionsValidationTests
     [Fact]
     public void Numbered_drivers_need_line_numbers()
     {
-        var e = Assert.Single(Errors(new PanelOptions { Driver = "libgpiod", ResetLine = "RESET_BTN" }));
+        var e = Assert.Single(Errors(new PanelOptions { Driver = PanelDriverKind.Libgpiod, ResetLine = "RESET_BTN" }));
         Assert.Equal("panel.resetLine", e.Key);
-        Assert.Empty(Errors(new PanelOptions { Driver = "sysfs", EmergencyStopLine = "17", TripLine = "GPIO16" }));
+        Assert.Empty(Errors(new PanelOptions { Driver = PanelDriverKind.Sysfs, EmergencyStopLine = "17", TripLine = "GPIO16" }));
     }
 
     [Fact]
     public void A_fully_fitted_panel_is_valid() =>
-        Assert.Empty(Errors(new PanelOptions { Driver = "gpio", EmergencyStopLineB = "GPIO5", TripLine = "GPIO16", EdmLine = "GPIO26", BuzzerLine = "GPIO12" }));
+        Assert.Empty(Errors(new PanelOptions { Driver = PanelDriverKind.Gpio, EmergencyStopLineB = "GPIO5", TripLine = "GPIO16", EdmLine = "GPIO26", BuzzerLine = "GPIO12" }));
 }
