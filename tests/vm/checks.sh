@@ -382,7 +382,7 @@ check $? "permission_denied_exit_1_says_what_to_do (exit $r: $(grep -m1 -i "perm
 follow_stop
 if [ $nfail != 0 ]; then
   echo "--- panel and breaker lines of the daemons run so far"
-  grep -E "panel|reset|RESET|ENGAGED|SAFE|fault|FAULT|EDM|ESTOP|relay" /tmp/et-all.err | tail -n 80
+  grep -E "panel|reset button|RESET_|EDM_|ESTOP_|GPIO_|relay|refused" /tmp/et-all.err | grep -v "operator reset (cli)" | head -n 60
   show_daemon_log
 fi
 echo "checks: $npass passed, $nfail failed"

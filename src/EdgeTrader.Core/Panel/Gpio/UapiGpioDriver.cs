@@ -34,6 +34,7 @@ public sealed class UapiGpioDriver : EdgeGpioDriver
     readonly GpioLineRequest?[] _requests;
     readonly PinMode?[] _modes;
     Thread? _reader;
+    readonly List<(int Pin, GpioV2LineEvent Event)> _batch = []; // the reader thread's only
     int _inputsVersion;
     volatile bool _stopping;
     bool _disposed;
@@ -255,6 +256,7 @@ public sealed class UapiGpioDriver : EdgeGpioDriver
                 fds[i] = (int)reqs[i].Handle.DangerousGetHandle();
             }
             if (!GpioPoll.Wait(fds, readable, PollTimeoutMs)) return;
+            _batch.Clear();
             for (int i = 0; i < n; i++)
             {
                 if (!readable[i]) continue;
@@ -264,12 +266,13 @@ public sealed class UapiGpioDriver : EdgeGpioDriver
                     if (!ReferenceEquals(_requests[pin], reqs[i])) continue; // closed or re-requested meanwhile
                 }
                 int k = reqs[i].ReadEvents(events);
-                for (int e = 0; e < k; e++)
-                {
-                    bool high = events[e].Id == GpioAbi.EventRisingEdge;
-                    RaiseEdge(pin, high ? PinEventTypes.Rising : PinEventTypes.Falling, (long)events[e].TimestampNs, events[e].LineSeqno);
-                }
+                for (int e = 0; e < k; e++) _batch.Add((pin, events[e]));
             }
+            // Edges of different lines that one wake-up found are delivered in the order the kernel stamped them, not
+            // in line order: a stop released just before the reset button is pressed must be seen released first.
+            if (_batch.Count > 1) _batch.Sort(static (a, b) => a.Event.TimestampNs.CompareTo(b.Event.TimestampNs));
+            foreach (var (pin, ev) in _batch)
+                RaiseEdge(pin, ev.Id == GpioAbi.EventRisingEdge ? PinEventTypes.Rising : PinEventTypes.Falling, (long)ev.TimestampNs, ev.LineSeqno);
         }
         finally
         {
