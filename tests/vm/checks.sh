@@ -178,7 +178,7 @@ case "$I" in *consumer=edgetrader*input=1*edge_falling=1*debounce_us=20000*) pas
 ok=0; for n in GPIO22 GPIO23 GPIO24; do case "$(gpiotool info $n)" in *consumer=edgetrader*output=1*) ;; *) ok=1 ;; esac; done
 check $ok "led_lines_requested_as_outputs"
 ok=0
-case "$(gpiotool info GPIO5)" in *chip=/dev/gpiochip1*consumer=edgetrader*input=1*edge_rising=1\ edge_falling=1*debounce_us=20000*) ;; *) ok=1 ;; esac
+case "$(gpiotool info GPIO5)" in *chip=/dev/$(cat $G2/bank0/chip_name)\ *consumer=edgetrader*input=1*edge_rising=1\ edge_falling=1*debounce_us=20000*) ;; *) ok=1 ;; esac
 case "$(gpiotool info GPIO26)" in *consumer=edgetrader*input=1*edge_rising=1\ edge_falling=1*) ;; *) ok=1 ;; esac
 for n in GPIO16 GPIO12; do case "$(gpiotool info $n)" in *consumer=edgetrader*output=1*) ;; *) ok=1 ;; esac; done
 check $ok "second_chip_lines_found_by_name_and_requested ($(gpiotool info GPIO5 | cut -d' ' -f1-3))"
@@ -228,6 +228,7 @@ reset_hold; sleep 2
 s1=$(state_of "$(status)")
 t0=$(ms); reset_release
 wait_state SAFE 10000; r=$?; dt=$(( $(ms) - t0 ))
+[ $r = 0 ] || { echo "--- reset line: $(gpiotool info GPIO27) sim value $(led $RESET); uptime $(cut -d' ' -f1 /proc/uptime); load $(cat /proc/loadavg)"; top -b -n 1 | head -n 15; }
 [ "$s1" = ENGAGED ]; check $? "reset_not_while_held (state $s1 after 2 s held)"
 [ $r = 0 ]; check $? "reset_on_release_resets_to_safe (SAFE ${dt} ms after the release)"
 wait_led $RED 0 5000; check $? "red_dark_after_reset"
@@ -382,7 +383,7 @@ check $? "permission_denied_exit_1_says_what_to_do (exit $r: $(grep -m1 -i "perm
 follow_stop
 if [ $nfail != 0 ]; then
   echo "--- panel and breaker lines of the daemons run so far"
-  grep -E "panel|reset button|RESET_|EDM_|ESTOP_|GPIO_|relay|refused" /tmp/et-all.err | grep -v "operator reset (cli)" | head -n 60
+  grep -E "panel|reset button|RESET_|EDM_|ESTOP_|GPIO_|relay|refused|emergency stop closed" /tmp/et-all.err | grep -v "operator reset (cli)" | head -n 40
   show_daemon_log
 fi
 echo "checks: $npass passed, $nfail failed"

@@ -217,9 +217,12 @@ public sealed class PanelController : IResetInterlock, IDisposable
             hold = _reset.LastHold;
             refusal = _reset.LastRefusal;
         }
+        // How long the edge took from the kernel's stamp to here: a loaded box shows it in the log.
+        double lagMs = (MonotonicClock.NowNs() - EdgeNs(e)) / 1e6;
         if (verdict != ResetVerdict.Reset)
         {
-            if (!held) _log.Information("reset button released: no reset ({Why})", refusal ?? "");
+            if (held) _log.Information("reset button pressed (edge delivered after {LagMs:0.0} ms)", lagMs);
+            else _log.Information("reset button released (edge delivered after {LagMs:0.0} ms): no reset ({Why})", lagMs, refusal ?? "");
             return;
         }
         var r = _breaker.Reset($"reset button released after a {hold.TotalMilliseconds:0} ms hold", BreakerSource.Button);
