@@ -1,3 +1,4 @@
+using System.Device.Gpio;
 using EdgeTrader.Interop.Gpio;
 using EdgeTrader.Panel;
 using EdgeTrader.Panel.Gpio;
@@ -15,14 +16,16 @@ public sealed class UapiGpioDriverTests
     public void Opening_without_gpio_chips_fails_with_an_operator_readable_message()
     {
         Skip.If(GpioChip.DevicePaths().Count > 0, "this machine has GPIO chips; the VM test (tests/vm) covers the driver on a real chip");
-        var ex = Assert.Throws<PanelException>(() => UapiGpioDriver.Open(Lines, "", Serilog.Core.Logger.None));
+        using var gpio = new GpioController(UapiGpioDriver.Open(Lines, "", Serilog.Core.Logger.None));
+        var ex = Assert.Throws<PanelException>(() => gpio.OpenPin(0, PinMode.Input)); // lines are found where the panel starts
         Assert.Contains("/dev/gpiochip", ex.Message);
     }
 
     [Fact]
     public void A_chip_filter_that_matches_nothing_says_what_exists()
     {
-        var ex = Assert.Throws<PanelException>(() => UapiGpioDriver.Open(Lines, "/dev/gpiochip-none", Serilog.Core.Logger.None));
+        using var gpio = new GpioController(UapiGpioDriver.Open(Lines, "/dev/gpiochip-none", Serilog.Core.Logger.None));
+        var ex = Assert.Throws<PanelException>(() => gpio.OpenPin(1, PinMode.Output));
         Assert.Contains("gpiochip", ex.Message);
     }
 }

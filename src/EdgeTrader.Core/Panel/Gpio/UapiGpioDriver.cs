@@ -28,7 +28,8 @@ public sealed class UapiGpioDriver : EdgeGpioDriver
 
     readonly GpioLineSpec[] _specs;
     readonly string[] _names;
-    readonly GpioLineLocation[] _at;
+    readonly string _chip;
+    GpioLineLocation[]? _at; // found at the first open
     readonly ILogger _log;
     readonly object _lock = new();
     readonly GpioLineRequest?[] _requests;
@@ -39,35 +40,41 @@ public sealed class UapiGpioDriver : EdgeGpioDriver
     volatile bool _stopping;
     bool _disposed;
 
-    UapiGpioDriver(GpioLineSpec[] specs, GpioLineLocation[] at, ILogger log)
+    UapiGpioDriver(GpioLineSpec[] specs, string chip, ILogger log)
     {
         _specs = specs;
         _names = specs.Select(s => s.Name).ToArray();
-        _at = at;
+        _chip = chip;
         _log = log;
         _requests = new GpioLineRequest?[specs.Length];
         _modes = new PinMode?[specs.Length];
     }
 
     /// <summary>
-    /// Finds every line of <paramref name="lines"/> by name (on <paramref name="chip"/> only, when given: a label such as
-    /// pinctrl-rp1, a kernel name such as gpiochip0, or a path). Nothing is requested yet. Throws
-    /// <see cref="PanelException"/> naming the key of a missing line and listing the names that exist.
+    /// A driver for <paramref name="lines"/>, found by name (on <paramref name="chip"/> only, when given: a label such
+    /// as pinctrl-rp1, a kernel name such as gpiochip0, or a path) when the first pin is opened, so that a wrong
+    /// configuration fails where the panel starts. Throws (then) <see cref="PanelException"/> naming the key of a
+    /// missing line and listing the names that exist.
     /// </summary>
-    public static UapiGpioDriver Open(IReadOnlyList<GpioLineSpec> lines, string chip, ILogger log)
+    public static UapiGpioDriver Open(IReadOnlyList<GpioLineSpec> lines, string chip, ILogger log) =>
+        new([.. lines], chip, log.ForContext<UapiGpioDriver>());
+
+    GpioLineLocation[] Located()
     {
-        var specs = lines.ToArray();
-        GpioScan scan;
-        try
+        lock (_lock)
         {
-            scan = GpioLineFinder.Scan(chip);
+            if (_at is not null) return _at;
+            GpioScan scan;
+            try
+            {
+                scan = GpioLineFinder.Scan(_chip);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                throw new PanelException($"cannot scan the GPIO chips: {ex.Message}", ex);
+            }
+            return _at = GpioDiagnostics.Resolve(_specs, scan, _chip, _log);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
-        {
-            throw new PanelException($"cannot scan the GPIO chips: {ex.Message}", ex);
-        }
-        var at = GpioDiagnostics.Resolve(specs, scan, chip, log);
-        return new UapiGpioDriver(specs, at, log.ForContext<UapiGpioDriver>());
     }
 
     /// <inheritdoc/>
@@ -78,13 +85,20 @@ public sealed class UapiGpioDriver : EdgeGpioDriver
     {
         get
         {
-            var parts = _specs.Select((s, i) => $"{s.Name}@{_at[i].Chip.Path}:{_at[i].Offset}{(s.DebounceUs > 0 ? $"/{s.DebounceUs / 1000}ms" : "")}");
-            return $"gpio uapi-v2 [{string.Join(",", _at.Select(a => a.Chip.Label).Distinct())}] {string.Join(" ", parts)}";
+            GpioLineLocation[]? at;
+            lock (_lock) at = _at;
+            if (at is null) return $"gpio uapi-v2 (lines not yet found: {string.Join(" ", _names)})";
+            var parts = _specs.Select((s, i) => $"{s.Name}@{at[i].Chip.Path}:{at[i].Offset}{(s.DebounceUs > 0 ? $"/{s.DebounceUs / 1000}ms" : "")}");
+            return $"gpio uapi-v2 [{string.Join(",", at.Select(a => a.Chip.Label).Distinct())}] {string.Join(" ", parts)}";
         }
     }
 
     /// <inheritdoc/>
-    protected override void OpenPin(int pinNumber) => CheckPin(pinNumber);
+    protected override void OpenPin(int pinNumber)
+    {
+        CheckPin(pinNumber);
+        Located();
+    }
 
     /// <inheritdoc/>
     protected override void ClosePin(int pinNumber)
@@ -110,7 +124,7 @@ public sealed class UapiGpioDriver : EdgeGpioDriver
     {
         CheckPin(pinNumber);
         if (!IsPinModeSupported(pinNumber, mode)) throw new InvalidOperationException($"GPIO line {_names[pinNumber]} does not support {mode}");
-        var loc = _at[pinNumber];
+        var loc = Located()[pinNumber];
         var spec = _specs[pinNumber];
         lock (_lock)
         {
