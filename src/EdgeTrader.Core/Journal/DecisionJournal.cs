@@ -275,10 +275,7 @@ public sealed class DecisionJournal : IDisposable
             if (_failure is not null) return;
             _w.WriteStartObject();
             _w.WriteString("type"u8, "breaker"u8);
-            _w.WriteString("state"u8, BreakerNames.Of(s.Position));
-            _w.WriteNumber("generation"u8, s.Generation);
-            _w.WriteString("reason"u8, s.Reason);
-            _w.WriteString("source"u8, BreakerNames.Of(s.Source));
+            BreakerStateCodec.WriteFields(_w, s);
             _w.WriteNumber("time"u8, s.Since.ToUnixTimeMilliseconds());
             EndLine();
         }

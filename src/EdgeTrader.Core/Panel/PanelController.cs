@@ -119,7 +119,7 @@ public sealed class PanelController : IResetInterlock, IDisposable
     void EngageFromButton(long edgeMonotonicNs)
     {
         bool wasEngaged = _breaker.IsEngaged;
-        _breaker.Engage("emergency stop pressed or its wire broken", BreakerSource.Button);
+        _breaker.Command("emergency stop pressed or its wire broken", BreakerSource.Button); // a press is a stop for the cluster
         long t = _breaker.LastGatesClosedTimestamp; // stamped inside Engage, before persisting and notifying
         long closedNs = Stopwatch.Frequency == 1_000_000_000 ? t : (long)(t * (1e9 / Stopwatch.Frequency));
         if (!wasEngaged) EngageLatency.Add((closedNs - edgeMonotonicNs) / 1000.0);
@@ -141,7 +141,7 @@ public sealed class PanelController : IResetInterlock, IDisposable
             bool blinkPhase = ((long)elapsed.TotalMilliseconds / 500) % 2 == 0;
             WriteLed(PanelLed.Red, engaged);
             WriteLed(PanelLed.Green, !engaged && _health.LoopAlive && blinkPhase);
-            WriteLed(PanelLed.Amber, _health.AnyDegraded);
+            WriteLed(PanelLed.Amber, _health.AnyDegraded || !_breaker.LatchSaved); // an unsaved latch is a fault too
         }
     }
 

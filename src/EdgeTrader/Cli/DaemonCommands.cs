@@ -131,7 +131,9 @@ internal static class DaemonCommands
         var r = doc.RootElement;
         if (r.TryGetProperty("state", out var s) && s.GetString() == "ENGAGED")
         {
-            Console.WriteLine($"ENGAGED (generation {r.GetProperty("generation").GetInt64()}, source {r.GetProperty("source").GetString()}): {r.GetProperty("reason").GetString()}");
+            // "new" or "renewed": an engage of an engaged node is a new stop, published to the cluster again.
+            string how = r.TryGetProperty("engage", out var e) ? e.GetString() ?? "new" : "new";
+            Console.WriteLine($"ENGAGED ({how} engagement {r.GetProperty("engagement").GetString()}, source {r.GetProperty("source").GetString()}): {r.GetProperty("reason").GetString()}");
             return ExitCodes.Ok;
         }
         Console.Error.WriteLine($"edgetrader: engage failed: {resp}");
