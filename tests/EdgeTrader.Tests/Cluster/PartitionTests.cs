@@ -14,7 +14,7 @@ public class PartitionTests
 
     static Daemon Node(MosquittoBroker broker, string name) =>
         new($"tcp://127.0.0.1:{Bin.FreePort()}", $"tcp://127.0.0.1:{Bin.FreePort()}", dryRun: true, node: name,
-            mqtt: $$"""{ "enabled": true, "host": "127.0.0.1", "port": {{broker.Port}}, "topicPrefix": "et/part", "keepAliveSeconds": 2 }""");
+            mqtt: $$"""{ "enabled": true, "host": "127.0.0.1", "port": {{broker.Port}}, "topicPrefix": "et/part", "keepAliveSeconds": 5 }""");
 
     static string State(Daemon d) => d.Status().GetProperty("state").GetString()!;
     static string Engagement(Daemon d) => d.Status().GetProperty("engagement").GetString() ?? "";
