@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using EdgeTrader.KillSwitch;
+using EdgeTrader.Persistence;
 using EdgeTrader.Trading;
 using EdgeTrader.Trading.Risk;
 
@@ -351,10 +352,12 @@ public sealed class DecisionJournal : IDisposable
             if (_file is null || day != _fileDay)
             {
                 _file?.Dispose();
-                _file = new FileStream(FileFor(_dir, day), FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
+                _file = null;
+                _file = AppendOnlyFile.OpenForAppend(FileFor(_dir, day)); // never after a torn line
                 _fileDay = day;
                 _checkpoints?.OnNewFile();
             }
+            AppendOnlyFile.EnsureStillLinked(FileFor(_dir, _fileDay)); // an unlinked file or a removed directory is a failure
             _file.Write(batch.WrittenSpan);
             _file.Flush(flushToDisk: true);
             Interlocked.Exchange(ref _committedLines, lines);
