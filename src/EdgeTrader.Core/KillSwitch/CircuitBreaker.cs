@@ -320,6 +320,17 @@ public sealed class CircuitBreaker
         }
     }
 
+    /// <summary>
+    /// Tries to save the current state now, when it is not saved (the last attempt before the process ends). True when
+    /// the state is saved; false means the state on disk is older than the one in memory, and a start after the
+    /// storage is repaired would not know the current engagement.
+    /// </summary>
+    public bool TrySaveLatch()
+    {
+        RetrySave();
+        return LatchSaved;
+    }
+
     void RetrySave()
     {
         lock (_transitionLock)

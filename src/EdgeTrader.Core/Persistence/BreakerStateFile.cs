@@ -98,11 +98,26 @@ public sealed class BreakerStateFile : IBreakerStateStore, IResetInterlock
         {
             AtomicFile.Write(_path, bytes);
         }
-        catch (Exception ex) when ((ex is IOException or UnauthorizedAccessException) && File.Exists(_reserve))
+        catch (Exception ex) when ((ex is IOException or UnauthorizedAccessException) && GiveBackReserve())
         {
-            // Likely a full disk: give the reserve back and try once more, so the latch that a full disk engaged persists.
-            File.Delete(_reserve);
+            // Likely a full disk: the reserve is given back, try once more, so the latch that a full disk engaged persists.
             AtomicFile.Write(_path, bytes);
+        }
+    }
+
+    /// <summary>Deletes the space reserve; false when there is none or it cannot be deleted (then the save's own error
+    /// is the one reported, not the reserve's).</summary>
+    bool GiveBackReserve()
+    {
+        try
+        {
+            if (!File.Exists(_reserve)) return false;
+            File.Delete(_reserve);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 }

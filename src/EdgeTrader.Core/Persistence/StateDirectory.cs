@@ -149,9 +149,14 @@ public sealed class StateDirectory : IDisposable
         return new BreakerStartup(state, Saved: loadProblem is null && !migrated, loadProblem, store);
     }
 
-    /// <summary>ENGAGED by the appliance itself at start: a new own engagement numbered after <paramref name="previous"/>'s.</summary>
+    /// <summary>
+    /// ENGAGED by the appliance itself at start: a new own engagement numbered after <paramref name="previous"/>'s, unless
+    /// <paramref name="previous"/> is ENGAGED already, which it stays as it is (a start-up problem is an automatic source:
+    /// re-evaluated, it makes no new engagement, so peers that dealt with this one are not stopped again by a restart).
+    /// </summary>
     internal static BreakerState FailClosed(BreakerState previous, string reason, DateTimeOffset now)
     {
+        if (previous.IsEngaged) return previous;
         var id = previous.Self.Next;
         return previous with
         {

@@ -85,6 +85,14 @@ internal static class DaemonCommands
             }
             log.Information("shutting down (signal)");
             systemd?.Stopping();
+            // The one fatal outcome of a clean stop: ending with a kill-switch state that is not on disk (a start after
+            // the storage is repaired would not know this engagement). Said, and exit 1.
+            if (!app.Breaker.TrySaveLatch())
+            {
+                log.Fatal("stopping with the kill switch latch NOT saved ({Problem}): the state on disk is older than engagement {Engagement}",
+                    app.Breaker.LatchProblem, app.Breaker.State.Engagement?.ToString());
+                return ExitCodes.Fatal;
+            }
             return ExitCodes.Ok;
         }
         catch (Exception ex) when (ex is DllNotFoundException or Panel.PanelException or ZmqException or IOException or SocketException or UnauthorizedAccessException)

@@ -50,6 +50,23 @@ public class CircuitBreakerLatchTests
     }
 
     [Fact]
+    public void The_last_attempt_before_the_process_ends_says_whether_the_latch_reached_the_disk()
+    {
+        var time = TestClock.New();
+        var store = new FlakyStore { Fail = false };
+        var b = new CircuitBreaker(BreakerState.FreshInstall(time.GetUtcNow(), "n"), time, store);
+        Assert.True(b.TrySaveLatch()); // nothing unsaved
+        store.Fail = true;
+        b.Command("desk", BreakerSource.Cli);
+        int saves = store.Saves;
+        Assert.False(b.TrySaveLatch());
+        Assert.Equal(saves + 1, store.Saves); // it did try, without waiting for the retry timer
+        store.Fail = false;
+        Assert.True(b.TrySaveLatch());
+        Assert.Equal(b.State, store.Last);
+    }
+
+    [Fact]
     public void A_start_up_state_that_cannot_be_saved_starts_unsaved()
     {
         var time = TestClock.New();

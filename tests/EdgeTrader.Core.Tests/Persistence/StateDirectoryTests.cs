@@ -38,6 +38,22 @@ public sealed class StateDirectoryTests : IDisposable
     }
 
     [Fact]
+    public void A_start_up_problem_engages_a_SAFE_state_with_a_new_engagement_and_leaves_an_ENGAGED_one_as_it_is()
+    {
+        var safe = BreakerState.FreshInstall(Now, "n");
+        var engaged = StateDirectory.FailClosed(safe, "state directory not writable", Now);
+        Assert.True(engaged.IsEngaged);
+        Assert.Equal(BreakerSource.Startup, engaged.Source);
+        Assert.Equal(safe.Self.Next, engaged.Engagement);
+
+        // Started again with the same problem: the same engagement, so peers that dealt with it are not stopped again.
+        var again = StateDirectory.FailClosed(engaged with { Reason = "operator", Source = BreakerSource.Cli }, "still not writable", Now.AddMinutes(1));
+        Assert.Equal(engaged.Engagement, again.Engagement);
+        Assert.Equal(engaged.Self, again.Self);
+        Assert.Equal("operator", again.Reason);
+    }
+
+    [Fact]
     public void A_second_holder_of_the_state_directory_is_refused_with_the_holders_pid()
     {
         using var first = StateDirectory.Open(_dir);

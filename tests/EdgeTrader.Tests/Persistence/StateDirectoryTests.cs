@@ -23,9 +23,9 @@ public class StateDirectoryTests
         var before = Snapshot(d.StateDir);
         var (exit, _, err) = Bin.Run("run", "--config", d.ConfigPath);
         var after = Snapshot(d.StateDir);
+        Assert.Equal(before, after); // no run counter bumped, no journal read or repaired, no breaker.json rewritten
         Assert.Equal(1, exit);
         Assert.Contains($"pid {d.Process!.Id}", err);
-        Assert.Equal(before, after);
         Assert.NotNull(d.TryStatus()); // the holder still runs
     }
 
@@ -60,43 +60,59 @@ public class StateDirectoryTests
     }
 
     [SkippableFact]
-    public void A_state_directory_made_read_only_while_running_shows_latchSaved_false_refuses_resets_and_recovers()
+    public void A_state_directory_that_cannot_be_written_while_running_shows_latchSaved_false_refuses_resets_and_recovers()
     {
-        Root.Require("a read-only bind mount");
+        // A read-only remount is refused while the daemon holds files open for writing (EBUSY); an immutable directory
+        // (chattr +i) refuses every create and rename, to root as well, while the open journal can still grow.
+        Root.Require("chattr +i");
         using var d = new LiveDaemon(Ep(), Ep(), dryRun: true);
-        using var mounts = new Mounts();
-        Directory.CreateDirectory(d.StateDir);
-        mounts.BindReadOnly(d.StateDir, d.StateDir); // bound on itself, then remounted read-only below
-        RemountWritable(d.StateDir, true);
+        d.Start();
         try
         {
-            d.Start();
-            RemountWritable(d.StateDir, false);
-            Assert.Equal(0, d.Cli("engage", "--reason", "on a read-only disk").Exit);
+            Chattr(d.StateDir, "+i");
+            var (engageExit, engageOut, _) = d.Cli("engage", "--reason", "on a disk that cannot be written");
+            Assert.Equal(0, engageExit);
+            Assert.Contains("new engagement", engageOut);
             var s = d.Status();
             Assert.Equal("ENGAGED", s.GetProperty("state").GetString());
-            Assert.False(s.GetProperty("latchSaved").GetBoolean());
-            Assert.Contains("Read-only file system", s.GetProperty("latchProblem").GetString());
+            Assert.False(s.GetProperty("latchSaved").GetBoolean(), s.ToString());
+            Assert.Contains("cannot save the breaker state", s.GetProperty("latchProblem").GetString());
+            Assert.Contains("breaker.json", s.GetProperty("latchProblem").GetString()); // the save's error, not the reserve's
             Assert.True(Bin.WaitFor(() => d.Log.Contains("LATCH NOT SAVED"), TimeSpan.FromSeconds(5)), d.Log);
             var (exit, _, err) = d.Cli("reset", "--yes");
             Assert.Equal(3, exit);
             Assert.Contains("not saved", err);
 
-            RemountWritable(d.StateDir, true); // the retry saves it
+            Chattr(d.StateDir, "-i"); // the retry (every second) saves it
             Assert.True(Bin.WaitFor(() => d.Status().GetProperty("latchSaved").GetBoolean(), TimeSpan.FromSeconds(10)));
+            Assert.Contains("latch saved again", d.Log);
             Assert.Equal(0, d.Cli("reset", "--yes").Exit);
+
+            // Unsaved at a clean stop: the state on disk (SAFE) is older than the engagement, which is fatal: exit 1, said.
+            Chattr(d.StateDir, "+i");
+            Assert.Equal(0, d.Cli("engage", "--reason", "unsaved at the stop").Exit);
+            Assert.False(d.Status().GetProperty("latchSaved").GetBoolean());
+            Assert.Equal(1, d.Stop());
+            Assert.Contains("latch NOT saved", d.Log);
+
+            // Started again on the same directory: it cannot be written, so ENGAGED whatever the file says.
+            d.Start();
+            Assert.Equal("ENGAGED", d.Status().GetProperty("state").GetString());
+            Assert.Equal("startup", d.Status().GetProperty("source").GetString());
         }
         finally
         {
+            Chattr(d.StateDir, "-i");
             d.Stop();
-            mounts.Dispose();
         }
     }
 
-    static void RemountWritable(string target, bool writable)
+    static void Chattr(string target, string flag)
     {
-        using var p = System.Diagnostics.Process.Start("mount", ["-o", writable ? "remount,bind,rw" : "remount,bind,ro", target]);
+        var psi = new System.Diagnostics.ProcessStartInfo("chattr", [flag, target]) { RedirectStandardError = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        string err = p.StandardError.ReadToEnd();
         p.WaitForExit();
-        Assert.Equal(0, p.ExitCode);
+        Assert.True(p.ExitCode == 0, $"chattr {flag} {target}: {err}");
     }
 }
