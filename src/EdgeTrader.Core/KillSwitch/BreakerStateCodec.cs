@@ -247,7 +247,7 @@ public static class BreakerStateCodec
             if (Str(root, "node") != publisher) { error = "node is not the topic's node"; return false; }
             if (!BreakerNames.TryParseSource(Str(root, "source"), out _)) { error = "unknown source"; return false; }
             if (!TryId(root, "engagement", out var current)) { error = "invalid engagement"; return false; }
-            if (!TryId(root, "own", out var own) || own is { } o && o.Origin != publisher) { error = "invalid own engagement"; return false; }
+            if (!TryId(root, "own", out var own) || own is { } o && (o.Origin != publisher || o.IsLegacy)) { error = "invalid own engagement"; return false; }
             if (pos == BreakerPosition.Engaged && current is null) { error = "ENGAGED without an engagement"; return false; }
             if (current is { } c && c.Origin == publisher && own is { } ow && c.Incarnation == ow.Incarnation && c.Seq > ow.Seq)
             {

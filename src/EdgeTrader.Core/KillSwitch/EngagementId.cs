@@ -28,8 +28,10 @@ public readonly record struct EngagementId(string Origin, string Incarnation, lo
     public bool IsLegacy => Incarnation == LegacyIncarnation;
 
     /// <summary>
-    /// Parses exactly what <see cref="ToString"/> writes for a real engagement: a valid node name, 16 lower-case hex
-    /// digits other than all zeros, and a decimal counter 1 .. 2^53−1 without sign or leading zero.
+    /// Parses exactly what <see cref="ToString"/> writes: a valid node name, 16 lower-case hex digits, and a decimal
+    /// counter 1 .. 2^53−1 without sign or leading zero. The all-zero (legacy) incarnation parses too: a node that
+    /// adopted a v1 peer's engagement saves it and relays it, so it must read it back (callers that expect a node's own
+    /// engagement refuse it: no node's own incarnation is all zeros).
     /// </summary>
     public static bool TryParse(string? text, out EngagementId id)
     {
@@ -38,7 +40,7 @@ public readonly record struct EngagementId(string Origin, string Incarnation, lo
         int a = text.IndexOf(':'), b = a < 0 ? -1 : text.IndexOf(':', a + 1);
         if (a < 0 || b < 0) return false;
         string origin = text[..a], inc = text[(a + 1)..b], seq = text[(b + 1)..];
-        if (!IsValidNode(origin) || !IsValidIncarnation(inc) || inc == LegacyIncarnation) return false;
+        if (!IsValidNode(origin) || !IsValidIncarnation(inc)) return false;
         if (seq.Length is 0 or > 16 || seq[0] == '0') return false;
         foreach (var c in seq) if (!char.IsAsciiDigit(c)) return false;
         long n = long.Parse(seq, NumberStyles.None, CultureInfo.InvariantCulture);

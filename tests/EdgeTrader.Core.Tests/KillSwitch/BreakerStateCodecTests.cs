@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using EdgeTrader.KillSwitch;
+using EdgeTrader.Tests.Support;
 
 namespace EdgeTrader.Tests.KillSwitch;
 
@@ -82,7 +83,7 @@ public sealed class BreakerStateCodecTests
     [InlineData("""{"v":2,"node":"y","state":"ENGAGED","engagement":"x:0123456789abcdef:1","source":"cli","own":"x:0123456789abcdef:1"}""")]
     [InlineData("""{"v":2,"node":"x","state":"ENGAGED","engagement":null,"source":"cli","own":null}""")]
     [InlineData("""{"v":2,"node":"x","state":"ENGAGED","engagement":"x:0123456789abcdef:9007199254740992","source":"cli"}""")]
-    [InlineData("""{"v":2,"node":"x","state":"ENGAGED","engagement":"x:0000000000000000:1","source":"cli"}""")]
+    [InlineData("""{"v":2,"node":"x","state":"ENGAGED","engagement":"x:0000000000000000:1","source":"cli","own":"x:0000000000000000:1"}""")]
     [InlineData("""{"v":2,"node":"x","state":"ENGAGED","engagement":"x:0123456789ABCDEF:1","source":"cli"}""")]
     [InlineData("""{"v":2,"node":"x","state":"ENGAGED","engagement":"x:0123456789abcdef:01","source":"cli"}""")]
     [InlineData("""{"v":2,"node":"x","state":"SAFE","engagement":null,"source":"cli","own":"y:0123456789abcdef:1"}""")]
@@ -112,6 +113,70 @@ public sealed class BreakerStateCodecTests
             var s = new BreakerState(counter > 0 ? BreakerPosition.Engaged : BreakerPosition.Safe, self.Latest,
                 new string('€', i == 1 ? 100_000 : rnd.Next(0, 300)), BreakerSource.Cli, Since, self, EngagementLedger.Empty);
             Assert.True(BreakerStateCodec.TryReadPeerPayload(Payload(s), self.Node, out _, out var error), error);
+        }
+    }
+
+    [Fact]
+    public void A_node_that_adopted_a_version_1_peers_engagement_saves_it_reads_it_back_and_relays_it()
+    {
+        var time = TestClock.New();
+        var b = new CircuitBreaker(BreakerState.FreshInstall(time.GetUtcNow(), "b"), time);
+        Assert.True(BreakerStateCodec.TryReadPeerPayload("""{"state":"ENGAGED","generation":9007199254740991}"""u8, "x", out var v1, out _));
+        Assert.Equal(PeerVerdict.Engaged, b.EngageFromPeer(v1));
+        Assert.True(b.State.Engagement!.Value.IsLegacy);
+
+        Assert.True(BreakerStateCodec.TryReadFile(BreakerStateCodec.ToFile(b.State), "b", out var back, out _, out var error), error);
+        Assert.Equal(b.State, back);
+        Assert.True(BreakerStateCodec.TryReadPeerPayload(Payload(b.State), "b", out var relayed, out error), error);
+        Assert.Equal(b.State.Engagement, relayed.Current);
+    }
+
+    [Fact]
+    public void Whatever_a_breaker_goes_through_it_writes_a_file_it_reads_back_and_a_state_its_peers_accept()
+    {
+        // A random walk of three nodes and a version-1 peer: engages, stop commands, resets, peer states (read through
+        // the codec, as the mirror reads them), hostile reasons. After every step each node's file and payload must
+        // read back: a node never writes what it or its peers would refuse.
+        var rnd = new Random(11);
+        var time = TestClock.New();
+        string[] names = ["n0", "n1", "n2"];
+        var nodes = names.Select(n => new CircuitBreaker(BreakerState.FreshInstall(time.GetUtcNow(), n), time)).ToArray();
+        string Reason() => rnd.Next(4) switch
+        {
+            0 => "",
+            1 => new string('€', rnd.Next(1, 400)),
+            2 => "line\nbreak\u0000\"quoted\"\t" + rnd.Next(),
+            _ => "limit " + rnd.Next(),
+        };
+        for (int step = 0; step < 3000; step++)
+        {
+            var n = nodes[rnd.Next(nodes.Length)];
+            switch (rnd.Next(6))
+            {
+                case 0: n.Engage(Reason(), (BreakerSource)rnd.Next(8)); break;
+                case 1: n.Command(Reason(), BreakerSource.Cli); break;
+                case 2: n.Reset(Reason(), BreakerSource.Cli); break;
+                case 3:
+                case 4:
+                    var peer = nodes[rnd.Next(nodes.Length)];
+                    if (peer == n) break;
+                    Assert.True(BreakerStateCodec.TryReadPeerPayload(Payload(peer.State), peer.State.Self.Node, out var report, out var e), e);
+                    n.EngageFromPeer(report);
+                    break;
+                default:
+                    long gen = rnd.Next(3) == 0 ? EngagementId.MaxSeq : rnd.Next(1, 50);
+                    var v1 = Encoding.UTF8.GetBytes($$"""{"state":"{{(rnd.Next(2) == 0 ? "ENGAGED" : "SAFE")}}","generation":{{gen}}}""");
+                    if (BreakerStateCodec.TryReadPeerPayload(v1, "old", out var old, out _)) n.EngageFromPeer(old);
+                    break;
+            }
+            time.Advance(TimeSpan.FromMilliseconds(rnd.Next(0, 5000)));
+            foreach (var x in nodes)
+            {
+                var s = x.State;
+                Assert.True(BreakerStateCodec.TryReadFile(BreakerStateCodec.ToFile(s), s.Self.Node, out var back, out _, out var fe), $"step {step}: {fe}");
+                Assert.Equal(s, back);
+                Assert.True(BreakerStateCodec.TryReadPeerPayload(Payload(s), s.Self.Node, out _, out var pe), $"step {step}: {pe}");
+            }
         }
     }
 }
