@@ -159,7 +159,7 @@ public sealed class CircuitBreaker
     /// node has not dealt with engages this node (source peer, adopting that engagement's identity) or, when already
     /// ENGAGED, is remembered so that the next reset deals with it. Dealt with means: shown before a reset here by the
     /// same peer or by its origin (see <see cref="EngagementLedger"/>), or this node's own engagement. A peer's own
-    /// counter also lowers what the ledger holds for it above that counter (never issued, so planted or buggy).
+    /// counter also makes the ledger forget what it holds for it above that counter (never issued, so planted or buggy).
     /// </summary>
     public PeerVerdict EngageFromPeer(PeerReport report)
     {
@@ -168,7 +168,7 @@ public sealed class CircuitBreaker
         {
             var prev = _state;
             var ledger = prev.Dealt;
-            if (report.Own is { } own && own.Origin == report.Publisher) ledger = ledger.ClampTo(own.Origin, own.Incarnation, own.Seq);
+            if (report.Own is { } own && own.Origin == report.Publisher) ledger = ledger.ForgetAbove(own.Origin, own.Incarnation, own.Seq);
             EngagementId? fresh = null;
             foreach (var claim in Claims(report))
             {
@@ -195,7 +195,7 @@ public sealed class CircuitBreaker
             }
             else if (!ReferenceEquals(ledger, prev.Dealt))
             {
-                // Only lowers what was held for a peer: saved, not a transition.
+                // Only forgets what was held for a peer: saved, not a transition.
                 var next = prev with { Dealt = ledger };
                 _state = next;
                 Persist(next);

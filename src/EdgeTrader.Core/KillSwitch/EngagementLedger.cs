@@ -80,18 +80,17 @@ public sealed class EngagementLedger : IEquatable<EngagementLedger>
     }
 
     /// <summary>
-    /// The origin itself says its counter (of <paramref name="incarnation"/>) is <paramref name="counter"/>: anything
-    /// recorded above it for that incarnation was never issued (a planted or buggy claim) and is lowered to it, so the
-    /// origin's next real engagement is not mistaken for one already dealt with. Returns this ledger when nothing changes.
+    /// The origin itself says its counter (of <paramref name="incarnation"/>) is <paramref name="counter"/>: an entry
+    /// recorded above it for that incarnation was never issued (a planted or buggy claim). Such an entry is forgotten,
+    /// not lowered: it replaced whatever real value was recorded, so what this node really dealt with of that origin is
+    /// unknown, and lowering it to the counter would hide the very engagement the origin reports now. Forgetting can
+    /// only cause an extra engagement. Returns this ledger when nothing changes.
     /// </summary>
-    public EngagementLedger ClampTo(string origin, string incarnation, long counter)
+    public EngagementLedger ForgetAbove(string origin, string incarnation, long counter)
     {
-        bool any = false;
-        foreach (var e in _entries) any |= e.Origin == origin && e.Incarnation == incarnation && e.Seq > counter;
-        if (!any) return this;
-        return new EngagementLedger(
-            [.. _entries.Select(e => e.Origin == origin && e.Incarnation == incarnation && e.Seq > counter ? e with { Seq = counter } : e)],
-            LegacyFloor);
+        bool Planted(DealtEntry e) => e.Origin == origin && e.Incarnation == incarnation && e.Seq > counter;
+        if (!_entries.Any(Planted)) return this;
+        return new EngagementLedger([.. _entries.Where(e => !Planted(e))], LegacyFloor);
     }
 
     /// <inheritdoc/>

@@ -84,7 +84,7 @@ public class CircuitBreakerIdentityTests
     }
 
     [Fact]
-    public void A_planted_claim_on_a_nodes_own_topic_is_lowered_as_soon_as_that_node_speaks_again()
+    public void A_planted_claim_on_a_nodes_own_topic_is_forgotten_as_soon_as_that_node_speaks_again()
     {
         var x = Node("x");
         var c = Node("c");
@@ -96,10 +96,32 @@ public class CircuitBreakerIdentityTests
         c.EngageFromPeer(new PeerReport("x", BreakerPosition.Engaged, planted, planted, "planted"));
         c.Reset("r", BreakerSource.Cli);
         Assert.Contains(c.State.Dealt.Entries, e => e.Seq == EngagementId.MaxSeq);
-        c.EngageFromPeer(Report(x)); // x republishes its real state: counter 1
+        // x republishes its real state (counter 1): the planted entry is forgotten. It had replaced the record of e1,
+        // so e1 engages c once more (the safe side), and is dealt with again at the next reset.
+        Assert.Equal(PeerVerdict.Engaged, c.EngageFromPeer(Report(x)));
         Assert.DoesNotContain(c.State.Dealt.Entries, e => e.Seq > 1);
+        c.Reset("r", BreakerSource.Cli);
+        Assert.Equal(PeerVerdict.DealtWith, c.EngageFromPeer(Report(x)));
         x.Engage("e2", BreakerSource.Risk);
         Assert.Equal(PeerVerdict.Engaged, c.EngageFromPeer(Report(x)));
+    }
+
+    [Fact]
+    public void A_planted_claim_does_not_hide_the_real_engagement_the_node_publishes_next()
+    {
+        var x = Node("x");
+        var c = Node("c");
+        x.Engage("e1", BreakerSource.Cli);
+        c.EngageFromPeer(Report(x));
+        c.Reset("r", BreakerSource.Cli);
+        x.Reset("r", BreakerSource.Cli);
+        var planted = new EngagementId("x", x.State.Self.Incarnation, EngagementId.MaxSeq);
+        c.EngageFromPeer(new PeerReport("x", BreakerPosition.Engaged, planted, planted, "planted"));
+        c.Reset("dealt with the planted one", BreakerSource.Cli);
+        // x's next message is already its next real engagement: the planted claim is forgotten and does not hide it.
+        x.Command("real", BreakerSource.Cli);
+        Assert.Equal(PeerVerdict.Engaged, c.EngageFromPeer(Report(x)));
+        Assert.Equal(x.State.Engagement, c.State.Engagement);
     }
 
     [Fact]
