@@ -70,4 +70,27 @@ public sealed class BreakerStateFileTests : IDisposable
         Assert.NotNull(problem);
         Assert.Contains("corrupt", problem);
     }
+
+    [Fact]
+    public void Without_a_space_reserve_a_reset_is_refused()
+    {
+        var f = new BreakerStateFile(_dir);
+        Assert.True(f.EnsureReserve());
+        Assert.Null(f.WhyResetIsRefused());
+
+        // The reserve cannot be made (here a directory in its place; on a full disk, no room for it).
+        File.Delete(Path.Combine(_dir, BreakerStateFile.ReserveFileName));
+        Directory.CreateDirectory(Path.Combine(_dir, BreakerStateFile.ReserveFileName, "x"));
+        var time = EdgeTrader.Tests.Support.TestClock.New();
+        var b = new CircuitBreaker(BreakerState.FreshInstall(time.GetUtcNow(), "n"), time, f);
+        b.AddResetInterlock(f);
+        b.Command("desk", BreakerSource.Cli);
+        var r = b.Reset("operator", BreakerSource.Cli);
+        Assert.False(r.Done);
+        Assert.Contains("no space reserve", r.RefusedBecause);
+
+        Directory.Delete(Path.Combine(_dir, BreakerStateFile.ReserveFileName), recursive: true); // room again
+        Assert.True(b.Reset("operator", BreakerSource.Cli).Done);
+        Assert.True(f.HasReserve);
+    }
 }
