@@ -54,6 +54,31 @@ public sealed class BreakerStateCodecTests
         Assert.Equal(Since, t);
     }
 
+    [Fact]
+    public void The_journals_breaker_line_writes_the_same_fields_as_the_state_file()
+    {
+        var dir = Directory.CreateTempSubdirectory("et-codec-").FullName;
+        try
+        {
+            var time = TestClock.New();
+            var day = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+            using (var j = new EdgeTrader.Journal.DecisionJournal(dir, new EdgeTrader.Trading.SymbolTable(["EURUSD"]),
+                       new EdgeTrader.Trading.OrderIds("pi-1", 1), _ => day, time, null, background: false))
+            {
+                j.Breaker(new BreakerTransition(Engaged with { Position = BreakerPosition.Safe }, Engaged));
+                j.Commit();
+            }
+            var line = JsonDocument.Parse(File.ReadAllLines(EdgeTrader.Journal.DecisionJournal.FileFor(dir, day)).Single()).RootElement;
+            var file = JsonDocument.Parse(BreakerStateCodec.ToFile(Engaged)).RootElement;
+            foreach (var name in new[] { "state", "engagement", "generation", "reason", "source", "since" })
+                Assert.Equal(file.GetProperty(name).GetRawText(), line.GetProperty(name).GetRawText());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("""{"node":"x","state":"ENGAGED","generation":7}""", true)]
     [InlineData("""{"node":"x","state":"SAFE","generation":7}""", false)]

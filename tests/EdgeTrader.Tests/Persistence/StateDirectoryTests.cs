@@ -30,6 +30,20 @@ public class StateDirectoryTests
     }
 
     [Fact]
+    public void Status_and_the_state_file_show_the_breaker_with_the_same_fields_in_one_timestamp_format()
+    {
+        using var d = new LiveDaemon(Ep(), Ep(), dryRun: true);
+        d.Start();
+        Assert.Equal(0, d.Cli("engage", "--reason", "one codec").Exit);
+        var status = d.Status();
+        using var file = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(d.StateDir, "breaker.json")));
+        foreach (var name in new[] { "state", "engagement", "generation", "reason", "source", "since" })
+            Assert.Equal(file.RootElement.GetProperty(name).GetRawText(), status.GetProperty(name).GetRawText());
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$", status.GetProperty("since").GetString());
+        Assert.Equal(status.GetProperty("counter").GetInt64(), file.RootElement.GetProperty("counter").GetInt64());
+    }
+
+    [Fact]
     public void A_missing_breaker_json_next_to_a_journal_and_a_run_counter_starts_ENGAGED_saying_which_is_missing()
     {
         using var d = new LiveDaemon(Ep(), Ep(), dryRun: true);
