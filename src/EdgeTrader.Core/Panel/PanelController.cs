@@ -150,7 +150,7 @@ public sealed class PanelController : IResetInterlock, IDisposable
             _log.Information("panel: {Description}; emergency stop {EStop}, reset {Reset}", _hw.Description,
                 _estop.Active ? "OPEN (stop demanded)" : "closed", resetHeld ? "held (ignored until released and pressed again)" : "released");
         }
-        if (_estopActive) EngageFromButton(startNs);
+        if (_estopActive) EngageFromButton(startNs, press: false); // found open at start: a state, not a new press
         _ledTimer = _time.CreateTimer(_ => Refresh(), null, LampTest, LedPeriod);
     }
 
@@ -176,7 +176,9 @@ public sealed class PanelController : IResetInterlock, IDisposable
     void OnEStop(int channel, PinValueChangedEventArgs e)
     {
         bool open = e.ChangeType == PinEventTypes.Rising;
-        if (open) EngageFromButton(EdgeNs(e)); // first, before any lock: the gates close on the first open channel
+        // First, before any lock: the gates close on the first open channel. Only the stop becoming active is a press
+        // (a new stop for the cluster); the second channel of the same press, or a repeated edge, only keeps it engaged.
+        if (open) EngageFromButton(EdgeNs(e), press: !_estopActive);
         lock (_gate)
         {
             if (_disposed || !_estop.OnLevel(channel, open)) return;
@@ -276,10 +278,14 @@ public sealed class PanelController : IResetInterlock, IDisposable
         if (t.Current.IsEngaged) Refresh();
     }
 
-    void EngageFromButton(long edgeMonotonicNs)
+    void EngageFromButton(long edgeMonotonicNs, bool press = true)
     {
         bool wasEngaged = _breaker.IsEngaged;
-        _breaker.Engage(_failed ? "the panel's GPIO failed: treated as an emergency stop" : "emergency stop pressed or its wire broken", BreakerSource.Button);
+        string reason = _failed ? "the panel's GPIO failed: treated as an emergency stop" : "emergency stop pressed or its wire broken";
+        // A press is a stop for the cluster (renews an engagement); a stop found held at start only keeps it engaged,
+        // so restarting an engaged node with a broken wire does not stop its peers again.
+        if (press) _breaker.Command(reason, BreakerSource.Button);
+        else _breaker.Engage(reason, BreakerSource.Button);
         long closedNs = MonotonicClock.ToNs(_breaker.LastGatesClosedTimestamp); // stamped inside Engage, before persisting and notifying
         if (!wasEngaged) EngageLatency.Add((closedNs - edgeMonotonicNs) / 1000.0);
     }
@@ -297,7 +303,8 @@ public sealed class PanelController : IResetInterlock, IDisposable
                 Drive(_pins.Trip, _relay.Commanded, "trip relay");
             WriteLed(PanelLed.Red, engaged);
             WriteLed(PanelLed.Green, !engaged && alive && (ms / 500) % 2 == 0);
-            WriteLed(PanelLed.Amber, _faults.Any ? (ms / FaultFlashHalfPeriodMs) % 2 == 0 : _health.AnyDegraded);
+            bool fault = _faults.Any || !_breaker.LatchSaved; // an unsaved latch refuses resets: a fault too
+            WriteLed(PanelLed.Amber, fault ? (ms / FaultFlashHalfPeriodMs) % 2 == 0 : _health.AnyDegraded);
             if (_buzzer is not null)
             {
                 // The pattern starts with the engagement: the first beep is at once.

@@ -36,6 +36,69 @@ public sealed class PanelControllerTests : IDisposable
     }
 
     [Fact]
+    public void A_press_on_an_engaged_node_is_a_new_stop_for_the_cluster()
+    {
+        _h.Started();
+        var first = _h.Breaker.Command("desk", BreakerSource.Cli).State.Engagement;
+        _h.EngageByButton();
+        Assert.True(_h.Breaker.IsEngaged);
+        Assert.Equal(BreakerSource.Button, _h.Breaker.State.Source);
+        Assert.NotEqual(first, _h.Breaker.State.Engagement); // renewed: published again, cancel_all again
+    }
+
+    [Fact]
+    public void A_stop_still_held_when_an_engaged_node_starts_makes_no_new_engagement()
+    {
+        // The breaker as restored from disk: ENGAGED by an earlier press. The wire is broken (the stop reads pressed)
+        // before this process's panel exists, so the panel sees a state at start, not an edge.
+        var time = Support.TestClock.New();
+        var restored = BreakerState.FreshInstall(time.GetUtcNow(), "n") with
+        {
+            Position = BreakerPosition.Engaged,
+            Engagement = new EngagementId("n", "0123456789abcdef", 1),
+            Reason = "before the restart",
+            Source = BreakerSource.Button,
+        };
+        using var h = new PanelHarness(breaker: new CircuitBreaker(restored, time), time: time);
+        var seen = new List<BreakerTransition>();
+        h.Breaker.Subscribe(seen.Add);
+        h.Sim.EmergencyStop(true);
+        h.Panel.Start();
+        Assert.Same(restored, h.Breaker.State);
+        Assert.Empty(seen);
+
+        h.Sim.EmergencyStop(false);
+        h.Sim.EmergencyStop(true); // a real press afterwards is a new stop
+        Assert.NotEqual(restored.Engagement, h.Breaker.State.Engagement);
+    }
+
+    [Fact]
+    public void Amber_flashes_while_the_latch_is_not_saved()
+    {
+        var time = Support.TestClock.New();
+        var store = new FailingStore();
+        using var h = new PanelHarness(breaker: new CircuitBreaker(BreakerState.FreshInstall(time.GetUtcNow()), time, store), time: time).Started();
+        Assert.False(h.Sim.Lamp(PanelLed.Amber));
+
+        store.Fail = true;
+        h.Breaker.Command("desk", BreakerSource.Cli);
+        var amberOn = h.CountOn(() => h.Sim.Pins.Amber);
+        h.Run(1000);
+        Assert.True(amberOn() >= 2); // flashing: a reset will be refused until it is saved
+
+        store.Fail = false; // the retry saves it
+        h.Run(CircuitBreaker.SaveRetryInterval + TimeSpan.FromMilliseconds(100));
+        Assert.True(h.Breaker.LatchSaved);
+        Assert.False(h.Sim.Lamp(PanelLed.Amber));
+    }
+
+    sealed class FailingStore : IBreakerStateStore
+    {
+        public volatile bool Fail;
+        public void Save(BreakerState state) { if (Fail) throw new IOException("Read-only file system"); }
+    }
+
+    [Fact]
     public void Emergency_stop_already_pressed_at_start_engages()
     {
         _h.Sim.EmergencyStop(true);

@@ -25,7 +25,7 @@ public sealed class PanelHarness : IDisposable
     /// <summary>The five lines every panel has, nothing else.</summary>
     public static PanelOptions Basic => new() { Driver = PanelDriverKind.Sim, ResetHoldMs = 350, ResetMaxHoldMs = 5000 };
 
-    public FakeTimeProvider Time { get; } = TestClock.New();
+    public FakeTimeProvider Time { get; }
     public HealthMonitor Health { get; }
     public FaultBoard Faults { get; }
     public CircuitBreaker Breaker { get; }
@@ -35,12 +35,15 @@ public sealed class PanelHarness : IDisposable
 
     /// <param name="options">Default <see cref="Full"/>.</param>
     /// <param name="edgeClock">What stamps the sim's edges: the fake clock (default), or the system's for a latency measured against the breaker's real stamp.</param>
-    public PanelHarness(PanelOptions? options = null, TimeProvider? edgeClock = null)
+    /// <param name="breaker">A breaker of the test's own (restored state, failing store), on <paramref name="time"/>.</param>
+    /// <param name="time">The fake clock <paramref name="breaker"/> runs on.</param>
+    public PanelHarness(PanelOptions? options = null, TimeProvider? edgeClock = null, CircuitBreaker? breaker = null, FakeTimeProvider? time = null)
     {
         Options = options ?? Full;
+        Time = time ?? TestClock.New();
         Health = new HealthMonitor(Time);
         Faults = new FaultBoard(Time);
-        Breaker = new CircuitBreaker(BreakerState.FreshInstall(Time.GetUtcNow()), Time);
+        Breaker = breaker ?? new CircuitBreaker(BreakerState.FreshInstall(Time.GetUtcNow()), Time);
         Breaker.AddResetInterlock(Faults);
         Sim = new SimPanel(Options, edgeClock ?? Time);
         Panel = new PanelController(PanelHardware.Open(Options, Serilog.Core.Logger.None, Sim.Driver), Breaker, Health, Faults, Options, Time, Serilog.Core.Logger.None);
