@@ -11,6 +11,7 @@ public sealed partial class Appliance
     /// <summary>Serves one control-socket request.</summary>
     public string HandleControl(ControlRequest r)
     {
+        CountControl(r.Command);
         switch (r.Command)
         {
             case "status":
@@ -44,14 +45,5 @@ public sealed partial class Appliance
         return Encoding.UTF8.GetString(ms.ToArray());
     }
 
-    static void WriteBreaker(Utf8JsonWriter w, BreakerState s)
-    {
-        w.WriteString("state", BreakerNames.Of(s.Position));
-        w.WriteNumber("generation", s.Generation);
-        w.WriteString("reason", s.Reason);
-        w.WriteString("source", BreakerNames.Of(s.Source));
-        w.WriteString("since", s.Since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
-        w.WriteNumber("highestSeenGeneration", s.HighestSeenGeneration);
-        w.WriteNumber("resetGeneration", s.ResetGeneration);
-    }
+    static void WriteBreaker(Utf8JsonWriter w, BreakerState s) => Status.BreakerJson.WriteFields(w, s);
 }
