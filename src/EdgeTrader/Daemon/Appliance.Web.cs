@@ -28,6 +28,9 @@ public sealed partial class Appliance
         return new HttpServer(new HttpServer.Settings(endpoint, h.MaxConnections, h.RequestsPerSecond), _site, new HttpAccess(token), _time, _log);
     }
 
+    /// <summary>The page's address while the HTTP server listens ("http://127.0.0.1:9464/"), else null.</summary>
+    public string? PageAddress => _http?.BoundEndpoint is { } ep ? $"http://{ep}/" : null;
+
     HttpReading HttpReading()
     {
         if (_http is null) return Status.HttpReading.Disabled;
