@@ -8,9 +8,9 @@ namespace EdgeTrader.Health;
 /// </summary>
 public sealed class LatencyHistogram
 {
-    /// <summary>Upper bounds (seconds) for the tick → order path: 5 µs to 2.5 s.</summary>
+    /// <summary>Upper bounds (seconds) for the tick → order path: 1 µs to 2.5 s.</summary>
     public static readonly double[] TickPathBuckets =
-        [5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 2.5e-2, 5e-2, 0.1, 0.25, 0.5, 1, 2.5];
+        [1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 2.5e-2, 5e-2, 0.1, 0.25, 0.5, 1, 2.5];
 
     /// <summary>Upper bounds (seconds) for a storage commit (write + fsync): 50 µs to 10 s.</summary>
     public static readonly double[] StorageBuckets =
