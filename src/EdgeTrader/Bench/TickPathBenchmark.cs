@@ -26,11 +26,11 @@ internal static class TickPathBenchmark
     public static int Run(long ticks, int repeats)
     {
         Console.WriteLine($"tick-path benchmark: {ticks:N0} ticks x {repeats} runs per case, {Environment.ProcessorCount} CPUs, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "native AOT")}");
-        Case("no-signal, JSON payloads (parse included)", "ema-cross", json: true, ticks, repeats);
-        Case("no-signal, parsed ticks", "ema-cross", json: false, ticks, repeats);
-        Case("every-tick, JSON payloads (parse included)", "every-tick", json: true, ticks, repeats);
-        Case("every-tick, parsed ticks", "every-tick", json: false, ticks, repeats);
-        Case("every-tick, JSON + metrics (histogram, scraper)", "every-tick", json: true, ticks, repeats, metrics: true);
+        Case("no-signal, JSON payloads (parse included)", StrategyKind.EmaCross, json: true, ticks, repeats);
+        Case("no-signal, parsed ticks", StrategyKind.EmaCross, json: false, ticks, repeats);
+        Case("every-tick, JSON payloads (parse included)", StrategyKind.EveryTick, json: true, ticks, repeats);
+        Case("every-tick, parsed ticks", StrategyKind.EveryTick, json: false, ticks, repeats);
+        Case("every-tick, JSON + metrics (histogram, scraper)", StrategyKind.EveryTick, json: true, ticks, repeats, metrics: true);
         EngageToGatesClosed(20_000);
         return 0;
     }
@@ -67,7 +67,7 @@ internal static class TickPathBenchmark
 
     // metrics: the daemon's tick → order record on the tick thread, while another thread renders /metrics from the
     // live counters and histogram as fast as it can (a scrape never makes the tick thread wait or allocate).
-    static void Case(string name, string strategy, bool json, long ticks, int repeats, bool metrics = false)
+    static void Case(string name, StrategyKind strategy, bool json, long ticks, int repeats, bool metrics = false)
     {
         var time = TimeProvider.System;
         var risk = new RiskOptions { MaxOrdersPerSecond = 1_000_000, MaxPosition = 1_000, MaxTradesPerDay = int.MaxValue, MaxLossStreak = 0, MaxDailyLoss = 1e15, MaxTickAgeMs = 60_000 };

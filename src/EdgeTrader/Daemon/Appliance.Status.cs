@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeTrader.Configuration;
 using EdgeTrader.Health;
 using EdgeTrader.Journal;
 using EdgeTrader.KillSwitch;
@@ -77,7 +78,7 @@ public sealed partial class Appliance
             TakenAt = now,
             UptimeSeconds = _time.GetElapsedTime(_startTs).TotalSeconds,
             DryRun = _o.Execution.DryRun,
-            Strategy = _o.Strategy.Kind,
+            Strategy = OptionNames.Of(_o.Strategy.Kind),
             Pid = Environment.ProcessId,
             Run = _ids.Run,
             Version = typeof(Appliance).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
