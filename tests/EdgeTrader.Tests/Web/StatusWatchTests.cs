@@ -63,3 +63,33 @@ public class StatusWatchTests
         }
     }
 }
+
+public class HealthzTests
+{
+    [Fact]
+    public async Task Healthz_answers_200_with_system_and_trading_while_the_loop_beats_and_the_token_guards_it()
+    {
+        var (tokenPath, token) = WebSupport.TokenFile(Directory.CreateTempSubdirectory("et-token-").FullName);
+        using var d = new Daemon($"tcp://127.0.0.1:{Bin.FreePort()}", $"tcp://127.0.0.1:{Bin.FreePort()}", dryRun: true, node: "healthz-e2e",
+            http: $"{{ \"listen\": \"127.0.0.1:0\", \"tokenFile\": \"{tokenPath}\" }}");
+        d.Start();
+        string b = d.HttpBase();
+        using var anonymous = WebSupport.Client();
+        foreach (var path in new[] { "/healthz", "/metrics", "/", "/status.json", "/events" })
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await anonymous.GetAsync(b + path)).StatusCode);
+        using var http = WebSupport.Client(token);
+        var r = await http.GetAsync(b + "/healthz");
+        Assert.Equal(System.Net.HttpStatusCode.OK, r.StatusCode);
+        using var doc = System.Text.Json.JsonDocument.Parse(await r.Content.ReadAsStringAsync());
+        var h = doc.RootElement;
+        Assert.Equal("ok", h.GetProperty("status").GetString());
+        foreach (var part in new[] { "disk", "clock", "watchdog", "power" }) Assert.True(h.GetProperty("system").TryGetProperty(part, out _), part);
+        Assert.Equal("SAFE", h.GetProperty("trading").GetProperty("latch").GetProperty("state").GetString());
+        Assert.Equal("connecting", h.GetProperty("trading").GetProperty("bridge").GetProperty("state").GetString());
+        Assert.True(h.GetProperty("trading").GetProperty("loopAlive").GetBoolean());
+        // The status object names the listener and the token, never the token's value.
+        var s = d.Status();
+        Assert.True(s.GetProperty("http").GetProperty("tokenRequired").GetBoolean());
+        Assert.DoesNotContain(token, s.ToString());
+    }
+}
