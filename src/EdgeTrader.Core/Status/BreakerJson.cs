@@ -1,25 +1,20 @@
-using System.Globalization;
 using System.Text.Json;
 using EdgeTrader.KillSwitch;
 
 namespace EdgeTrader.Status;
 
-/// <summary>The breaker's fields in status and control replies (state, generation, reason, source, since, ...).</summary>
+/// <summary>The breaker's fields in the status object and the control replies: the codec's fields, this node's own counter, whether the latch is saved.</summary>
 public static class BreakerJson
 {
     /// <summary>Writes the fields into the current object.</summary>
-    public static void WriteFields(Utf8JsonWriter w, BreakerState s)
+    public static void WriteFields(Utf8JsonWriter w, BreakerState s, string? latchProblem)
     {
-        w.WriteString("state", BreakerNames.Of(s.Position));
-        w.WriteNumber("generation", s.Generation);
-        w.WriteString("reason", s.Reason);
-        w.WriteString("source", BreakerNames.Of(s.Source));
-        w.WriteString("since", Timestamp(s.Since));
-        w.WriteNumber("highestSeenGeneration", s.HighestSeenGeneration);
-        w.WriteNumber("resetGeneration", s.ResetGeneration);
+        BreakerStateCodec.WriteFields(w, s);
+        w.WriteNumber("counter", s.Self.Counter);
+        w.WriteBoolean("latchSaved", latchProblem is null);
+        if (latchProblem is not null) w.WriteString("latchProblem", latchProblem);
     }
 
-    /// <summary>The status timestamp format: UTC, milliseconds, 'Z'.</summary>
-    public static string Timestamp(DateTimeOffset t) =>
-        t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    /// <summary>The one timestamp format.</summary>
+    public static string Timestamp(DateTimeOffset t) => BreakerStateCodec.FormatTime(t);
 }

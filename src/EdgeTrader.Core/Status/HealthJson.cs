@@ -98,7 +98,7 @@ public static class HealthJson
         w.WriteBoolean("loopAlive", s.LoopAlive);
         w.WriteNumber("loopBeatAgeSeconds", Math.Round(s.LoopBeatAgeSeconds, 3));
         w.WriteStartObject("latch");
-        BreakerJson.WriteFields(w, s.Breaker);
+        BreakerJson.WriteFields(w, s.Breaker, s.LatchProblem);
         w.WriteString("identity", s.Identity);
         w.WriteEndObject();
         foreach (var l in s.Links)

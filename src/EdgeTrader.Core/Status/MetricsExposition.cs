@@ -37,13 +37,15 @@ public static class MetricsExposition
         // The kill switch.
         m.Family("edgetrader_breaker_engaged", "gauge", "1 while the kill switch is ENGAGED (no order can leave), 0 while SAFE.")
             .Sample("edgetrader_breaker_engaged", b.IsEngaged ? 1 : 0);
-        m.Family("edgetrader_breaker_generation", "gauge", "Generation of the current or last engagement.")
+        m.Family("edgetrader_breaker_generation", "gauge", "Counter of the current or last engagement at its origin (0: none yet).")
             .Sample("edgetrader_breaker_generation", b.Generation);
         m.Family("edgetrader_breaker_since_timestamp_seconds", "gauge", "When the breaker entered its current state (Unix time): engaged-since while ENGAGED.")
             .Sample("edgetrader_breaker_since_timestamp_seconds", b.Since.ToUnixTimeMilliseconds() / 1000.0);
         m.Family("edgetrader_breaker_info", "gauge", "Always 1; labels carry the state, source, reason and engagement identity.")
             .Sample("edgetrader_breaker_info", [("state", BreakerNames.Of(b.Position)), ("source", BreakerNames.Of(b.Source)),
-                ("reason", b.Reason.Length > 120 ? b.Reason[..120] : b.Reason), ("identity", s.Identity)], 1);
+                ("reason", b.Reason.Length > 120 ? b.Reason[..120] : b.Reason), ("identity", s.Identity), ("engagement", EngagementIdentity.Full(b))], 1);
+        m.Family("edgetrader_breaker_latch_saved", "gauge", "1 while the breaker's state is saved; 0: it could not be (resets are refused).")
+            .Sample("edgetrader_breaker_latch_saved", s.LatchProblem is null ? 1 : 0);
         m.Family("edgetrader_breaker_engagements_total", "counter", "Engagements since start, by source.");
         foreach (var src in Enum.GetValues<BreakerSource>())
             m.Sample("edgetrader_breaker_engagements_total", "source", BreakerNames.Of(src), s.EngagementsBySource[(int)src]);

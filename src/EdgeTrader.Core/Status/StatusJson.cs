@@ -38,7 +38,7 @@ public static class StatusJson
     public static void WriteFields(Utf8JsonWriter w, StatusSnapshot s, View view)
     {
         w.WriteString("node", s.Node);
-        BreakerJson.WriteFields(w, s.Breaker);
+        BreakerJson.WriteFields(w, s.Breaker, s.LatchProblem);
         w.WriteNumber("uptimeSeconds", Math.Round(s.UptimeSeconds, 3));
         w.WriteBoolean("dryRun", s.DryRun);
         w.WriteString("strategy", s.Strategy);

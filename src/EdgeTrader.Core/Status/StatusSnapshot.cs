@@ -16,6 +16,8 @@ public sealed record StatusSnapshot
     public required string Node { get; init; }
     /// <summary>The breaker as one consistent reading.</summary>
     public required BreakerState Breaker { get; init; }
+    /// <summary>Why the latch's current state is not saved (then resets are refused), or null.</summary>
+    public string? LatchProblem { get; init; }
     /// <summary>When the snapshot was taken (wall clock).</summary>
     public required DateTimeOffset TakenAt { get; init; }
     /// <summary>Seconds since the appliance started.</summary>

@@ -17,9 +17,14 @@ public sealed partial class Appliance
             case "status":
                 return Json(w => WriteStatus(w));
             case "engage":
-                var s = Breaker.Engage(string.IsNullOrWhiteSpace(r.Reason) ? "operator (cli)" : r.Reason, BreakerSource.Cli);
-                // Engage returned: the gates are closed (one volatile write inside it).
-                return Json(w => { w.WriteBoolean("ok", true); WriteBreaker(w, s); });
+                var e = Breaker.Command(string.IsNullOrWhiteSpace(r.Reason) ? "operator (cli)" : r.Reason, BreakerSource.Cli);
+                // Command returned: the gates are closed (one volatile write inside it).
+                return Json(w =>
+                {
+                    w.WriteBoolean("ok", true);
+                    w.WriteString("engage", e.Outcome == EngageOutcome.Renewed ? "renewed" : "new");
+                    WriteBreaker(w, e.State);
+                });
             case "reset":
                 var res = Breaker.Reset(string.IsNullOrWhiteSpace(r.Reason) ? "operator reset (cli)" : r.Reason, BreakerSource.Cli);
                 return Json(w =>
@@ -45,5 +50,5 @@ public sealed partial class Appliance
         return Encoding.UTF8.GetString(ms.ToArray());
     }
 
-    static void WriteBreaker(Utf8JsonWriter w, BreakerState s) => Status.BreakerJson.WriteFields(w, s);
+    void WriteBreaker(Utf8JsonWriter w, BreakerState s) => Status.BreakerJson.WriteFields(w, s, Breaker.LatchProblem);
 }

@@ -20,10 +20,10 @@ public sealed partial class Appliance
     /// <summary>The box probes (disk of the state directory, clock, watchdog, power), cached.</summary>
     public BoxHealth Box => _box ??= BoxHealth.ForStateDir(_o.StateDir, _time);
 
-    /// <summary>Counts engagements by source (every transition into ENGAGED).</summary>
+    /// <summary>Counts engagements by source (every new engagement, renewals included).</summary>
     void CountEngagement(BreakerTransition t)
     {
-        if (t.Current.IsEngaged && !t.Previous.IsEngaged) Interlocked.Increment(ref _engagementsBySource[(int)t.Current.Source]);
+        if (t.IsNewEngagement) Interlocked.Increment(ref _engagementsBySource[(int)t.Current.Source]);
     }
 
     /// <summary>Counts one control-socket request (unknown commands as "other": a client cannot add labels).</summary>
@@ -75,6 +75,7 @@ public sealed partial class Appliance
         {
             Node = _o.Node,
             Breaker = breaker,
+            LatchProblem = Breaker.LatchProblem,
             TakenAt = now,
             UptimeSeconds = _time.GetElapsedTime(_startTs).TotalSeconds,
             DryRun = _o.Execution.DryRun,

@@ -23,7 +23,9 @@ public partial class MetricsExpositionTests
         Assert.Equal(1, Value(engaged, "edgetrader_breaker_engaged"));
         Assert.Equal(3, Value(engaged, "edgetrader_breaker_generation"));
         Assert.Equal(Snapshots.At.AddSeconds(-2).ToUnixTimeSeconds(), Value(engaged, "edgetrader_breaker_since_timestamp_seconds"));
-        Assert.Equal(1, Value(engaged, "edgetrader_breaker_info{state=\"ENGAGED\",source=\"cli\",reason=\"operator: test\",identity=\"generation 3\"}"));
+        Assert.Equal(1, Value(engaged, "edgetrader_breaker_info{state=\"ENGAGED\",source=\"cli\",reason=\"operator: test\",identity=\"edge-1 #3\",engagement=\"edge-1:00c0ffee00c0ffee:3\"}"));
+        Assert.Equal(1, Value(engaged, "edgetrader_breaker_latch_saved"));
+        Assert.Equal(0, Value(Render(Snapshots.Sample() with { LatchProblem = "disk full" }), "edgetrader_breaker_latch_saved"));
     }
 
     [Fact]

@@ -20,7 +20,7 @@ internal static class Snapshots
 
     public static StatusSnapshot Sample(BreakerState? breaker = null, bool loopAlive = true, string reason = "fresh install")
     {
-        var b = breaker ?? new BreakerState(BreakerPosition.Safe, 0, reason, BreakerSource.Startup, At.AddMinutes(-5), 0, 0);
+        var b = breaker ?? new BreakerState(BreakerPosition.Safe, null, reason, BreakerSource.Startup, At.AddMinutes(-5), Self(0), EngagementLedger.Empty);
         var denied = new long[DenialCodes.Count];
         denied[(int)DenialCode.RateLimitExceeded] = 4;
         var dropped = new long[TickDropReasons.Count];
@@ -52,5 +52,7 @@ internal static class Snapshots
     }
 
     public static BreakerState Engaged(string reason = "operator: test", BreakerSource source = BreakerSource.Cli, long gen = 3) =>
-        new(BreakerPosition.Engaged, gen, reason, source, At.AddSeconds(-2), gen, 0);
+        new(BreakerPosition.Engaged, new EngagementId("edge-1", "00c0ffee00c0ffee", gen), reason, source, At.AddSeconds(-2), Self(gen), EngagementLedger.Empty);
+
+    static NodeIdentity Self(long counter) => new("edge-1", "00c0ffee00c0ffee", counter);
 }

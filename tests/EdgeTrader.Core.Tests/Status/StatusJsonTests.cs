@@ -15,7 +15,7 @@ public class StatusJsonTests
     public void The_control_view_keeps_every_field_the_status_object_had()
     {
         var r = Render(Snapshots.Sample(), StatusJson.View.Control);
-        foreach (var top in new[] { "node", "state", "generation", "reason", "source", "since", "highestSeenGeneration", "resetGeneration",
+        foreach (var top in new[] { "node", "state", "engagement", "generation", "reason", "source", "since", "counter", "latchSaved",
                      "uptimeSeconds", "dryRun", "strategy", "pid", "run", "loopAlive", "counters", "day", "positions", "recovery", "links", "journal", "panel" })
             Assert.True(r.TryGetProperty(top, out _), $"missing {top}");
         var c = r.GetProperty("counters");
@@ -61,7 +61,9 @@ public class StatusJsonTests
     public void The_added_fields_describe_identity_lamps_health_and_surfaces()
     {
         var r = Render(Snapshots.Sample(Snapshots.Engaged()), StatusJson.View.Control);
-        Assert.Equal("generation 3", r.GetProperty("identity").GetString());
+        Assert.Equal("edge-1 #3", r.GetProperty("identity").GetString());
+        Assert.Equal("edge-1:00c0ffee00c0ffee:3", r.GetProperty("engagement").GetString());
+        Assert.True(r.GetProperty("latchSaved").GetBoolean());
         Assert.Equal("on", r.GetProperty("lamps").GetProperty("red").GetString());
         Assert.Equal("off", r.GetProperty("lamps").GetProperty("green").GetString());
         Assert.Equal("on", r.GetProperty("lamps").GetProperty("amber").GetString());

@@ -41,7 +41,7 @@ public class StatusPageTests
             var took = sw.Elapsed;
             Assert.True(shown, "the page did not show ENGAGED: " + seen);
             Assert.True(took < TimeSpan.FromSeconds(1), $"ENGAGED appeared {took.TotalMilliseconds:0} ms after engage (limit 1000 ms)");
-            Assert.Equal("ENGAGED|page e2e: operator pressed engage|cli|generation 1|on|yes|yes", seen);
+            Assert.Equal("ENGAGED|page e2e: operator pressed engage|cli|page-e2e #1|on|yes|yes", seen);
             Assert.Contains("ENGAGED (generation 1) by cli", Bin.WaitFor(() => browser.Eval("document.getElementById('decisions').textContent").Contains("ENGAGED (generation 1)"), TimeSpan.FromSeconds(5))
                 ? browser.Eval("document.getElementById('decisions').textContent") : "");
             browser.Screenshot(Path.Combine(WebSupport.ArtifactsDir, "page-engaged.png"));

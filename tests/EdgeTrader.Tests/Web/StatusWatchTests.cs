@@ -23,7 +23,7 @@ public class StatusWatchTests
         try
         {
             Assert.True(Bin.WaitFor(() => Out().Contains("watch-e2e: SAFE"), TimeSpan.FromSeconds(10)), "no SAFE frame:\n" + Out());
-            Assert.Contains("engagement generation 0", Out());
+            Assert.Contains("engagement none", Out());
             Assert.Contains("watchdog", Out());
             int before = Out().Length;
             Bin.Run("engage", "--reason", "watch e2e", "--socket", d.Socket);
