@@ -34,6 +34,7 @@ public sealed partial class Appliance : IDisposable
     readonly PanelController? _panel;
     readonly MqttMirror? _mirror;
     readonly ControlServer _control;
+    readonly Web.HttpServer? _http;
     readonly StateDirectory _stateDir;
 
     /// <summary>The kill switch.</summary>
@@ -140,6 +141,7 @@ public sealed partial class Appliance : IDisposable
         else Health.Set(Link.Mqtt, LinkState.Unused, "mqtt.enabled is false");
 
         _control = new ControlServer(o.Control.Socket, HandleControl, log);
+        _http = CreateHttp();
     }
 
     /// <summary>Starts everything; throws (after cleaning up) when a part cannot start.</summary>
@@ -151,6 +153,7 @@ public sealed partial class Appliance : IDisposable
         {
             a._panel?.Start();
             a._engine.Start();
+            a._http?.Start();
             try
             {
                 a._mirror?.Start();
@@ -176,6 +179,7 @@ public sealed partial class Appliance : IDisposable
     /// <summary>Stops in order: control socket, tick loop (pending cancel-all goes out), mirror, panel (lamps off), journal (committed).</summary>
     public void Dispose()
     {
+        _http?.Dispose();
         _control.Dispose();
         _engine.Dispose();
         _mirror?.Dispose();
