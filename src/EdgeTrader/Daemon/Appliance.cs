@@ -31,10 +31,10 @@ public sealed partial class Appliance : IDisposable
     readonly SymbolTable _symbols;
     readonly OrderIds _ids;
     readonly DecisionJournal _journal;
-    readonly ZmqTradingEngine _engine;
-    readonly PanelController? _panel;
-    readonly MqttMirror? _mirror;
-    readonly ControlServer _control;
+    ZmqTradingEngine _engine;
+    PanelController? _panel;
+    MqttMirror? _mirror;
+    ControlServer _control;
 
     /// <summary>The kill switch.</summary>
     public CircuitBreaker Breaker { get; }
@@ -95,7 +95,27 @@ public sealed partial class Appliance : IDisposable
             failure => Breaker.Engage(failure, BreakerSource.Risk), checkpoints: restored.CreateCheckpointer(o.StateDir, TimeSpan.FromSeconds(10)));
         Breaker.AddResetInterlock(new JournalHealthInterlock(_journal));
         _journal.Start($"run {run}, breaker {BreakerNames.Of(initial.Position)} gen {initial.Generation}{(cold ? ", --cold" : "")}");
+        try
+        {
+            Compose(o, log, time, panelDriver, cold, sessions, book, restored);
+        }
+        catch
+        {
+            // The journal has its start line: it gets its stop line too, so the next start is not a crash recovery.
+            _panel?.Dispose();
+            _mirror?.Dispose();
+            _engine?.Dispose();
+            _journal.Stop("start failed");
+            _journal.Dispose();
+            throw;
+        }
+    }
 
+    // Everything after the journal's start line: if any of it throws, the constructor ends the journal cleanly.
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_engine), nameof(_control))]
+    void Compose(EdgeTraderOptions o, ILogger log, TimeProvider time, IPanelDriver? panelDriver, bool cold, TradingSessions sessions, PositionBook book,
+        RestoredJournal restored)
+    {
         Breaker.Subscribe(t =>
         {
             _journal.Breaker(t);
