@@ -31,10 +31,10 @@ public sealed partial class Appliance : IDisposable
     readonly SymbolTable _symbols;
     readonly OrderIds _ids;
     readonly DecisionJournal _journal;
-    ZmqTradingEngine _engine;
-    PanelController? _panel;
-    MqttMirror? _mirror;
-    ControlServer _control;
+    readonly ZmqTradingEngine _engine;
+    readonly PanelController? _panel;
+    readonly MqttMirror? _mirror;
+    readonly ControlServer _control;
 
     /// <summary>The kill switch.</summary>
     public CircuitBreaker Breaker { get; }
@@ -47,7 +47,7 @@ public sealed partial class Appliance : IDisposable
     /// <summary>Effective options.</summary>
     public EdgeTraderOptions Options => _o;
 
-    Appliance(EdgeTraderOptions o, ILogger log, TimeProvider time, IPanelDriver? panelDriver, bool cold)
+    Appliance(EdgeTraderOptions o, ILogger log, TimeProvider time, IPanelDriver? panelDriver, bool cold, StartUnwind unwind)
     {
         _o = o;
         _log = log;
@@ -95,27 +95,8 @@ public sealed partial class Appliance : IDisposable
             failure => Breaker.Engage(failure, BreakerSource.Risk), checkpoints: restored.CreateCheckpointer(o.StateDir, TimeSpan.FromSeconds(10)));
         Breaker.AddResetInterlock(new JournalHealthInterlock(_journal));
         _journal.Start($"run {run}, breaker {BreakerNames.Of(initial.Position)} gen {initial.Generation}{(cold ? ", --cold" : "")}");
-        try
-        {
-            Compose(o, log, time, panelDriver, cold, sessions, book, restored);
-        }
-        catch
-        {
-            // The journal has its start line: it gets its stop line too, so the next start is not a crash recovery.
-            _panel?.Dispose();
-            _mirror?.Dispose();
-            _engine?.Dispose();
-            _journal.Stop("start failed");
-            _journal.Dispose();
-            throw;
-        }
-    }
+        unwind.Journal = _journal;
 
-    // Everything after the journal's start line: if any of it throws, the constructor ends the journal cleanly.
-    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_engine), nameof(_control))]
-    void Compose(EdgeTraderOptions o, ILogger log, TimeProvider time, IPanelDriver? panelDriver, bool cold, TradingSessions sessions, PositionBook book,
-        RestoredJournal restored)
-    {
         Breaker.Subscribe(t =>
         {
             _journal.Breaker(t);
@@ -161,7 +142,20 @@ public sealed partial class Appliance : IDisposable
     /// <remarks><paramref name="cold"/> (run --cold): orders restored as in flight are discarded instead of reconciled; the breaker state is kept.</remarks>
     public static Appliance Start(EdgeTraderOptions o, ILogger log, TimeProvider? time = null, IPanelDriver? panelDriver = null, bool cold = false)
     {
-        var a = new Appliance(o, log, time ?? TimeProvider.System, panelDriver, cold);
+        var unwind = new StartUnwind();
+        Appliance a;
+        try
+        {
+            a = new Appliance(o, log, time ?? TimeProvider.System, panelDriver, cold, unwind);
+        }
+        catch
+        {
+            // A part that cannot be built after the journal opened: the journal has its start line and gets its stop
+            // line too, so the next start is not a crash recovery.
+            unwind.Journal?.Stop("start failed");
+            unwind.Journal?.Dispose();
+            throw;
+        }
         try
         {
             a._panel?.Start();
@@ -203,6 +197,12 @@ public sealed partial class Appliance : IDisposable
         {
             return $"state directory {dir} is not writable ({ex.Message}): the appliance does not trade on state it cannot save";
         }
+    }
+
+    /// <summary>What a constructor that throws leaves to close.</summary>
+    sealed class StartUnwind
+    {
+        public DecisionJournal? Journal;
     }
 
     /// <summary>Why the daemon must stop, when a part died (the tick loop); null while running.</summary>
