@@ -44,13 +44,13 @@ public static class Program
             : DaemonCommands.Status(p.GetValue(socket)!, p.GetValue(json)));
         root.Subcommands.Add(status);
 
-        var reason = new Option<string>("--reason") { Description = "why", Required = true };
+        var reason = new Option<string>("--reason") { Description = "why (kept up to 1,024 bytes: a longer reason is cut, never refused)", Required = true };
         var engage = new Command("engage", "engage the kill switch; returns once the gates are closed") { reason, socket };
         engage.SetAction(p => DaemonCommands.Engage(p.GetValue(socket)!, p.GetValue(reason)!));
         root.Subcommands.Add(engage);
 
         var yes = new Option<bool>("--yes") { Description = "confirm: re-open the gates" };
-        var resetReason = new Option<string?>("--reason") { Description = "why (journaled)" };
+        var resetReason = new Option<string?>("--reason") { Description = "why (journaled; kept up to 1,024 bytes)" };
         var reset = new Command("reset", "reset the kill switch (refused while the emergency stop is pressed)") { yes, resetReason, socket };
         reset.SetAction(p => DaemonCommands.Reset(p.GetValue(socket)!, p.GetValue(yes), p.GetValue(resetReason)));
         root.Subcommands.Add(reset);

@@ -185,8 +185,7 @@ public static partial class OptionsValidator
 
     static void Endpoint(string key, string? value, Action<string, string> err)
     {
-        if (string.IsNullOrWhiteSpace(value) || !(value.StartsWith("tcp://", StringComparison.Ordinal) || value.StartsWith("ipc://", StringComparison.Ordinal) || value.StartsWith("inproc://", StringComparison.Ordinal)))
-            err(key, $"'{value}' is not a ZeroMQ endpoint (tcp://host:port or ipc:///path)");
+        if (ZmqEndpoint.Problem(value) is { } why) err(key, why);
     }
 
     // Options built in code can hold any number; from the file only the names bind.

@@ -52,7 +52,11 @@ public sealed partial class Appliance : IDisposable
     /// <summary>Effective options.</summary>
     public EdgeTraderOptions Options => _o;
 
+<<<<<<< HEAD
     Appliance(EdgeTraderOptions o, ILogger log, TimeProvider time, System.Device.Gpio.GpioDriver? panelDriver, bool cold)
+=======
+    Appliance(EdgeTraderOptions o, ILogger log, TimeProvider time, IPanelDriver? panelDriver, bool cold, StartUnwind unwind)
+>>>>>>> control
     {
         _o = o;
         _log = log;
@@ -111,6 +115,8 @@ public sealed partial class Appliance : IDisposable
             failure => Breaker.Engage(failure, BreakerSource.Risk), checkpoints: restored.CreateCheckpointer(o.StateDir, TimeSpan.FromSeconds(10)));
         Breaker.AddResetInterlock(new JournalHealthInterlock(_journal));
         _journal.Start($"run {run}, breaker {BreakerNames.Of(initial.Position)} gen {initial.Generation}{(cold ? ", --cold" : "")}");
+        unwind.Journal = _journal;
+        unwind.StateDir = _stateDir;
 
         Breaker.Subscribe(t =>
         {
@@ -148,7 +154,21 @@ public sealed partial class Appliance : IDisposable
     /// <remarks><paramref name="cold"/> (run --cold): orders restored as in flight are discarded instead of reconciled; the breaker state is kept.</remarks>
     public static Appliance Start(EdgeTraderOptions o, ILogger log, TimeProvider? time = null, System.Device.Gpio.GpioDriver? panelDriver = null, bool cold = false)
     {
-        var a = new Appliance(o, log, time ?? TimeProvider.System, panelDriver, cold);
+        var unwind = new StartUnwind();
+        Appliance a;
+        try
+        {
+            a = new Appliance(o, log, time ?? TimeProvider.System, panelDriver, cold, unwind);
+        }
+        catch
+        {
+            // A part that cannot be built after the journal opened: the journal has its start line and gets its stop
+            // line too, so the next start is not a crash recovery.
+            unwind.Journal?.Stop("start failed");
+            unwind.Journal?.Dispose();
+            unwind.StateDir?.Dispose(); // the state directory's lock, for a start in this process that follows
+            throw;
+        }
         try
         {
             a._panel?.Start();
@@ -171,6 +191,13 @@ public sealed partial class Appliance : IDisposable
             a.Dispose();
             throw;
         }
+    }
+
+    /// <summary>What a constructor that throws leaves to close.</summary>
+    sealed class StartUnwind
+    {
+        public DecisionJournal? Journal;
+        public StateDirectory? StateDir;
     }
 
     /// <summary>Why the daemon must stop, when a part died (the tick loop); null while running.</summary>

@@ -117,15 +117,4 @@ public class ConfigLoaderTests
         Assert.Equal("pi-7", again.Node);
         Assert.Equal(["EURUSD", "GBPUSD"], again.Strategy.Symbols);
     }
-
-    [Fact]
-    public void Example_config_in_docs_is_valid()
-    {
-        string dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "EdgeTrader.sln"))) dir = Path.GetDirectoryName(dir)!;
-        Assert.NotNull(dir);
-        var path = Path.Combine(dir!, "docs", "edgetrader.example.json");
-        var o = ConfigLoader.Load(path);
-        Assert.True(o.Execution.DryRun);
-    }
 }
