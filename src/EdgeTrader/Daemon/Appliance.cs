@@ -52,11 +52,7 @@ public sealed partial class Appliance : IDisposable
     /// <summary>Effective options.</summary>
     public EdgeTraderOptions Options => _o;
 
-<<<<<<< HEAD
-    Appliance(EdgeTraderOptions o, ILogger log, TimeProvider time, System.Device.Gpio.GpioDriver? panelDriver, bool cold)
-=======
-    Appliance(EdgeTraderOptions o, ILogger log, TimeProvider time, IPanelDriver? panelDriver, bool cold, StartUnwind unwind)
->>>>>>> control
+    Appliance(EdgeTraderOptions o, ILogger log, TimeProvider time, System.Device.Gpio.GpioDriver? panelDriver, bool cold, StartUnwind unwind)
     {
         _o = o;
         _log = log;
