@@ -22,8 +22,8 @@ public sealed partial class Appliance
         w.WriteNumber("run", _ids.Run);
         w.WriteBoolean("loopAlive", Health.LoopAlive);
 
-        var c = _engine.Loop.Counters;
-        var book = _engine.Loop.Book;
+        var c = _session.Loop.Counters;
+        var book = _session.Loop.Book;
         w.WriteStartObject("counters");
         w.WriteNumber("ticks", c.Ticks);
         w.WriteNumber("ticksAccepted", c.Accepted);
@@ -42,10 +42,12 @@ public sealed partial class Appliance
         w.WriteNumber("ackTimeouts", g.Timeouts);
         w.WriteNumber("unknownGatewayMessages", g.Unknown);
         w.WriteNumber("sendFailures", g.SendFailures);
-        w.WriteNumber("cancelAllSent", _engine.CancelAllSent);
-        w.WriteNumber("inFlight", _engine.Loop.InFlightCount);
+        w.WriteNumber("cancelAllSent", _session.CancelAllSent);
+        w.WriteNumber("inFlight", _session.Loop.InFlightCount);
         WriteNonZero(w, "denials", 1, DenialCodes.Count, i => DenialCodes.Code((DenialCode)i), i => c.DeniedFor((DenialCode)i));
         WriteNonZero(w, "dropped", 0, TickDropReasons.Count, i => TickDropReasons.Code((TickDropReason)i), i => c.DroppedFor((TickDropReason)i));
+        w.WriteNumber("conflated", c.Conflated);
+        WriteNonZero(w, "conflatedBySymbol", 0, _symbols.Count, _symbols.Name, c.ConflatedFor);
         w.WriteEndObject();
 
         w.WriteStartObject("day");
@@ -67,7 +69,7 @@ public sealed partial class Appliance
         w.WriteEndObject();
 
         w.WriteStartObject("recovery");
-        _engine.Loop.Recovery.WriteStatus(w);
+        _session.Loop.Recovery.WriteStatus(w);
         w.WriteEndObject();
 
         w.WriteStartObject("links");

@@ -16,7 +16,7 @@ public sealed class DecisionJournalTests : IDisposable
         var time = TestClock.New();
         var day = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var symbols = new SymbolTable(["EURUSD"]);
-        using (var j = new DecisionJournal(_dir, symbols, new OrderIds("n1", 3), _ => day, time, null, background: false))
+        using (var j = new DecisionJournal(_dir, symbols, new OrderIds("n1", 3), TestDays.At(day), time, null, background: false))
         {
             j.Order(new Order { Seq = 1, SymbolId = 0, Side = Side.Buy, Qty = 0.01, Price = 1.1, TimeMs = 1 });
             j.Fill(1, 0, Side.Buy, 0.01, 1.1, 0, 2);
@@ -37,7 +37,7 @@ public sealed class DecisionJournalTests : IDisposable
     {
         var time = TestClock.New();
         var day = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        using (var j = new DecisionJournal(_dir, new SymbolTable(["EURUSD"]), new OrderIds("pi-1", 12), _ => day, time, null, background: false))
+        using (var j = new DecisionJournal(_dir, new SymbolTable(["EURUSD"]), new OrderIds("pi-1", 12), TestDays.At(day), time, null, background: false))
         {
             j.Order(new Order { Seq = 7, SymbolId = 0, Side = Side.Sell, Qty = 0.5, Price = 1.2345, TickSeq = 9, TickTimeMs = 5, TimeMs = 6 });
             j.Commit();

@@ -152,12 +152,12 @@ public sealed class JournalRestoreTests(ITestOutputHelper output) : IDisposable
     {
         var time = TestClock.New();
         var ids = new OrderIds("pi-1", 7);
-        using (var j = new DecisionJournal(_dir, _symbols, ids, _ => Today, time, null, background: false))
+        using (var j = new DecisionJournal(_dir, _symbols, ids, TestDays.At(Today), time, null, background: false))
         {
             j.Order(new Order { Seq = 1, SymbolId = 1, Side = Side.Buy, Qty = 0.5, Price = 150.1, TimeMs = 10 });
             j.Fill(1, 1, Side.Buy, 0.5, 150.1, 0, 11);
             j.Order(new Order { Seq = 2, SymbolId = 1, Side = Side.Sell, Qty = 0.2, Price = 150.2, TimeMs = 12 });
-            j.OrderEvent("ack", 2, null, 13);
+            j.OrderEvent(OrderEventType.Ack, 2, null, 13);
             j.Stop("shutdown");
             j.Commit();
         }
@@ -179,13 +179,13 @@ public sealed class JournalRestoreTests(ITestOutputHelper output) : IDisposable
         var time = TestClock.New();
         var ids = new OrderIds("pi-1", 1);
         var symbols = new SymbolTable(["EURUSD"]);
-        using (var j = new DecisionJournal(_dir, symbols, ids, _ => Today, time, null, background: false))
+        using (var j = new DecisionJournal(_dir, symbols, ids, TestDays.At(Today), time, null, background: false))
         {
             for (int i = 1; i <= orders; i++)
             {
                 var side = (i & 1) == 1 ? Side.Buy : Side.Sell;
                 j.Order(new Order { Seq = i, SymbolId = 0, Side = side, Qty = 0.01, Price = 1.1 + i % 7 * 1e-5, TickSeq = i, TickTimeMs = 1_763_700_000_000 + i, TimeMs = 1_763_700_000_000 + i });
-                j.OrderEvent("ack", i, null, 1_763_700_000_000 + i);
+                j.OrderEvent(OrderEventType.Ack, i, null, 1_763_700_000_000 + i);
                 if (i != orders) j.Fill(i, 0, side, 0.01, 1.1 + i % 7 * 1e-5, (i & 1) == 0 ? -0.5 : 0, 1_763_700_000_000 + i);
                 if (i % 20_000 == 0) j.Commit();
             }

@@ -133,6 +133,24 @@ public class TradingLoopTests
     }
 
     [Fact]
+    public void After_midnight_and_a_reset_the_first_tick_trades_on_the_new_days_limits()
+    {
+        // BUY @1.1001 then SELL @1.1000, dry-run: realised -0.10 today, past the daily-loss limit of 0.08.
+        var h = new LoopHarness(new RiskOptions { MaxDailyLoss = 0.08, MaxPosition = 100, MaxLossStreak = 0, MaxTickAgeMs = 0 }, dryRun: true);
+        h.Tick(1.1000, 1.1001);
+        h.Tick(1.1000, 1.1001);
+        Assert.Equal(TickOutcome.BlockedAtGate1, h.Tick(1.1000, 1.1001));
+        Assert.Contains("daily loss", h.Breaker.State.Reason);
+
+        h.Time.Advance(TimeSpan.FromHours(24)); // the next trading day: yesterday's loss no longer counts
+        Assert.True(h.Breaker.Reset("new day", BreakerSource.Cli).Done);
+        Assert.Equal(TickOutcome.OrderSent, h.Tick(1.1000, 1.1001));
+        Assert.False(h.Breaker.IsEngaged, h.Breaker.State.Reason);
+        Assert.Equal(DateOnly.FromDateTime(h.Time.GetUtcNow().UtcDateTime), h.Book.Day);
+        Assert.Equal(1, h.Book.TradesToday);
+    }
+
+    [Fact]
     public void Loss_streak_at_the_limit_engages_the_breaker()
     {
         var h = new LoopHarness(new RiskOptions { MaxLossStreak = 2, MaxDailyLoss = 1e9, MaxPosition = 100, MaxTickAgeMs = 0 }, dryRun: true);

@@ -3,9 +3,9 @@ using System.Text;
 using System.Text.Json;
 using EdgeTrader.Trading;
 
-namespace EdgeTrader.Transports.Zmq;
+namespace EdgeTrader.Session;
 
-/// <summary>Kinds of gateway → appliance messages (CONTRACT §4).</summary>
+/// <summary>Kinds of gateway → appliance messages (CONTRACT §4, docs/contract.md).</summary>
 public enum GatewayMessageType
 {
     /// <summary>Unknown type or unusable shape.</summary>
@@ -18,22 +18,31 @@ public enum GatewayMessageType
     OpenOrders,
 }
 
-/// <summary>One parsed gateway message.</summary>
+/// <summary>One parsed gateway message. Its numbers are as sent: whether a fill's are usable is the loop's rule.</summary>
 public ref struct GatewayMessage
 {
+    /// <summary>The type; <see cref="GatewayMessageType.Unknown"/> for anything unusable.</summary>
     public GatewayMessageType Type;
+    /// <summary>The order id (ack, fill, reject), as sent (unescaped).</summary>
     public ReadOnlySpan<byte> Id;
+    /// <summary>A fill's quantity; NaN when absent.</summary>
     public double Qty;
+    /// <summary>A fill's price; NaN when absent.</summary>
     public double Price;
+    /// <summary>A reject's reason (at most 200 characters), or null.</summary>
     public string? Reason;
 }
 
 /// <summary>
-/// The order protocol's JSON frames, written into a reused buffer (no allocation per order) and parsed with
-/// Utf8JsonReader. One JSON object per frame.
+/// The order protocol's JSON frames (CONTRACT §4, docs/contract.md), written into a reused buffer (no allocation per
+/// order) and parsed with Utf8JsonReader. One JSON object per frame. The codec checks shape only (types, required
+/// fields); what the values mean is decided by the session and the loop.
 /// </summary>
 public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
 {
+    /// <summary>Largest gateway frame accepted (an open_orders answer part); longer answers come in several frames.</summary>
+    public const int MaxFrameBytes = 1 << 16;
+
     readonly ArrayBufferWriter<byte> _buf = new(512);
     readonly byte[] _id = new byte[160];
     Utf8JsonWriter? _w;
@@ -189,21 +198,24 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
         return End();
     }
 
-    /// <summary>Parses one inbound frame; anything unusable comes back as <see cref="GatewayMessageType.Unknown"/>.</summary>
+    /// <summary>
+    /// Parses one inbound frame; anything unusable comes back as <see cref="GatewayMessageType.Unknown"/>: not one JSON
+    /// object, an unknown or non-string type, an ack, fill or reject without a plain string id, a field of the wrong
+    /// type. A fill's absent qty or price comes back as NaN.
+    /// </summary>
     public static GatewayMessage Parse(ReadOnlySpan<byte> frame)
     {
-        var m = new GatewayMessage();
+        var m = new GatewayMessage { Qty = double.NaN, Price = double.NaN };
         try
         {
             var r = new Utf8JsonReader(frame, new JsonReaderOptions { MaxDepth = 8 });
-            if (!r.Read() || r.TokenType != JsonTokenType.StartObject) return m;
+            if (!r.Read() || r.TokenType != JsonTokenType.StartObject) return Unknown();
             var type = GatewayMessageType.Unknown;
-            bool haveQty = false, havePrice = false;
             while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
             {
                 if (r.ValueTextEquals("type"u8))
                 {
-                    if (!r.Read() || r.TokenType != JsonTokenType.String) return m;
+                    if (!r.Read() || r.TokenType != JsonTokenType.String) return Unknown();
                     type = r.ValueTextEquals("ack"u8) ? GatewayMessageType.Ack
                         : r.ValueTextEquals("fill"u8) ? GatewayMessageType.Fill
                         : r.ValueTextEquals("reject"u8) ? GatewayMessageType.Reject
@@ -213,45 +225,45 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
                 }
                 else if (r.ValueTextEquals("id"u8))
                 {
-                    if (!r.Read() || r.TokenType != JsonTokenType.String || r.ValueIsEscaped) return m;
+                    if (!r.Read() || r.TokenType != JsonTokenType.String || r.ValueIsEscaped) return Unknown();
                     m.Id = r.ValueSpan;
                 }
                 else if (r.ValueTextEquals("qty"u8))
                 {
-                    if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetDouble(out m.Qty)) return m;
-                    haveQty = true;
+                    if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetDouble(out m.Qty)) return Unknown();
                 }
                 else if (r.ValueTextEquals("price"u8))
                 {
-                    if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetDouble(out m.Price)) return m;
-                    havePrice = true;
+                    if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetDouble(out m.Price)) return Unknown();
                 }
                 else if (r.ValueTextEquals("reason"u8))
                 {
-                    if (!r.Read()) return m;
+                    if (!r.Read()) return Unknown();
                     m.Reason = r.TokenType == JsonTokenType.String ? Truncate(r.GetString()) : null;
                     if (r.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) r.Skip();
                 }
                 else
                 {
-                    if (!r.Read()) return m;
+                    if (!r.Read()) return Unknown();
                     r.Skip();
                 }
             }
-            if (type is GatewayMessageType.Ack or GatewayMessageType.Reject && m.Id.IsEmpty) return m;
-            if (type == GatewayMessageType.Fill && (m.Id.IsEmpty || !haveQty || !havePrice)) return m;
+            if (r.TokenType != JsonTokenType.EndObject || r.CurrentDepth != 0 || r.Read()) return Unknown(); // cut off, or content after the object
+            if (type is GatewayMessageType.Ack or GatewayMessageType.Reject or GatewayMessageType.Fill && m.Id.IsEmpty) return Unknown();
             m.Type = type;
             return m;
         }
         catch (JsonException)
         {
-            return new GatewayMessage();
+            return Unknown();
         }
         catch (InvalidOperationException)
         {
-            return new GatewayMessage();
+            return Unknown();
         }
     }
+
+    static GatewayMessage Unknown() => new() { Type = GatewayMessageType.Unknown, Qty = double.NaN, Price = double.NaN };
 
     static string? Truncate(string? s) => s is { Length: > 200 } ? s[..200] : s;
 

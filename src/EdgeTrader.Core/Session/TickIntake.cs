@@ -1,0 +1,128 @@
+using EdgeTrader.Trading;
+using EdgeTrader.Transports;
+
+namespace EdgeTrader.Session;
+
+/// <summary>
+/// Bounded staleness under overload. Each turn drains the tick feed (up to <see cref="MaxDrain"/> payloads), taking
+/// every payload in (counted; invalid ones dropped by reason), then acts:
+/// <list type="bullet">
+/// <item>not behind (at most <see cref="FreshWindow"/> valid ticks waited): on every tick, in order;</item>
+/// <item>behind: on the last <see cref="FreshWindow"/> ticks in order and, before them, on each symbol's newest older
+/// tick when that symbol has none among them. Every other tick was superseded by a newer tick of its symbol: it is
+/// conflated (counted by symbol), never acted on.</item>
+/// </list>
+/// So what the loop acts on is at most one window behind the feed, however fast the feed runs, and a symbol's newest
+/// tick is never skipped; the loop's own age check still drops any tick older than risk.maxTickAgeMs. Every payload
+/// is accounted for: acted on (accepted or dropped STALE), dropped by a parse reason, or conflated. No allocation;
+/// tick thread only.
+/// </summary>
+public sealed class TickIntake
+{
+    /// <summary>Ticks acted on in order when behind: the most a tick can wait behind others in one turn.</summary>
+    public const int FreshWindow = 256;
+
+    /// <summary>Payloads taken per turn at most, so gateway replies and housekeeping are never starved.</summary>
+    public const int MaxDrain = 16_384;
+
+    const int Chunk = 256; // between chunks: a fresh receive time, and a waiting cancel_all goes out
+
+    readonly byte[] _rx = new byte[TickParser.MaxFrameBytes + 1];
+    readonly Tick[] _window = new Tick[FreshWindow];
+    readonly Tick[] _older;        // per symbol: the newest tick that fell out of the window this turn
+    readonly long[] _olderArrival; // its arrival number, -1 when none
+    readonly int[] _inWindow;      // per symbol: ticks in the window
+    readonly int[] _olderOrder;    // scratch: symbols with an older tick, by arrival
+    int _start;
+    int _count;
+    long _arrival;
+
+    /// <summary>An intake for <paramref name="symbolCount"/> symbols.</summary>
+    public TickIntake(int symbolCount)
+    {
+        _older = new Tick[symbolCount];
+        _olderArrival = new long[symbolCount];
+        _inWindow = new int[symbolCount];
+        _olderOrder = new int[symbolCount];
+        Array.Fill(_olderArrival, -1);
+    }
+
+    /// <summary>
+    /// Drains <paramref name="feed"/> and acts through <paramref name="loop"/>; returns the payloads taken.
+    /// <paramref name="heard"/> is true when a tick was acted on and accepted (valid and fresh): life of the bridge.
+    /// </summary>
+    public int Drain(ITickFeed feed, TradingLoop loop, TimeProvider time, CancelAllSchedule cancels, out bool heard)
+    {
+        heard = false;
+        int taken = 0;
+        long nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        while (taken < MaxDrain)
+        {
+            int len = feed.TryReceive(_rx);
+            if (len < 0) break;
+            taken++;
+            if (loop.TryAccept(_rx.AsSpan(0, Math.Min(len, _rx.Length)), nowMs, out var tick)) Push(in tick, loop);
+            if (taken % Chunk == 0)
+            {
+                nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+                if (cancels.Pending) cancels.Flush();
+            }
+        }
+        ActOnOlder(loop, cancels, ref heard);
+        for (int i = 0; i < _count; i++)
+        {
+            ref var t = ref _window[(_start + i) % FreshWindow];
+            _inWindow[t.SymbolId]--;
+            Act(in t, loop, cancels, ref heard);
+        }
+        _start = 0;
+        _count = 0;
+        return taken;
+    }
+
+    void Push(in Tick tick, TradingLoop loop)
+    {
+        if (_count == FreshWindow)
+        {
+            // The oldest tick leaves the window: it becomes its symbol's older tick, superseding the one before.
+            ref var e = ref _window[_start];
+            int s = e.SymbolId;
+            _inWindow[s]--;
+            if (_olderArrival[s] >= 0) loop.OnConflated(in _older[s]);
+            _older[s] = e;
+            _olderArrival[s] = _arrival - FreshWindow;
+            _start = (_start + 1) % FreshWindow;
+            _count--;
+        }
+        _window[(_start + _count) % FreshWindow] = tick;
+        _count++;
+        _inWindow[tick.SymbolId]++;
+        _arrival++;
+    }
+
+    void ActOnOlder(TradingLoop loop, CancelAllSchedule cancels, ref bool heard)
+    {
+        int n = 0;
+        for (int s = 0; s < _olderArrival.Length; s++)
+        {
+            if (_olderArrival[s] < 0) continue;
+            // Insertion by arrival: the symbols' older ticks are acted on in the order they came.
+            int i = n++;
+            while (i > 0 && _olderArrival[_olderOrder[i - 1]] > _olderArrival[s]) { _olderOrder[i] = _olderOrder[i - 1]; i--; }
+            _olderOrder[i] = s;
+        }
+        for (int i = 0; i < n; i++)
+        {
+            int s = _olderOrder[i];
+            if (_inWindow[s] > 0) loop.OnConflated(in _older[s]); // a newer tick of the symbol is in the window
+            else Act(in _older[s], loop, cancels, ref heard);
+            _olderArrival[s] = -1;
+        }
+    }
+
+    static void Act(in Tick tick, TradingLoop loop, CancelAllSchedule cancels, ref bool heard)
+    {
+        if (loop.OnAcceptedTick(in tick) != TickOutcome.Dropped) heard = true;
+        if (cancels.Pending) cancels.Flush(); // an engagement mid-batch: cancel_all before the next tick, not after the batch
+    }
+}
