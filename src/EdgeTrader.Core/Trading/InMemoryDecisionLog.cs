@@ -17,8 +17,9 @@ namespace EdgeTrader.Trading;
 /// <param name="Text">Reason, or a recovery line's JSON fields.</param>
 /// <param name="Via">Where a warm start learned it ("reconcile").</param>
 /// <param name="Sent">False for an order the transport refused.</param>
+/// <param name="TickSeq">The seq of the tick behind an order or a denial.</param>
 public sealed record DecisionRecord(string Type, long Seq, string? Id, DenialCode Code, int SymbolId, Side Side, double Qty, double Price,
-    double Realized, string? Text, string? Via, bool Sent = true);
+    double Realized, string? Text, string? Via, bool Sent = true, long TickSeq = 0);
 
 /// <summary>
 /// The decisions log in memory: the loop's production path without a disk, for unit tests (every record kept, in
@@ -63,7 +64,7 @@ public sealed class InMemoryDecisionLog(bool keep = true) : IDecisionLog
     public bool Order(in Order order)
     {
         if (!Accept()) return false;
-        if (keep) Keep(new DecisionRecord("order", order.Seq, null, DenialCode.None, order.SymbolId, order.Side, order.Qty, order.Price, 0, null, null));
+        if (keep) Keep(new DecisionRecord("order", order.Seq, null, DenialCode.None, order.SymbolId, order.Side, order.Qty, order.Price, 0, null, null, TickSeq: order.TickSeq));
         return true;
     }
 
@@ -78,7 +79,7 @@ public sealed class InMemoryDecisionLog(bool keep = true) : IDecisionLog
     /// <inheritdoc/>
     public void Denial(in OrderIntent intent, DenialCode code, long tickSeq, long timeMs)
     {
-        if (Accept() && keep) Keep(new DecisionRecord("denial", 0, null, code, intent.SymbolId, intent.Side, intent.Qty, intent.Price, 0, DenialCodes.Code(code), null));
+        if (Accept() && keep) Keep(new DecisionRecord("denial", 0, null, code, intent.SymbolId, intent.Side, intent.Qty, intent.Price, 0, DenialCodes.Code(code), null, TickSeq: tickSeq));
     }
 
     /// <inheritdoc/>

@@ -181,6 +181,77 @@ public class TradingLoopTests
         Assert.Equal(1, g.Unknown);
     }
 
+    [Theory]
+    [InlineData(0.0, 1.1)]
+    [InlineData(-0.01, 1.1)]
+    [InlineData(double.NaN, 1.1)]
+    [InlineData(double.PositiveInfinity, 1.1)]
+    [InlineData(0.01, 0.0)]
+    [InlineData(0.01, -1.1)]
+    [InlineData(0.01, double.NaN)]
+    [InlineData(0.01, double.PositiveInfinity)]
+    public void A_fill_whose_quantity_or_price_is_not_finite_and_positive_changes_nothing(double qty, double price)
+    {
+        var h = new LoopHarness();
+        h.Tick();
+        h.Loop.OnFill(1, qty, price);
+        h.Loop.RestoreInFlight([new PendingOrder { Id = "pi-1-4-000001", SymbolId = 0, Side = Side.Buy, Qty = 0.01 }], holdOrders: false);
+        Assert.False(h.Loop.OnRestoredFill("pi-1-4-000001", qty, price));
+        Assert.Equal(0, h.Book.Net(0));
+        Assert.Equal(2, h.Loop.InFlightCount);
+        Assert.Equal(1, h.Loop.Counters.Gateway.Unknown);
+        Assert.Empty(h.Log.OfType("fill"));
+    }
+
+    [Fact]
+    public void An_overfill_books_only_what_the_order_had_left()
+    {
+        var h = new LoopHarness();
+        h.Tick();
+        h.Loop.OnFill(1, 0.004, 1.1);
+        h.Loop.OnFill(1, 5.0, 1.1); // the gateway fills more than was ordered
+        Assert.Equal(0.01, h.Book.Net(0), 9);
+        Assert.Equal(0, h.Loop.InFlightCount);
+        Assert.Equal([0.004, 0.006], h.Log.OfType("fill").Select(f => Math.Round(f.Qty, 9)));
+        h.Loop.RestoreInFlight([new PendingOrder { Id = "pi-1-4-000001", SymbolId = 0, Side = Side.Sell, Qty = 0.02 }], holdOrders: false);
+        Assert.True(h.Loop.OnRestoredFill("pi-1-4-000001", 1.0, 1.2));
+        Assert.Equal(-0.01, h.Book.Net(0), 9);
+        Assert.Equal(0, h.Loop.RestoredCount);
+    }
+
+    [Fact]
+    public void An_order_the_decisions_log_cannot_record_does_not_leave()
+    {
+        var h = new LoopHarness();
+        Assert.Equal(TickOutcome.OrderSent, h.Tick());
+        h.Log.Fail("disk full");
+        Assert.Equal(TickOutcome.Denied, h.Tick());
+        Assert.Equal(1, h.Loop.Counters.DeniedFor(DenialCode.JournalUnavailable));
+        Assert.Single(h.Sink.Sent);
+    }
+
+    [Fact]
+    public void Every_order_and_denial_is_in_the_decisions_log_with_its_tick()
+    {
+        var h = new LoopHarness(new RiskOptions { MaxOrdersPerSecond = 2, MaxPosition = 100, MaxLossStreak = 0 });
+        h.Tick(); h.Tick(); h.Tick();
+        Assert.Equal(["order", "order", "denial"], h.Log.Records.Select(r => r.Type));
+        Assert.Equal([1L, 2, 3], h.Log.Records.Select(r => r.TickSeq));
+        Assert.Equal(DenialCode.RateLimitExceeded, h.Log.Records[2].Code);
+    }
+
+    [Fact]
+    public void Only_ids_this_run_writes_name_its_orders()
+    {
+        var ids = new OrderIds("pi-1", 5);
+        Assert.True(ids.TryParse("pi-1-5-000042"u8, out long seq));
+        Assert.Equal(42, seq);
+        Assert.True(ids.TryParse("pi-1-5-1234567"u8, out seq));
+        Assert.Equal(1234567, seq);
+        foreach (var id in new[] { "pi-1-5-42", "pi-1-5-0000042", "pi-1-5-+00042", "pi-1-5- 00042", "pi-1-5-000042 ", "pi-1-4-000042", "pi-2-5-000042", "pi-1-5-", "pi-1-5--00001" })
+            Assert.False(ids.TryParse(System.Text.Encoding.UTF8.GetBytes(id), out _), id);
+    }
+
     [Fact]
     public void Unacknowledged_orders_are_flagged_once_after_the_ack_timeout()
     {

@@ -103,7 +103,8 @@ public sealed class InMemoryTickFeed : ITickFeed
     /// <summary>Publishes one message; its payload is the last frame (a leading topic frame is allowed).</summary>
     public void Publish(params byte[][] frames)
     {
-        _queue.Enqueue(frames.Length == 0 ? [] : frames[^1]);
+        if (frames.Length == 0) throw new ArgumentException("a message has at least one frame", nameof(frames));
+        _queue.Enqueue(frames[^1]);
         _signal.Set();
     }
 
