@@ -157,6 +157,23 @@ public sealed class JournalCheckpointTests(ITestOutputHelper output) : IDisposab
         AssertSameMeaning(full, r);
         Assert.True(r.Lines > 0);
 
+        // A field missing altogether (not renamed): still nothing of it may be used.
+        using (var doc = System.Text.Json.JsonDocument.Parse(good))
+        {
+            var trimmed = new System.Text.Json.Nodes.JsonObject();
+            foreach (var p in doc.RootElement.EnumerateObject())
+            {
+                if (p.Name != "state") { trimmed[p.Name] = System.Text.Json.Nodes.JsonNode.Parse(p.Value.GetRawText()); continue; }
+                var state = new System.Text.Json.Nodes.JsonObject();
+                foreach (var q in p.Value.EnumerateObject()) if (q.Name != "streak") state[q.Name] = System.Text.Json.Nodes.JsonNode.Parse(q.Value.GetRawText());
+                trimmed["state"] = state;
+            }
+            File.WriteAllText(CheckpointPath, trimmed.ToJsonString());
+        }
+        r = Load(day);
+        Assert.Null(r.FromCheckpoint);
+        AssertSameMeaning(full, r);
+
         File.WriteAllText(CheckpointPath, "{ not json");
         r = Load(day);
         Assert.Null(r.FromCheckpoint);

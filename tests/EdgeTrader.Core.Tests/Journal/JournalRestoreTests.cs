@@ -51,6 +51,16 @@ public sealed class JournalRestoreTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void The_loss_streak_is_read_from_the_journaled_realized_a_win_ends_it_across_files()
+    {
+        Write(Today.AddDays(-1), Fill("a", "BUY", 0.01, 1.1, realized: -1), Fill("b", "SELL", 0.01, 1.1, realized: -2));
+        Write(Today, Fill("c", "BUY", 0.01, 1.1, realized: 5), Fill("d", "SELL", 0.01, 1.1, realized: -1), Fill("e", "BUY", 0.01, 1.1, realized: 0), Fill("f", "SELL", 0.01, 1.1, realized: -3));
+        var r = Load();
+        Assert.Equal(2, r.LossStreak);
+        Assert.Equal(1, r.RealizedToday, 9);
+    }
+
+    [Fact]
     public void An_order_without_a_complete_fill_or_an_end_is_pending_and_every_end_settles_it()
     {
         Write(Today,

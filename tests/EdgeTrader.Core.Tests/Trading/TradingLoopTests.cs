@@ -165,6 +165,45 @@ public class TradingLoopTests
     }
 
     [Fact]
+    public void A_winning_close_ends_the_loss_streak()
+    {
+        var h = new LoopHarness(new RiskOptions { MaxLossStreak = 3, MaxDailyLoss = 1e9, MaxPosition = 100, MaxTickAgeMs = 0 }, dryRun: true);
+        h.Tick(1.1000, 1.1001); h.Tick(1.1000, 1.1001); // BUY @ ask, SELL @ bid: a loss
+        h.Tick(1.1000, 1.1001); h.Tick(1.1000, 1.1001); // a second loss
+        Assert.Equal(2, h.Book.LossStreak);
+        h.Tick(1.1000, 1.1001); h.Tick(1.1003, 1.1004); // BUY @ 1.1001, SELL @ 1.1003: a win
+        Assert.Equal(0, h.Book.LossStreak);
+        for (int i = 0; i < 4; i++) h.Tick(1.1000, 1.1001); // two losses
+        Assert.False(h.Breaker.IsEngaged, "the losses before the win do not count");
+        h.Tick(1.1000, 1.1001); h.Tick(1.1000, 1.1001); h.Tick();
+        Assert.True(h.Breaker.IsEngaged, "three losses after the win engage");
+    }
+
+    [Fact]
+    public void A_fill_that_flips_the_position_realises_the_closed_part_and_opens_the_rest_at_its_price()
+    {
+        double net = 0.01, avg = 1.1;
+        double realized = PositionMath.Apply(ref net, ref avg, Side.Sell, 0.03, 1.2, 100_000);
+        Assert.Equal(100, realized, 6);  // (1.2 - 1.1) x 0.01 x 100,000
+        Assert.Equal(-0.02, net, 9);
+        Assert.Equal(1.2, avg, 9);
+        realized = PositionMath.Apply(ref net, ref avg, Side.Sell, 0.02, 1.0, 100_000); // adds: a new average, nothing realised
+        Assert.Equal((0, -0.04, 1.1), (realized, Math.Round(net, 9), Math.Round(avg, 9)));
+        realized = PositionMath.Apply(ref net, ref avg, Side.Buy, 0.04, 1.0, 100_000); // closes flat
+        Assert.Equal((400, 0, 0), (Math.Round(realized, 6), net, avg));
+    }
+
+    [Theory]
+    [InlineData(2, -0.5, 3)]
+    [InlineData(2, 0.5, 0)]
+    [InlineData(2, 0.0, 2)]
+    [InlineData(0, 0.0, 0)]
+    public void The_loss_streak_grows_with_a_loss_ends_with_a_win_and_stays_on_break_even(int streak, double realized, int after)
+    {
+        Assert.Equal(after, PositionMath.LossStreakAfter(streak, realized));
+    }
+
+    [Fact]
     public void Gateway_fill_ack_and_reject_move_orders_and_unknown_ids_are_counted()
     {
         var h = new LoopHarness();
