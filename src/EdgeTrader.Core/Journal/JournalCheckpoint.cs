@@ -5,7 +5,7 @@ namespace EdgeTrader.Journal;
 
 /// <summary>
 /// <c>stateDir/journal.checkpoint</c>: the journal's meaning (<see cref="JournalState"/>) up to a byte offset of one
-/// journal file, written atomically (temp, fsync, rename, fsync of the directory). It is trusted only when that file
+/// journal file, written atomically (<see cref="Persistence.AtomicFile"/>). It is trusted only when that file
 /// still holds, just before the offset, the very bytes the checkpoint recorded, and when every field is there and
 /// fits; otherwise the journal is read in full. Losing it costs time at start, never correctness.
 /// </summary>
@@ -77,15 +77,7 @@ internal static class JournalCheckpoint
             State = state.ToDto(),
             Time = timeMs,
         };
-        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(dto, JournalCheckpointJson.Default.JournalCheckpointDto);
-        string path = Path.Combine(stateDir, FileName), tmp = path + ".tmp";
-        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1))
-        {
-            fs.Write(bytes);
-            fs.Flush(flushToDisk: true);
-        }
-        File.Move(tmp, path, overwrite: true);
-        Interop.Posix.PosixFile.FsyncDirectory(stateDir);
+        Persistence.AtomicFile.Write(Path.Combine(stateDir, FileName), JsonSerializer.SerializeToUtf8Bytes(dto, JournalCheckpointJson.Default.JournalCheckpointDto));
     }
 }
 

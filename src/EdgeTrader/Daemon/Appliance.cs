@@ -110,7 +110,12 @@ public sealed partial class Appliance : IDisposable
         // The tick path. Dry-run is decided here, once: no gateway link, so no order can leave.
         var transport = new ZmqTransport(o.Bridge, o.Execution.DryRun ? null : o.Gateway);
         var parts = new LoopParts(
-            new TickParser(_symbols, o.Bridge.Format == "dwx" ? TickFormat.Dwx : TickFormat.Json),
+            new TickParser(_symbols, o.Bridge.Format switch
+            {
+                BridgeFormat.Json => TickFormat.Json,
+                BridgeFormat.Dwx => TickFormat.Dwx,
+                _ => throw new ArgumentOutOfRangeException(nameof(o), o.Bridge.Format, "bridge.format"),
+            }),
             StrategyFactory.Create(o.Strategy, _symbols),
             new PreTradeRisk(o.Risk, sessions, book, time.TimestampFrequency),
             book, day, o.Risk.MaxTickAgeMs);
@@ -121,9 +126,15 @@ public sealed partial class Appliance : IDisposable
 
         panelDriver ??= o.Panel.Driver switch
         {
-            "gpio" => new GpioPanelDriver(o.Panel, log, o.Panel.Bias == "pull-up" ? GpioInputBias.PullUp : GpioInputBias.AsIs),
-            "sim" => new SimPanelDriver(),
-            _ => null,
+            PanelDriverKind.Gpio => new GpioPanelDriver(o.Panel, log, o.Panel.Bias switch
+            {
+                PanelBias.AsIs => GpioInputBias.AsIs,
+                PanelBias.PullUp => GpioInputBias.PullUp,
+                _ => throw new ArgumentOutOfRangeException(nameof(o), o.Panel.Bias, "panel.bias"),
+            }),
+            PanelDriverKind.Sim => new SimPanelDriver(),
+            PanelDriverKind.None => null,
+            _ => throw new ArgumentOutOfRangeException(nameof(o), o.Panel.Driver, "panel.driver"),
         };
         if (panelDriver is not null) _panel = new PanelController(panelDriver, Breaker, Health, o.Panel, time, log);
 

@@ -33,7 +33,7 @@ internal sealed class SessionHarness : IDisposable
     public GatewayOptions Gateway { get; }
     long _seq;
 
-    public SessionHarness(BridgeOptions? bridge = null, GatewayOptions? gateway = null, bool dryRun = false, string strategy = "every-tick",
+    public SessionHarness(BridgeOptions? bridge = null, GatewayOptions? gateway = null, bool dryRun = false, StrategyKind strategy = StrategyKind.EveryTick,
         string[]? symbols = null, RiskOptions? risk = null, bool open = true)
     {
         Bridge = bridge ?? new BridgeOptions { StaleAfterMs = 1000 };

@@ -37,7 +37,7 @@ public sealed class TradingLoopRecoveryTests : IDisposable
         _book = new PositionBook(1, risk.ContractSize);
         _sink = new LoopHarness.RecordingSink(simulatesFills: dryRun);
         var pre = new PreTradeRisk(risk, new TradingSessions(risk), _book, _time.TimestampFrequency);
-        var strategy = StrategyFactory.Create(new StrategyOptions { Kind = "every-tick", Qty = 0.01, Symbols = ["EURUSD"] }, _symbols);
+        var strategy = StrategyFactory.Create(new StrategyOptions { Kind = StrategyKind.EveryTick, Qty = 0.01, Symbols = ["EURUSD"] }, _symbols);
         _loop = new TradingLoop(_breaker, new TickParser(_symbols, TickFormat.Json), strategy, pre, _book, _sink, _journal, day, _time, risk.MaxTickAgeMs);
     }
 
