@@ -137,13 +137,13 @@ public sealed partial class TradingSession : IDisposable
         _health.Set(Link.Bridge, LinkState.Connecting, $"waiting for ticks from {ticksEp}");
     }
 
-    /// <summary>Starts the tick thread; returns once the transport is open (or throws what failed).</summary>
+    /// <summary>Starts the tick thread; returns once the transport is open, or throws what made opening it fail (the transport's own exception).</summary>
     public void Start()
     {
         _thread = new Thread(Run) { Name = "tick-loop", IsBackground = true };
         _thread.Start();
         _ready.Wait();
-        if (_fatal is not null) throw new InvalidOperationException("the tick loop could not start: " + _fatal.Message, _fatal);
+        if (_fatal is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_fatal);
     }
 
     void Run()

@@ -111,6 +111,7 @@ public sealed partial class TradingLoop
             Counters.Dropped[(int)reason]++;
             return TickOutcome.Dropped;
         }
+        TrackSeq(tick.Seq);
         return Process(in tick, now);
     }
 
@@ -122,9 +123,13 @@ public sealed partial class TradingLoop
     public bool TryAccept(ReadOnlySpan<byte> payload, long receiveTimeMs, out Tick tick)
     {
         Counters.TicksIn++;
-        if (_parser.TryParse(payload, receiveTimeMs, out tick, out var reason)) return true;
-        Counters.Dropped[(int)reason]++;
-        return false;
+        if (!_parser.TryParse(payload, receiveTimeMs, out tick, out var reason))
+        {
+            Counters.Dropped[(int)reason]++;
+            return false;
+        }
+        TrackSeq(tick.Seq); // in arrival order: a conflated tick is not a gap in the feed
+        return true;
     }
 
     /// <summary>A valid tick taken in by <see cref="TryAccept"/> that a newer tick of its symbol superseded: counted, never acted on.</summary>
@@ -142,6 +147,7 @@ public sealed partial class TradingLoop
     public TickOutcome OnTick(in Tick tick)
     {
         Counters.TicksIn++;
+        TrackSeq(tick.Seq);
         return OnAcceptedTick(in tick);
     }
 
@@ -165,7 +171,6 @@ public sealed partial class TradingLoop
             return TickOutcome.Dropped;
         }
         Counters.TicksAccepted++;
-        TrackSeq(tick.Seq);
         _book.Mark(tick.SymbolId, tick.Mid);
         CheckPostTrade(); // the new mark may put the day's P&L past its limit
 

@@ -47,6 +47,22 @@ public sealed class TickIntakeTests
     }
 
     [Fact]
+    public void Conflation_over_several_turns_is_not_a_gap_in_the_feed_but_a_real_gap_is()
+    {
+        using var h = Harness(symbols: ["EURUSD"]);
+        long seq = 0;
+        for (int turn = 0; turn < 3; turn++)
+        {
+            for (int i = 0; i < 1_000; i++) h.Transport.Feed.Publish(h.Tick(seq: ++seq));
+            h.Turn();
+        }
+        Assert.Equal(3 * (1_000 - TickIntake.FreshWindow), h.Loop.Counters.Conflated);
+        Assert.Equal((0L, 0L), h.Loop.Counters.Gaps);
+        h.Feed(h.Tick(seq: seq + 10)); // the bridge skipped 9 ticks
+        Assert.Equal((1L, 9L), h.Loop.Counters.Gaps);
+    }
+
+    [Fact]
     public void A_symbols_newest_tick_is_never_conflated_even_far_behind_the_window()
     {
         using var h = Harness();

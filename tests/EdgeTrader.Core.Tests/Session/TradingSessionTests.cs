@@ -188,6 +188,26 @@ public sealed class TradingSessionTests
     }
 
     [Fact]
+    public void A_transport_that_cannot_open_fails_the_start_with_its_own_error_and_engages()
+    {
+        var time = EdgeTrader.Tests.Support.TestClock.New();
+        var breaker = new CircuitBreaker(BreakerState.FreshInstall(time.GetUtcNow()), time);
+        var risk = new RiskOptions();
+        var symbols = new SymbolTable(["EURUSD"]);
+        var book = new PositionBook(1, risk.ContractSize);
+        var parts = new EdgeTrader.Session.LoopParts(new TickParser(symbols, TickFormat.Json),
+            EdgeTrader.Trading.Strategies.StrategyFactory.Create(new StrategyOptions(), symbols), new PreTradeRisk(risk, new TradingSessions(risk), book, time.TimestampFrequency),
+            book, new TradingDay(TimeZoneInfo.Utc, time.GetUtcNow()), 0);
+        var session = new EdgeTrader.Session.TradingSession(new BridgeOptions(), new GatewayOptions(), new UnopenableTransport(), parts, breaker,
+            new EdgeTrader.Health.HealthMonitor(time), new InMemoryDecisionLog(), new OrderIds("pi-1", 1), time, new Serilog.LoggerConfiguration().CreateLogger());
+        var ex = Assert.Throws<IOException>(session.Start);
+        Assert.Equal("no such endpoint", ex.Message);
+        Assert.True(breaker.IsEngaged);
+        Assert.Equal(BreakerSource.Startup, breaker.State.Source);
+        session.Dispose();
+    }
+
+    [Fact]
     public void The_tick_thread_runs_turns_until_disposed_and_a_pending_cancel_all_still_goes_out()
     {
         var h = new SessionHarness(open: false);
@@ -205,6 +225,20 @@ public sealed class TradingSessionTests
         Assert.Null(h.Session.Fatal);
         Assert.Equal(1, h.Transport.Opened);
     }
+}
+
+/// <summary>A transport whose sockets cannot be opened.</summary>
+internal sealed class UnopenableTransport : EdgeTrader.Transports.ITradingTransport
+{
+    readonly EdgeTrader.Transports.InMemory.InMemoryTransport _inner = new();
+    public EdgeTrader.Transports.ITickFeed Ticks => _inner.Ticks;
+    public EdgeTrader.Transports.IGatewayLink? Gateway => _inner.Gateway;
+    public (string Ticks, string? Gateway) Endpoints => _inner.Endpoints;
+    public void Open() => throw new IOException("no such endpoint");
+    public EdgeTrader.Transports.Readiness Wait(int timeoutMs) => _inner.Wait(timeoutMs);
+    public void Wake() => _inner.Wake();
+    public void Shutdown() => _inner.Shutdown();
+    public void Dispose() => _inner.Dispose();
 }
 
 /// <summary>Frame sizes around the gateway codec's limit.</summary>
