@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # Tick -> order through separate processes over loopback TCP: EdgeTrader against a raw C forward, in the same run.
-#   scripts/bench-bridge.sh [--ticks N] [--paced-ticks N] [--rate R] [--rates "R1 R2 ..."] [--runs K] [--sim]
+#   scripts/bench-bridge.sh [--ticks N] [--paced-ticks N] [--rate R] [--rates "R1 R2 ..."] [--runs K] [--sim] [--baseline BIN]
 # Load generator and gateway: scripts/bench/load-gen.c (one C process, XPUB + ROUTER answering ack + fill; it stamps
 # each tick's send time by seq, so tick -> order latency is bridge send -> gateway receive on one clock).
 # Subjects: scripts/bench/raw-forward.c (SUB -> DEALER, one order per tick, no logic, replies ignored) and the AOT
 # daemon (every-tick, journal on, dryRun false, every ack and fill processed and journaled).
 # Cases: flat out (orders/s, latency, tick accounting), paced at --rate and at each of --rates (latency), and, with
-# --sim, the C# sim-bridge as load generator as before. The load average is printed before and after every case:
+# --sim, the C# sim-bridge as load generator as before. --baseline BIN adds another edgetrader binary (an earlier build)
+# as a third subject in every case, for before/after comparisons in one run. The load average is printed with every case:
 # numbers taken while the machine is busy are provisional; rerun in a quiet window.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=1000000; PACED=50000; RATE=10000; RATES="1000 100000 300000"; RUNS=3; SIM=0
+N=1000000; PACED=50000; RATE=10000; RATES="1000 100000 300000"; RUNS=3; SIM=0; BASE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --ticks) N=$2; shift 2 ;; --paced-ticks) PACED=$2; shift 2 ;; --rate) RATE=$2; shift 2 ;;
-    --rates) RATES=$2; shift 2 ;; --runs) RUNS=$2; shift 2 ;; --sim) SIM=1; shift ;;
+    --rates) RATES=$2; shift 2 ;; --runs) RUNS=$2; shift 2 ;; --sim) SIM=1; shift ;; --baseline) BASE=$(realpath "$2"); shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -49,12 +50,13 @@ run() {
   if [ "$gen" = c ]; then "$work/load-gen" "$t" "$g" --rate "$rate" --count "$count" --exit-idle-ms 1500 >"$d/gen.json" 2>/dev/null &
   else "$ET" sim-bridge --ticks "$t" --gateway "$g" --rate "$rate" --count "$count" --wait-for-subscriber --exit-idle-ms 1500 >"$d/gen.json" 2>/dev/null & fi
   sim=$!
+  local bin=$ET; [ "$subject" = baseline ] && bin=$BASE
   if [ "$subject" = raw ]; then "$work/raw-forward" "$t" "$g" 2>/dev/null & pid=$!
-  else config "$d" "$t" "$g" every-tick; "$ET" run --config "$d/et.json" >/dev/null 2>&1 & pid=$!; fi
+  else config "$d" "$t" "$g" every-tick; "$bin" run --config "$d/et.json" >/dev/null 2>&1 & pid=$!; fi
   wait $sim
   local counters='{}'
-  if [ "$subject" = edgetrader ]; then
-    counters=$("$ET" status --json --socket "$d/control.sock" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["counters"]))')
+  if [ "$subject" != raw ]; then
+    counters=$("$bin" status --json --socket "$d/control.sock" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["counters"]))')
   fi
   kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null || true
   printf '%s\n%s\n' "$(cat "$d/gen.json")" "$counters"
@@ -86,6 +88,7 @@ for i in $(seq "$RUNS"); do
   echo "  run $i (load $(load)):"
   r=$(run raw 0 "$N"); echo "    raw        $(show "$r")"
   e=$(run edgetrader 0 "$N"); echo "    edgetrader $(show "$e")"
+  if [ -n "$BASE" ]; then b=$(run baseline 0 "$N"); echo "    baseline   $(show "$b")"; fi
   R+=("$(field "$r" 'd["ordersPerSecond"]')"); E+=("$(field "$e" 'd["ordersPerSecond"]')"); EP99+=("$(field "$e" 'd["latencyUs"]["p99"]')")
 done
 mr=$(med "${R[@]}"); me=$(med "${E[@]}")
@@ -94,7 +97,7 @@ echo "  median orders/s: raw $mr, edgetrader $me, ratio $(python3 -c "print(roun
 for rr in $RATE $RATES; do
   cnt=$PACED; [ "$rr" -gt 100000 ] && cnt=$((rr * 3))
   echo "paced $rr ticks/s, $cnt ticks (load $(load)):"
-  for s in raw edgetrader; do
+  for s in raw edgetrader ${BASE:+baseline}; do
     o=$(run $s "$rr" "$cnt"); printf '  %-10s %s\n' "$s" "$(show "$o")"
   done
 done

@@ -106,7 +106,9 @@ internal sealed class JournalLineParser
                 else if (r.ValueTextEquals("side"u8))
                 {
                     if (!r.Read() || r.TokenType != JsonTokenType.String) return false;
-                    rec.Side = r.ValueTextEquals("SELL"u8) ? Side.Sell : Side.Buy;
+                    if (r.ValueTextEquals("BUY"u8)) rec.Side = Side.Buy;
+                    else if (r.ValueTextEquals("SELL"u8)) rec.Side = Side.Sell;
+                    else return false; // a side this journal never writes: the line is not ours to guess
                 }
                 else if (r.ValueTextEquals("qty"u8)) { if (!ReadDouble(ref r, out rec.Qty)) return false; }
                 else if (r.ValueTextEquals("price"u8)) { if (!ReadDouble(ref r, out rec.Price)) return false; }

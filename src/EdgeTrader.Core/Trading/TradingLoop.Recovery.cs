@@ -114,12 +114,7 @@ public sealed partial class TradingLoop
         {
             if (byId.Remove(r.Id, out var rep))
             {
-                switch (Settle(r, rep, now))
-                {
-                    case 'f': filled++; break;
-                    case 'o': open++; break;
-                    default: givenUp++; break;
-                }
+                Count(Settle(r, rep, now), ref filled, ref open, ref givenUp);
             }
             else
             {
@@ -159,12 +154,7 @@ public sealed partial class TradingLoop
             _restored[r.Id] = r;
             recovered.Add(rep.Id);
             Interlocked.Increment(ref Recovery.Recovered);
-            switch (Settle(r, rep, now))
-            {
-                case 'f': filled++; break;
-                case 'o': open++; break;
-                default: givenUp++; break;
-            }
+            Count(Settle(r, rep, now), ref filled, ref open, ref givenUp);
         }
         _restoredCount = _restored.Count;
         _holdOrders = false;
@@ -179,8 +169,21 @@ public sealed partial class TradingLoop
         return ra != rb ? ra.CompareTo(rb) : sa != sb ? sa.CompareTo(sb) : string.CompareOrdinal(a, b);
     }
 
-    /// <summary>Applies one report to one order; returns 'f' (filled), 'o' (open) or 'g' (given up).</summary>
-    char Settle(RestoredOrder r, GatewayOrderReport rep, long now)
+    enum Settlement { Filled, Open, GivenUp }
+
+    static void Count(Settlement s, ref int filled, ref int open, ref int givenUp)
+    {
+        switch (s)
+        {
+            case Settlement.Filled: filled++; break;
+            case Settlement.Open: open++; break;
+            case Settlement.GivenUp: givenUp++; break;
+            default: throw new ArgumentOutOfRangeException(nameof(s), s, "not a settlement");
+        }
+    }
+
+    /// <summary>Applies one report to one order.</summary>
+    Settlement Settle(RestoredOrder r, GatewayOrderReport rep, long now)
     {
         // A gateway that says "filled" without a quantity filled everything.
         double gwFilled = rep.State == "filled" && !(rep.FilledQty > 0) ? r.Qty : rep.FilledQty;
@@ -206,14 +209,14 @@ public sealed partial class TradingLoop
                 }
                 Interlocked.Increment(ref rep.State == "filled" ? ref Recovery.Filled : ref Recovery.GivenUp);
                 RemoveRestored(r);
-                return rep.State == "filled" ? 'f' : 'g';
+                return rep.State == "filled" ? Settlement.Filled : Settlement.GivenUp;
             default:
                 // "open" (or a state we do not know): the gateway still works it; it stays in flight.
-                if (r.Remaining <= QtyEpsilon) { RemoveRestored(r); return 'f'; }
+                if (r.Remaining <= QtyEpsilon) { RemoveRestored(r); return Settlement.Filled; }
                 r.Acked = true;
                 Interlocked.Increment(ref Recovery.StillOpen);
                 _log.OrderEvent(OrderEventType.Ack, r.Id, rep.State == "open" ? null : $"gateway state '{rep.State}'", now, "reconcile");
-                return 'o';
+                return Settlement.Open;
         }
     }
 

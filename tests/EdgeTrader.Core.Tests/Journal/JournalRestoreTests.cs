@@ -136,6 +136,15 @@ public sealed class JournalRestoreTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void A_fill_with_a_side_the_journal_never_writes_is_unreadable_not_a_buy()
+    {
+        Write(Today, Fill("pi-1-1-000001", "HOLD", 0.01, 1.1), Fill("pi-1-1-000002", "SELL", 0.01, 1.1));
+        var r = Load();
+        Assert.Equal(1, r.BadLines);
+        Assert.Equal(-0.01, r.Net[0], 9);
+    }
+
+    [Fact]
     public void The_last_run_stopped_cleanly_only_when_the_newest_file_ends_with_a_stop_line()
     {
         Assert.True(Load().LastRunStoppedCleanly); // no journal at all: nothing can be lost
