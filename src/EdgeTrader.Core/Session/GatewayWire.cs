@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using EdgeTrader.Trading;
@@ -205,6 +206,16 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
     /// </summary>
     public static GatewayMessage Parse(ReadOnlySpan<byte> frame)
     {
+        // A gateway's flat frames take a direct scan (an ack and a fill per order: this is the order hot path);
+        // anything unusual (escapes, nesting, literals, errors) goes to Utf8JsonReader, which alone decides it.
+        var m = new GatewayMessage { Qty = double.NaN, Price = double.NaN };
+        if (TryScanFlat(frame, ref m)) return m;
+        return ParseWithReader(frame);
+    }
+
+    /// <summary>The reference parser: <see cref="Utf8JsonReader"/> over the whole frame.</summary>
+    internal static GatewayMessage ParseWithReader(ReadOnlySpan<byte> frame)
+    {
         var m = new GatewayMessage { Qty = double.NaN, Price = double.NaN };
         try
         {
@@ -261,6 +272,108 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
         {
             return Unknown();
         }
+    }
+
+    /// <summary>
+    /// The direct scan of <c>{"k":v,...}</c> with string values without escapes or control characters and plain JSON
+    /// numbers. Succeeds only where the reader would give the same message; false means "ask the reader".
+    /// </summary>
+    static bool TryScanFlat(ReadOnlySpan<byte> p, ref GatewayMessage m)
+    {
+        int i = SkipWs(p, 0);
+        if (i >= p.Length || p[i] != (byte)'{') return false;
+        i = SkipWs(p, i + 1);
+        if (i < p.Length && p[i] == (byte)'}') return false;
+        var type = GatewayMessageType.Unknown;
+        while (true)
+        {
+            if (!ScanString(p, ref i, out int k0, out int kn)) return false;
+            var key = p.Slice(k0, kn);
+            i = SkipWs(p, i);
+            if (i >= p.Length || p[i] != (byte)':') return false;
+            i = SkipWs(p, i + 1);
+            if (i >= p.Length) return false;
+            if (p[i] == (byte)'"')
+            {
+                if (!ScanString(p, ref i, out int v0, out int vn)) return false;
+                if (key.SequenceEqual("type"u8)) type = TypeOf(p.Slice(v0, vn));
+                else if (key.SequenceEqual("id"u8)) m.Id = p.Slice(v0, vn);
+                else if (key.SequenceEqual("qty"u8) || key.SequenceEqual("price"u8) || key.SequenceEqual("reason"u8)) return false; // the reader decides
+            }
+            else
+            {
+                int n0 = i;
+                if (!ScanNumber(p, ref i)) return false;
+                var num = p[n0..i];
+                if (key.SequenceEqual("qty"u8)) { if (!Utf8Parser.TryParse(num, out m.Qty, out int used) || used != num.Length) return false; }
+                else if (key.SequenceEqual("price"u8)) { if (!Utf8Parser.TryParse(num, out m.Price, out int used) || used != num.Length) return false; }
+                else if (key.SequenceEqual("type"u8) || key.SequenceEqual("id"u8) || key.SequenceEqual("reason"u8)) return false;
+            }
+            i = SkipWs(p, i);
+            if (i >= p.Length) return false;
+            if (p[i] == (byte)'}') break;
+            if (p[i] != (byte)',') return false;
+            i = SkipWs(p, i + 1);
+        }
+        if (SkipWs(p, i + 1) != p.Length) return false;
+        if (type is GatewayMessageType.Ack or GatewayMessageType.Reject or GatewayMessageType.Fill && m.Id.IsEmpty) type = GatewayMessageType.Unknown;
+        m.Type = type;
+        if (type == GatewayMessageType.Unknown) m.Id = default;
+        return true;
+    }
+
+    static GatewayMessageType TypeOf(ReadOnlySpan<byte> t) =>
+        t.SequenceEqual("ack"u8) ? GatewayMessageType.Ack
+        : t.SequenceEqual("fill"u8) ? GatewayMessageType.Fill
+        : t.SequenceEqual("reject"u8) ? GatewayMessageType.Reject
+        : t.SequenceEqual("heartbeat"u8) ? GatewayMessageType.Heartbeat
+        : t.SequenceEqual("open_orders"u8) ? GatewayMessageType.OpenOrders
+        : GatewayMessageType.Unknown;
+
+    /// <summary>A string at <paramref name="i"/> without escapes, control or non-ASCII characters: where its content starts, its length, and i past its closing quote.</summary>
+    static bool ScanString(ReadOnlySpan<byte> p, ref int i, out int start, out int length)
+    {
+        start = length = 0;
+        if (i >= p.Length || p[i] != (byte)'"') return false;
+        int v0 = i + 1;
+        int v1 = p[v0..].IndexOfAny((byte)'"', (byte)'\\');
+        if (v1 < 0 || p[v0 + v1] != (byte)'"') return false;
+        var value = p.Slice(v0, v1);
+        if (value.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0 || value.IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0) return false; // the reader decides
+        (start, length) = (v0, v1);
+        i = v0 + v1 + 1;
+        return true;
+    }
+
+    static int SkipWs(ReadOnlySpan<byte> p, int i)
+    {
+        while (i < p.Length && (p[i] == (byte)' ' || p[i] == (byte)'\t' || p[i] == (byte)'\n' || p[i] == (byte)'\r')) i++;
+        return i;
+    }
+
+    /// <summary>A strict JSON number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?</summary>
+    static bool ScanNumber(ReadOnlySpan<byte> p, ref int i)
+    {
+        if (i < p.Length && p[i] == (byte)'-') i++;
+        if (i >= p.Length) return false;
+        if (p[i] == (byte)'0') i++;
+        else if (p[i] >= (byte)'1' && p[i] <= (byte)'9') { while (i < p.Length && char.IsAsciiDigit((char)p[i])) i++; }
+        else return false;
+        if (i < p.Length && p[i] == (byte)'.')
+        {
+            int d = ++i;
+            while (i < p.Length && char.IsAsciiDigit((char)p[i])) i++;
+            if (i == d) return false;
+        }
+        if (i < p.Length && (p[i] == (byte)'e' || p[i] == (byte)'E'))
+        {
+            i++;
+            if (i < p.Length && (p[i] == (byte)'+' || p[i] == (byte)'-')) i++;
+            int d = i;
+            while (i < p.Length && char.IsAsciiDigit((char)p[i])) i++;
+            if (i == d) return false;
+        }
+        return true;
     }
 
     static GatewayMessage Unknown() => new() { Type = GatewayMessageType.Unknown, Qty = double.NaN, Price = double.NaN };

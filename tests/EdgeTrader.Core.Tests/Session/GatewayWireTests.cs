@@ -153,4 +153,55 @@ public sealed class GatewayWireTests
     {
         Assert.False(GatewayWire.ParseOpenOrders(Encoding.UTF8.GetBytes(frame), out _, out _, []));
     }
+
+    /// <summary>The flat-frame scan must agree with Utf8JsonReader on every input: same type, same fields.</summary>
+    [Fact]
+    public void The_fast_path_agrees_with_the_json_reader_on_valid_variants_and_mutations()
+    {
+        const string alphabet = "{}[]\":,.-+eE0123456789 \\\tnul\u0001\u00ff\u00c3";
+        string[] shapes =
+        [
+            "{\"type\":\"ack\",\"id\":\"pi-1-12-000001\"}",
+            "{\"type\":\"fill\",\"id\":\"pi-1-12-000002\",\"qty\":0.01,\"price\":1.0851}",
+            "{ \"price\" : 2E-3 , \"qty\":1e-3, \"id\":\"x\", \"type\" : \"fill\" }",
+            "{\"type\":\"reject\",\"id\":\"x\",\"reason\":\"no\"}",
+            "{\"type\":\"heartbeat\",\"seq\":5,\"src\":\"gw\"}",
+            "{\"type\":\"fill\",\"id\":\"x\",\"qty\":1,\"qty\":2,\"price\":-0.0}",
+            "{\"type\":\"ack\",\"type\":\"fill\",\"id\":\"x\"}",
+            "{\"type\":\"ack\",\"id\":\"a\\u0041\"}",
+            "{\"type\":\"fill\",\"id\":\"x\",\"qty\":01,\"price\":1.}",
+            "{\"type\":\"fill\",\"id\":\"x\",\"qty\":1e999,\"price\":1}",
+            "{\"type\":\"ack\",\"id\":\"x\",\"flag\":true,\"note\":null,\"x\":{\"y\":1}}",
+            "{\"type\":\"ack\",\"id\":\"x\"}  ",
+            "{\"type\":\"ack\",\"id\":\"x\",}",
+            "{\"type\":\"open_orders\",\"requestId\":\"r\",\"orders\":[],\"last\":true}",
+        ];
+        var rnd = new Random(11);
+        int compared = 0;
+        foreach (var shape in shapes)
+        {
+            var bytes = Encoding.UTF8.GetBytes(shape);
+            Compare(bytes);
+            for (int k = 0; k < 2000; k++)
+            {
+                var mutated = (byte[])bytes.Clone();
+                for (int e = rnd.Next(1, 3); e > 0; e--) mutated[rnd.Next(mutated.Length)] = (byte)alphabet[rnd.Next(alphabet.Length)];
+                Compare(mutated);
+                compared++;
+            }
+        }
+        Assert.True(compared > 20_000);
+    }
+
+    static void Compare(byte[] frame)
+    {
+        var fast = GatewayWire.Parse(frame);
+        var slow = GatewayWire.ParseWithReader(frame);
+        string text = Encoding.UTF8.GetString(frame);
+        Assert.True(fast.Type == slow.Type, $"types differ on {text}: fast {fast.Type}, reader {slow.Type}");
+        if (fast.Type == GatewayMessageType.Unknown) return;
+        Assert.True(fast.Id.SequenceEqual(slow.Id), $"ids differ on {text}");
+        Assert.True(fast.Qty.Equals(slow.Qty) && fast.Price.Equals(slow.Price), $"numbers differ on {text}: {fast.Qty}/{fast.Price} vs {slow.Qty}/{slow.Price}");
+        Assert.Equal(slow.Reason, fast.Reason);
+    }
 }
