@@ -22,7 +22,10 @@ public sealed class TickIntake
     /// <summary>Ticks acted on in order when behind: the most a tick can wait behind others in one turn.</summary>
     public const int FreshWindow = 256;
 
-    /// <summary>Payloads taken per turn at most, so gateway replies and housekeeping are never starved.</summary>
+    /// <summary>
+    /// Payloads taken per turn at most, so gateway replies and housekeeping are never starved. A turn that stops at
+    /// this limit acts on nothing: more is waiting, so what it read is not the newest; the next turn goes on reading.
+    /// </summary>
     public const int MaxDrain = 16_384;
 
     const int Chunk = 256; // between chunks: a fresh receive time, and a waiting cancel_all goes out
@@ -55,11 +58,12 @@ public sealed class TickIntake
     {
         heard = false;
         int taken = 0;
+        bool drained = false;
         long nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         while (taken < MaxDrain)
         {
             int len = feed.TryReceive(_rx);
-            if (len < 0) break;
+            if (len < 0) { drained = true; break; }
             taken++;
             if (loop.TryAccept(_rx.AsSpan(0, Math.Min(len, _rx.Length)), nowMs, out var tick)) Push(in tick, loop);
             if (taken % Chunk == 0)
@@ -68,6 +72,7 @@ public sealed class TickIntake
                 if (cancels.Pending) cancels.Flush();
             }
         }
+        if (!drained) return taken; // stopped at the limit: keep what was read, act once the feed is caught up
         ActOnOlder(loop, cancels, ref heard);
         for (int i = 0; i < _count; i++)
         {

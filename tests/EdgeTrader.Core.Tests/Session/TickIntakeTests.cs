@@ -113,14 +113,18 @@ public sealed class TickIntakeTests
     }
 
     [Fact]
-    public void A_drain_takes_at_most_MaxDrain_payloads_per_turn_and_the_rest_next_turn()
+    public void A_drain_takes_at_most_MaxDrain_payloads_per_turn_and_acts_only_once_caught_up()
     {
         using var h = Harness(symbols: ["EURUSD"]);
-        for (int i = 0; i < TickIntake.MaxDrain + 10; i++) h.Transport.Feed.Publish(h.Tick());
+        int n = TickIntake.MaxDrain + 10;
+        for (int i = 1; i <= n; i++) h.Transport.Feed.Publish(h.Tick(seq: i));
         h.Turn();
         Assert.Equal(TickIntake.MaxDrain, h.Loop.Counters.Ticks);
+        Assert.Equal(0, h.Loop.Counters.Accepted); // more was waiting: nothing read so far was the newest
         h.Turn();
-        Assert.Equal(TickIntake.MaxDrain + 10, h.Loop.Counters.Ticks);
+        Assert.Equal(n, h.Loop.Counters.Ticks);
+        Assert.Equal(TickIntake.FreshWindow, h.Loop.Counters.Accepted);
+        Assert.Equal(n, h.Log.OfType("order").Last().TickSeq);
         AssertAccounted(h.Loop.Counters);
     }
 }
