@@ -23,7 +23,7 @@ bash scripts/install-deps.sh >/dev/null
 dpkg -s libzmq3-dev >/dev/null 2>&1 || apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends libzmq3-dev gcc >/dev/null
 [ -x artifacts/linux-x64/edgetrader ] || ./build-aot.sh
 ET=$PWD/artifacts/linux-x64/edgetrader
-work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 gcc -O2 -o "$work/raw-forward" scripts/bench/raw-forward.c -lzmq
 gcc -O2 -pthread -o "$work/load-gen" scripts/bench/load-gen.c -lzmq
 
@@ -56,7 +56,22 @@ run() {
   wait $sim
   local counters='{}'
   if [ "$subject" != raw ]; then
-    counters=$("$bin" status --json --socket "$d/control.sock" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["counters"]))')
+    # The daemon may still be reading a backlog the generator finished sending: wait until its tick count settles.
+    counters=$(python3 - "$bin" "$d/control.sock" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ticksSent"])' "$d/gen.json")" <<'PY'
+import json, subprocess, sys, time
+bin, sock, sent = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def counters():
+    return json.loads(subprocess.run([bin, "status", "--json", "--socket", sock], capture_output=True, text=True).stdout)["counters"]
+last, since, deadline = None, time.time(), time.time() + 30
+while time.time() < deadline:
+    c = counters()
+    if c["ticks"] >= sent: break
+    if c["ticks"] != last: last, since = c["ticks"], time.time()
+    elif time.time() - since > 2: break
+    time.sleep(0.05)
+print(json.dumps(counters()))
+PY
+)
   fi
   kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null || true
   printf '%s\n%s\n' "$(cat "$d/gen.json")" "$counters"
