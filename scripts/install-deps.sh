@@ -10,8 +10,9 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 RUNTIME_PKGS=(libzmq5 libmosquitto1)
 # Build: the NativeAOT linker toolchain.
 BUILD_PKGS=(clang lld zlib1g-dev)
-# Tests: a real broker and its clients, python zmq for wire checks, procps for ps/kill.
-TEST_PKGS=(mosquitto mosquitto-clients python3-zmq procps openssh-server openssh-client systemd-container)
+# Tests: a real broker and its clients, python zmq for wire checks, procps for ps/kill; a real Prometheus (and
+# promtool) and headless Chromium for the metrics and status-page tests (they start their own, on free ports).
+TEST_PKGS=(mosquitto mosquitto-clients python3-zmq procps openssh-server openssh-client systemd-container prometheus chromium fonts-dejavu-core)
 
 want=("${RUNTIME_PKGS[@]}" "${BUILD_PKGS[@]}")
 if [ "${1:-}" = "--test" ]; then want+=("${TEST_PKGS[@]}"); fi

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using EdgeTrader.KillSwitch;
+using EdgeTrader.Persistence;
 using EdgeTrader.Trading;
 using EdgeTrader.Trading.Risk;
 
@@ -61,6 +62,7 @@ public sealed class DecisionJournal : IDecisionLog, IDisposable
         _time = time;
         _onFailure = onFailure;
         _w = new Utf8JsonWriter(_active, new JsonWriterOptions { SkipValidation = true });
+        CommitLatency = new Health.LatencyHistogram(Health.LatencyHistogram.StorageBuckets, time.TimestampFrequency);
         if (background)
         {
             _writerThread = new Thread(WriterLoop) { IsBackground = true, Name = "journal-commit" };
@@ -70,6 +72,9 @@ public sealed class DecisionJournal : IDecisionLog, IDisposable
 
     /// <summary>Null while healthy; otherwise why the journal stopped accepting records.</summary>
     public string? Failure => _failure;
+
+    /// <summary>write + fsync of each group commit (recorded by the committing thread, read by scrapes).</summary>
+    public Health.LatencyHistogram CommitLatency { get; }
 
     /// <summary>Lines made durable so far.</summary>
     public long CommittedLines => Interlocked.Read(ref _committedLines);
@@ -270,10 +275,7 @@ public sealed class DecisionJournal : IDecisionLog, IDisposable
             if (_failure is not null) return;
             BeginLine();
             _w.WriteString("type"u8, "breaker"u8);
-            _w.WriteString("state"u8, BreakerNames.Of(s.Position));
-            _w.WriteNumber("generation"u8, s.Generation);
-            _w.WriteString("reason"u8, s.Reason);
-            _w.WriteString("source"u8, BreakerNames.Of(s.Source));
+            BreakerStateCodec.WriteFields(_w, s);
             _w.WriteNumber("time"u8, s.Since.ToUnixTimeMilliseconds());
             EndLine();
         }
@@ -388,12 +390,15 @@ public sealed class DecisionJournal : IDecisionLog, IDisposable
         {
             _file?.Dispose();
             _file = null;
-            _file = new FileStream(FileFor(_dir, day), FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
+            _file = AppendOnlyFile.OpenForAppend(FileFor(_dir, day)); // never after a torn line
             _fileDay = day;
             _checkpoints?.OnNewFile();
         }
+        AppendOnlyFile.EnsureStillLinked(FileFor(_dir, _fileDay)); // an unlinked file or a removed directory is a failure
+        long t0 = _time.GetTimestamp();
         _file.Write(lines);
         _file.Flush(flushToDisk: true);
+        CommitLatency.Record(_time.GetTimestamp() - t0);
         Checkpoint(lines, day, _file.Position);
     }
 

@@ -5,45 +5,46 @@ namespace EdgeTrader.Session;
 
 /// <summary>
 /// cancel_all on every engagement: requested on the engaging thread (any), sent on the tick thread before anything
-/// else goes out. Requests carry the breaker generation; one send covers every request up to it.
+/// else goes out. Requests are counted, not compared by generation (an adopted peer engagement may carry a lower
+/// number than an earlier own one): one send covers every request made before it, with the latest reason.
 /// </summary>
 public sealed class CancelAllSchedule(IOrderSink sink, TimeProvider time, ILogger log)
 {
-    long _requestedGen;
-    string _reason = "";
-    long _sentGen;
+    readonly object _gate = new();
+    long _requested;
+    long _flushed;
+    (string Reason, long Generation) _latest = ("", 0);
     long _sent;
 
     /// <summary>cancel_all messages handed to the transport (in dry-run: requests seen).</summary>
     public long Sent => Interlocked.Read(ref _sent);
 
     /// <summary>True while a request waits to be sent. Any thread (one volatile read).</summary>
-    public bool Pending => Interlocked.Read(ref _requestedGen) > Volatile.Read(ref _sentGen);
+    public bool Pending => Interlocked.Read(ref _requested) > Volatile.Read(ref _flushed);
 
-    /// <summary>Asks for a cancel_all of <paramref name="generation"/>. Any thread; the caller wakes the tick thread.</summary>
+    /// <summary>Asks for a cancel_all of the engagement <paramref name="generation"/>. Any thread; the caller wakes the tick thread.</summary>
     public void Request(string reason, long generation)
     {
-        Volatile.Write(ref _reason, reason);
-        long seen;
-        do
-        {
-            seen = Interlocked.Read(ref _requestedGen);
-            if (generation <= seen) return;
-        }
-        while (Interlocked.CompareExchange(ref _requestedGen, generation, seen) != seen);
+        lock (_gate) _latest = (reason, generation); // off the tick path: engagements are rare
+        Interlocked.Increment(ref _requested);
     }
 
     /// <summary>Sends the waiting request, if any (tick thread). A send the transport refuses is logged and not retried: the gateway was not there to hear it.</summary>
     public void Flush()
     {
-        long gen = Interlocked.Read(ref _requestedGen);
-        if (gen <= _sentGen) return;
-        Volatile.Write(ref _sentGen, gen);
-        string reason = Volatile.Read(ref _reason);
+        long requested = Interlocked.Read(ref _requested);
+        if (requested <= _flushed) return;
+        Volatile.Write(ref _flushed, requested);
+        (string reason, long gen) = Latest();
         bool sent = sink.CancelAll(reason, gen, time.GetUtcNow().ToUnixTimeMilliseconds());
         if (sent) Interlocked.Increment(ref _sent);
         if (sink.SimulatesFills) log.Warning("cancel-all (dry-run, nothing to cancel): generation {Generation}, {Reason}", gen, reason);
         else log.Warning("cancel-all {Outcome}: generation {Generation}, {Reason}", sent ? "sent" : "NOT sent (gateway not connected)", gen, reason);
+    }
+
+    (string, long) Latest()
+    {
+        lock (_gate) return _latest;
     }
 }
 

@@ -1,3 +1,4 @@
+using EdgeTrader.Health;
 using EdgeTrader.Trading;
 using EdgeTrader.Transports;
 
@@ -32,7 +33,9 @@ public sealed class TickIntake
 
     readonly byte[] _rx = new byte[TickParser.MaxFrameBytes + 1];
     readonly Tick[] _window = new Tick[FreshWindow];
+    readonly long[] _windowTs = new long[FreshWindow]; // when each was read (timestamp), for tick → order latency
     readonly Tick[] _older;        // per symbol: the newest tick that fell out of the window this turn
+    readonly long[] _olderTs;
     readonly long[] _olderArrival; // its arrival number, -1 when none
     readonly int[] _inWindow;      // per symbol: ticks in the window
     readonly int[] _olderOrder;    // scratch: symbols with an older tick, by arrival
@@ -40,10 +43,17 @@ public sealed class TickIntake
     int _count;
     long _arrival;
 
-    /// <summary>An intake for <paramref name="symbolCount"/> symbols.</summary>
-    public TickIntake(int symbolCount)
+    readonly LatencyHistogram _tickToOrder;
+    readonly TimeProvider _time;
+    long _lastFrameTs;
+
+    /// <summary>An intake for <paramref name="symbolCount"/> symbols; orders' latency from their tick's arrival goes to <paramref name="tickToOrder"/>.</summary>
+    public TickIntake(int symbolCount, LatencyHistogram tickToOrder, TimeProvider time)
     {
+        _tickToOrder = tickToOrder;
+        _time = time;
         _older = new Tick[symbolCount];
+        _olderTs = new long[symbolCount];
         _olderArrival = new long[symbolCount];
         _inWindow = new int[symbolCount];
         _olderOrder = new int[symbolCount];
@@ -54,8 +64,9 @@ public sealed class TickIntake
     /// Drains <paramref name="feed"/> and acts through <paramref name="loop"/>; returns the payloads taken.
     /// <paramref name="heard"/> is true when a tick was acted on and accepted (valid and fresh): life of the bridge.
     /// </summary>
-    public int Drain(ITickFeed feed, TradingLoop loop, TimeProvider time, CancelAllSchedule cancels, out bool heard)
+    public int Drain(ITickFeed feed, TradingLoop loop, CancelAllSchedule cancels, out bool heard)
     {
+        var time = _time;
         heard = false;
         int taken = 0;
         bool drained = false;
@@ -65,7 +76,9 @@ public sealed class TickIntake
             int len = feed.TryReceive(_rx);
             if (len < 0) { drained = true; break; }
             taken++;
-            if (loop.TryAccept(_rx.AsSpan(0, Math.Min(len, _rx.Length)), nowMs, out var tick)) Push(in tick, loop);
+            long ts = time.GetTimestamp();
+            Volatile.Write(ref _lastFrameTs, ts);
+            if (loop.TryAccept(_rx.AsSpan(0, Math.Min(len, _rx.Length)), nowMs, out var tick)) Push(in tick, ts, loop);
             if (taken % Chunk == 0)
             {
                 nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -76,16 +89,20 @@ public sealed class TickIntake
         ActOnOlder(loop, cancels, ref heard);
         for (int i = 0; i < _count; i++)
         {
-            ref var t = ref _window[(_start + i) % FreshWindow];
+            int k = (_start + i) % FreshWindow;
+            ref var t = ref _window[k];
             _inWindow[t.SymbolId]--;
-            Act(in t, loop, cancels, ref heard);
+            Act(in t, _windowTs[k], loop, cancels, ref heard);
         }
         _start = 0;
         _count = 0;
         return taken;
     }
 
-    void Push(in Tick tick, TradingLoop loop)
+    /// <summary>When the last payload of any kind was read (a timestamp; 0 before the first).</summary>
+    public long LastFrameTimestamp => Volatile.Read(ref _lastFrameTs);
+
+    void Push(in Tick tick, long ts, TradingLoop loop)
     {
         if (_count == FreshWindow)
         {
@@ -95,11 +112,14 @@ public sealed class TickIntake
             _inWindow[s]--;
             if (_olderArrival[s] >= 0) loop.OnConflated(in _older[s]);
             _older[s] = e;
+            _olderTs[s] = _windowTs[_start];
             _olderArrival[s] = _arrival - FreshWindow;
             _start = (_start + 1) % FreshWindow;
             _count--;
         }
-        _window[(_start + _count) % FreshWindow] = tick;
+        int slot = (_start + _count) % FreshWindow;
+        _window[slot] = tick;
+        _windowTs[slot] = ts;
         _count++;
         _inWindow[tick.SymbolId]++;
         _arrival++;
@@ -120,14 +140,16 @@ public sealed class TickIntake
         {
             int s = _olderOrder[i];
             if (_inWindow[s] > 0) loop.OnConflated(in _older[s]); // a newer tick of the symbol is in the window
-            else Act(in _older[s], loop, cancels, ref heard);
+            else Act(in _older[s], _olderTs[s], loop, cancels, ref heard);
             _olderArrival[s] = -1;
         }
     }
 
-    static void Act(in Tick tick, TradingLoop loop, CancelAllSchedule cancels, ref bool heard)
+    void Act(in Tick tick, long receivedTs, TradingLoop loop, CancelAllSchedule cancels, ref bool heard)
     {
-        if (loop.OnAcceptedTick(in tick) != TickOutcome.Dropped) heard = true;
+        var outcome = loop.OnAcceptedTick(in tick);
+        if (outcome != TickOutcome.Dropped) heard = true;
+        if (outcome == TickOutcome.OrderSent) _tickToOrder.Record(_time.GetTimestamp() - receivedTs);
         if (cancels.Pending) cancels.Flush(); // an engagement mid-batch: cancel_all before the next tick, not after the batch
     }
 }

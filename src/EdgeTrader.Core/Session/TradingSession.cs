@@ -92,7 +92,8 @@ public sealed partial class TradingSession : IDisposable
         IOrderSink route = _link is null ? new DryRunSink() : new GatewayOrderSink(_link, _wire);
         _cancels = new CancelAllSchedule(route, time, _logger);
         Loop = new TradingLoop(breaker, parts.Parser, parts.Strategy, parts.Risk, parts.Book, new CancelFirstSink(route, _cancels), log, parts.Day, time, parts.MaxTickAgeMs);
-        _intake = new TickIntake(_symbols.Count);
+        TickToOrder = new LatencyHistogram(LatencyHistogram.TickPathBuckets, time.TimestampFrequency);
+        _intake = new TickIntake(_symbols.Count, TickToOrder, time);
         long start = time.GetTimestamp();
         var (ticksEp, gatewayEp) = transport.Endpoints;
         _bridgeSilence = new SilenceRule(Link.Bridge, BreakerSource.Bridge, "bridge", "no tick for", $"no tick yet from {ticksEp}", bridge.StaleAfterMs, bridge.EngageOnSilenceMs, start);
@@ -102,6 +103,12 @@ public sealed partial class TradingSession : IDisposable
     /// <summary>The loop this session drives (counters, positions, recovery report).</summary>
     public TradingLoop Loop { get; }
 
+    /// <summary>Tick payload read → order handed to the transport. Recorded by the tick thread (no lock); scrapes only read it.</summary>
+    public LatencyHistogram TickToOrder { get; }
+
+    /// <summary>Time since the last tick payload of any kind was read; null before the first.</summary>
+    public TimeSpan? SinceLastTick => _intake.LastFrameTimestamp is var t && t != 0 ? _time.GetElapsedTime(t) : null;
+
     /// <summary>cancel_all messages sent (in dry-run: requested).</summary>
     public long CancelAllSent => _cancels.Sent;
 
@@ -109,12 +116,12 @@ public sealed partial class TradingSession : IDisposable
     public Exception? Fatal => _fatal;
 
     /// <summary>
-    /// The breaker changed (any thread): a new engagement asks for cancel_all and wakes the tick thread to send it;
-    /// a reset restarts the silence clocks.
+    /// The breaker changed (any thread): a new engagement (from SAFE, or a renewal: a new stop) asks for cancel_all
+    /// and wakes the tick thread to send it; a reset restarts the silence clocks.
     /// </summary>
     public void OnBreakerTransition(BreakerTransition t)
     {
-        if (t.Current.IsEngaged && !t.Previous.IsEngaged)
+        if (t.IsNewEngagement)
         {
             _cancels.Request(t.Current.Reason, t.Current.Generation);
             _transport.Wake();
@@ -181,7 +188,7 @@ public sealed partial class TradingSession : IDisposable
         if (_cancels.Pending) _cancels.Flush();
         if ((ready & Readiness.Ticks) != 0)
         {
-            _intake.Drain(_transport.Ticks, Loop, _time, _cancels, out bool heard);
+            _intake.Drain(_transport.Ticks, Loop, _cancels, out bool heard);
             if (heard) _bridgeSilence.Heard(_time.GetTimestamp());
         }
         if (_link is not null && (ready & Readiness.Gateway) != 0) DrainGateway(_link);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeTrader.Configuration;
+using EdgeTrader.Session;
 using EdgeTrader.KillSwitch;
 using EdgeTrader.Trading;
 using EdgeTrader.Trading.Risk;
@@ -111,6 +112,38 @@ public sealed class TradingSessionTests
         Assert.Equal(1, h.Session.CancelAllSent);
         h.Turn();
         Assert.Single(h.SentOfType("cancel_all"));
+    }
+
+    [Fact]
+    public void A_renewed_engagement_is_a_new_stop_and_sends_cancel_all_again()
+    {
+        using var h = new SessionHarness();
+        h.Turn();
+        h.Breaker.Engage("first", BreakerSource.Risk);
+        h.Turn();
+        h.Breaker.Engage("automatic, already engaged", BreakerSource.Bridge); // no new engagement: nothing to send
+        h.Turn();
+        Assert.Single(h.SentOfType("cancel_all"));
+        h.Breaker.Command("operator stop", BreakerSource.Cli); // an explicit stop renews the engagement
+        h.Turn();
+        Assert.Equal(["first", "operator stop"], h.SentOfType("cancel_all").Select(c => c.GetProperty("reason").GetString()));
+    }
+
+    [Fact]
+    public void Every_requested_cancel_all_is_sent_whatever_its_generation()
+    {
+        var sink = new EdgeTrader.Tests.Trading.LoopHarness.RecordingSink();
+        var cancels = new CancelAllSchedule(sink, EdgeTrader.Tests.Support.TestClock.New(), new Serilog.LoggerConfiguration().CreateLogger());
+        cancels.Request("own", 10);
+        cancels.Request("own again", 11);
+        cancels.Flush();
+        cancels.Request("a peer's engagement, adopted with its own lower counter", 3);
+        Assert.True(cancels.Pending);
+        cancels.Flush();
+        cancels.Flush();
+        Assert.Equal([11L, 3L], sink.CancelAlls);
+        Assert.Equal(2, cancels.Sent);
+        Assert.False(cancels.Pending);
     }
 
     [Fact]
