@@ -75,7 +75,7 @@ public sealed class HealthMonitor(TimeProvider time)
     /// <summary>Time since the loop last beat.</summary>
     public TimeSpan SinceLoopBeat => _time.GetElapsedTime(Volatile.Read(ref _loopBeatTimestamp));
 
-    /// <summary>The loop counts as alive when it beat within this window (the loop wakes at least every 100 ms).</summary>
+    /// <summary>The loop counts as alive when it beat within this window (the tick thread wakes at least every 50 ms).</summary>
     public static readonly TimeSpan LoopAliveWindow = TimeSpan.FromSeconds(1);
 
     /// <summary>True when the tick loop beat recently.</summary>

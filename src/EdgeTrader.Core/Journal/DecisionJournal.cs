@@ -9,13 +9,15 @@ namespace EdgeTrader.Journal;
 
 /// <summary>
 /// Append-only JSON-lines journal of every order, ack, fill, reject, denial and breaker transition, in
-/// <c>stateDir/journal-YYYY-MM-DD.jsonl</c> (one file per trading day). Appends only copy bytes into memory under a
-/// short lock; a writer thread commits them in groups: write + fsync at most <see cref="CommitInterval"/> after the
-/// append. That interval is the durability window: a power cut can lose at most the lines appended within it.
-/// A write or fsync failure marks the journal failed and calls <c>onFailure</c> once (the daemon engages the breaker).
+/// <c>stateDir/journal-YYYY-MM-DD.jsonl</c> (one file per trading day: the <see cref="TradingDay"/> current when the
+/// line is appended, so a line lands in the file of the day the book counted it in). Appends only copy bytes into
+/// memory under a short lock; a writer thread commits them in groups: write + fsync at most
+/// <see cref="CommitInterval"/> after the append. That interval is the durability window: a power cut can lose at most
+/// the lines appended within it. A write or fsync failure marks the journal failed, refuses every later record (an
+/// order then does not leave: JOURNAL_UNAVAILABLE) and calls <c>onFailure</c> once (the daemon engages the breaker).
 /// Line types, the durability window and the checkpoint: docs/persistence.md.
 /// </summary>
-public sealed class DecisionJournal : IDisposable
+public sealed class DecisionJournal : IDecisionLog, IDisposable
 {
     /// <summary>Group-commit delay: the longest a record waits in memory before write + fsync.</summary>
     public static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(5);
@@ -23,7 +25,7 @@ public sealed class DecisionJournal : IDisposable
     readonly string _dir;
     readonly SymbolTable _symbols;
     readonly OrderIds _ids;
-    readonly Func<DateTimeOffset, DateOnly> _tradingDay;
+    readonly TradingDay _tradingDay;
     readonly TimeProvider _time;
     readonly Action<string>? _onFailure;
     readonly object _lock = new();
@@ -32,6 +34,10 @@ public sealed class DecisionJournal : IDisposable
     readonly byte[] _idBuf = new byte[160];
     ArrayBufferWriter<byte> _active = new(1 << 16);
     ArrayBufferWriter<byte> _spare = new(1 << 16);
+    // Where the active batch changes trading day: (end offset, day) of each finished part; the rest is _activeDay's.
+    List<(int End, DateOnly Day)> _activeParts = [];
+    List<(int End, DateOnly Day)> _spareParts = [];
+    DateOnly _activeDay;
     readonly Utf8JsonWriter _w;
     FileStream? _file;
     DateOnly _fileDay;
@@ -45,8 +51,9 @@ public sealed class DecisionJournal : IDisposable
     /// Opens the journal in <paramref name="stateDir"/>; <paramref name="background"/> false is for tests (call
     /// <see cref="Commit"/>). <paramref name="checkpoints"/> (from the start-up reading) is fed every committed batch.
     /// </summary>
-    public DecisionJournal(string stateDir, SymbolTable symbols, OrderIds ids, Func<DateTimeOffset, DateOnly> tradingDay, TimeProvider time, Action<string>? onFailure, bool background = true, JournalCheckpointer? checkpoints = null)
+    public DecisionJournal(string stateDir, SymbolTable symbols, OrderIds ids, TradingDay tradingDay, TimeProvider time, Action<string>? onFailure, bool background = true, JournalCheckpointer? checkpoints = null)
     {
+        _activeDay = tradingDay.Current;
         _checkpoints = checkpoints;
         _dir = stateDir;
         _symbols = symbols;
@@ -76,7 +83,7 @@ public sealed class DecisionJournal : IDisposable
     public long AppendedLines => Interlocked.Read(ref _appendedLines);
 
     /// <summary>Journal file of a trading day.</summary>
-    public static string FileFor(string stateDir, DateOnly day) => Path.Combine(stateDir, $"journal-{day:yyyy-MM-dd}.jsonl");
+    public static string FileFor(string stateDir, DateOnly day) => JournalFiles.FileFor(stateDir, day);
 
     /// <summary>Records an order that passed both gates (appended before it is sent).</summary>
     public bool Order(in Order o)
@@ -84,7 +91,7 @@ public sealed class DecisionJournal : IDisposable
         lock (_lock)
         {
             if (_failure is not null) return false;
-            _w.WriteStartObject();
+            BeginLine();
             OrderJson.WriteFields(_w, in o, _symbols, _ids, _idBuf);
             EndLine();
             return true;
@@ -97,7 +104,7 @@ public sealed class DecisionJournal : IDisposable
         lock (_lock)
         {
             if (_failure is not null) return;
-            _w.WriteStartObject();
+            BeginLine();
             _w.WriteString("type"u8, "denial"u8);
             _w.WriteString("code"u8, DenialCodes.Code(code));
             _w.WriteString("symbol"u8, _symbols.Utf8(i.SymbolId));
@@ -110,14 +117,14 @@ public sealed class DecisionJournal : IDisposable
         }
     }
 
-    /// <summary>Records an ack, reject or timeout of order <paramref name="seq"/>.</summary>
-    public void OrderEvent(string type, long seq, string? reason, long timeMs)
+    /// <inheritdoc/>
+    public void OrderEvent(OrderEventType type, long seq, string? reason, long timeMs)
     {
         lock (_lock)
         {
             if (_failure is not null) return;
-            _w.WriteStartObject();
-            _w.WriteString("type"u8, type);
+            BeginLine();
+            _w.WriteString("type"u8, OrderEventTypes.Name(type));
             WriteId(seq);
             if (reason is not null) _w.WriteString("reason"u8, reason);
             _w.WriteNumber("time"u8, timeMs);
@@ -129,13 +136,13 @@ public sealed class DecisionJournal : IDisposable
     /// Records an event of an order identified by its full id (orders of an earlier run, restored at a warm start).
     /// <paramref name="via"/> says where the knowledge came from ("reconcile": the gateway's open_orders answer).
     /// </summary>
-    public void OrderEvent(string type, string id, string? reason, long timeMs, string? via = null)
+    public void OrderEvent(OrderEventType type, string id, string? reason, long timeMs, string? via = null)
     {
         lock (_lock)
         {
             if (_failure is not null) return;
-            _w.WriteStartObject();
-            _w.WriteString("type"u8, type);
+            BeginLine();
+            _w.WriteString("type"u8, OrderEventTypes.Name(type));
             _w.WriteString("id"u8, id);
             if (reason is not null) _w.WriteString("reason"u8, reason);
             if (via is not null) _w.WriteString("via"u8, via);
@@ -150,7 +157,7 @@ public sealed class DecisionJournal : IDisposable
         lock (_lock)
         {
             if (_failure is not null) return;
-            _w.WriteStartObject();
+            BeginLine();
             _w.WriteString("type"u8, "fill"u8);
             _w.WriteString("id"u8, id);
             _w.WriteString("symbol"u8, _symbols.Utf8(symbolId));
@@ -173,7 +180,7 @@ public sealed class DecisionJournal : IDisposable
         lock (_lock)
         {
             if (_failure is not null) return false;
-            _w.WriteStartObject();
+            BeginLine();
             _w.WriteString("type"u8, "order"u8);
             _w.WriteString("id"u8, id);
             _w.WriteString("symbol"u8, _symbols.Utf8(symbolId));
@@ -194,7 +201,7 @@ public sealed class DecisionJournal : IDisposable
         lock (_lock)
         {
             if (_failure is not null) return;
-            _w.WriteStartObject();
+            BeginLine();
             _w.WriteString("type"u8, "recovery"u8);
             fields(_w);
             _w.WriteNumber("time"u8, _time.GetUtcNow().ToUnixTimeMilliseconds());
@@ -215,22 +222,10 @@ public sealed class DecisionJournal : IDisposable
     /// Keeps the records appended until the scope is disposed in one group commit (dry-run: an order and its simulated
     /// fill). The caller must not engage the breaker or take another lock inside the scope.
     /// </summary>
-    public GroupScope Group()
+    public DecisionGroup Group()
     {
         Monitor.Enter(_lock);
-        return new GroupScope(_lock);
-    }
-
-    /// <summary>See <see cref="Group"/>.</summary>
-    public readonly ref struct GroupScope
-    {
-        readonly object? _held;
-        internal GroupScope(object held) => _held = held;
-        /// <summary>Releases the group.</summary>
-        public void Dispose()
-        {
-            if (_held is not null) Monitor.Exit(_held);
-        }
+        return new DecisionGroup(_lock);
     }
 
     /// <summary>
@@ -242,7 +237,7 @@ public sealed class DecisionJournal : IDisposable
         lock (_lock)
         {
             if (_failure is not null) return;
-            _w.WriteStartObject();
+            BeginLine();
             _w.WriteString("type"u8, "reject"u8);
             WriteId(seq);
             _w.WriteString("reason"u8, reason);
@@ -258,7 +253,7 @@ public sealed class DecisionJournal : IDisposable
         lock (_lock)
         {
             if (_failure is not null) return;
-            _w.WriteStartObject();
+            BeginLine();
             _w.WriteString("type"u8, "fill"u8);
             WriteId(seq);
             _w.WriteString("symbol"u8, _symbols.Utf8(symbolId));
@@ -278,7 +273,7 @@ public sealed class DecisionJournal : IDisposable
         lock (_lock)
         {
             if (_failure is not null) return;
-            _w.WriteStartObject();
+            BeginLine();
             _w.WriteString("type"u8, "breaker"u8);
             BreakerStateCodec.WriteFields(_w, s);
             _w.WriteNumber("time"u8, s.Since.ToUnixTimeMilliseconds());
@@ -298,7 +293,7 @@ public sealed class DecisionJournal : IDisposable
         lock (_lock)
         {
             if (_failure is not null) return;
-            _w.WriteStartObject();
+            BeginLine();
             _w.WriteString("type"u8, type);
             _w.WriteNumber("run"u8, _ids.Run);
             _w.WriteString("node"u8, _ids.Node);
@@ -306,6 +301,18 @@ public sealed class DecisionJournal : IDisposable
             _w.WriteNumber("time"u8, _time.GetUtcNow().ToUnixTimeMilliseconds());
             EndLine();
         }
+    }
+
+    /// <summary>Starts a line (under the lock), in the file of the trading day current now.</summary>
+    void BeginLine()
+    {
+        var day = _tradingDay.Current;
+        if (day != _activeDay)
+        {
+            if (_active.WrittenCount > 0) _activeParts.Add((_active.WrittenCount, _activeDay));
+            _activeDay = day;
+        }
+        _w.WriteStartObject();
     }
 
     void WriteId(long seq)
@@ -339,41 +346,60 @@ public sealed class DecisionJournal : IDisposable
     public void Commit()
     {
         ArrayBufferWriter<byte> batch;
+        List<(int End, DateOnly Day)> parts;
+        DateOnly lastDay;
         long lines;
         lock (_lock)
         {
             if (_active.WrittenCount == 0 || _failure is not null) return;
             batch = _active;
+            parts = _activeParts;
+            lastDay = _activeDay;
             _active = _spare;
+            _activeParts = _spareParts;
             _spare = batch;
+            _spareParts = parts;
             _active.ResetWrittenCount();
+            _activeParts.Clear();
             _w.Reset(_active);
             lines = _appendedLines;
         }
         try
         {
-            var day = _tradingDay(_time.GetUtcNow());
-            if (_file is null || day != _fileDay)
+            int from = 0;
+            foreach (var (end, day) in parts)
             {
-                _file?.Dispose();
-                _file = null;
-                _file = AppendOnlyFile.OpenForAppend(FileFor(_dir, day)); // never after a torn line
-                _fileDay = day;
-                _checkpoints?.OnNewFile();
+                WritePart(batch.WrittenSpan[from..end], day);
+                from = end;
             }
-            AppendOnlyFile.EnsureStillLinked(FileFor(_dir, _fileDay)); // an unlinked file or a removed directory is a failure
-            long t0 = _time.GetTimestamp();
-            _file.Write(batch.WrittenSpan);
-            _file.Flush(flushToDisk: true);
-            CommitLatency.Record(_time.GetTimestamp() - t0);
+            WritePart(batch.WrittenSpan[from..], lastDay);
             Interlocked.Exchange(ref _committedLines, lines);
-            Checkpoint(batch.WrittenSpan, day, _file.Position);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             _failure = $"journal write failed: {ex.Message}";
             _onFailure?.Invoke(_failure);
         }
+    }
+
+    /// <summary>Writes and fsyncs the lines of one trading day into that day's file.</summary>
+    void WritePart(ReadOnlySpan<byte> lines, DateOnly day)
+    {
+        if (lines.IsEmpty) return;
+        if (_file is null || day != _fileDay)
+        {
+            _file?.Dispose();
+            _file = null;
+            _file = AppendOnlyFile.OpenForAppend(FileFor(_dir, day)); // never after a torn line
+            _fileDay = day;
+            _checkpoints?.OnNewFile();
+        }
+        AppendOnlyFile.EnsureStillLinked(FileFor(_dir, _fileDay)); // an unlinked file or a removed directory is a failure
+        long t0 = _time.GetTimestamp();
+        _file.Write(lines);
+        _file.Flush(flushToDisk: true);
+        CommitLatency.Record(_time.GetTimestamp() - t0);
+        Checkpoint(lines, day, _file.Position);
     }
 
     void Checkpoint(ReadOnlySpan<byte> batch, DateOnly day, long endOffset)

@@ -97,9 +97,13 @@ public sealed record TradingCounts
     public long[] Denied { get; init; } = [];
     /// <summary>Dropped ticks per <see cref="TickDropReason"/>.</summary>
     public long[] Dropped { get; init; } = [];
+    /// <summary>Ticks conflated under overload, per symbol (superseded by a newer tick of the symbol, never acted on).</summary>
+    public IReadOnlyList<(string Symbol, long Count)> ConflatedBySymbol { get; init; } = [];
+    /// <summary>All conflated ticks.</summary>
+    public long Conflated => ConflatedBySymbol.Sum(x => x.Count);
 
-    /// <summary>Copies the counters (each value one atomic read).</summary>
-    public static TradingCounts From(TradingCounters c, long cancelAllSent, int inFlight)
+    /// <summary>Copies the counters (each value one atomic read); <paramref name="symbols"/> names the conflation counts.</summary>
+    public static TradingCounts From(TradingCounters c, long cancelAllSent, int inFlight, SymbolTable? symbols = null)
     {
         var (gaps, missing) = c.Gaps;
         var g = c.Gateway;
@@ -115,6 +119,7 @@ public sealed record TradingCounts
             Acks = g.Acks, Fills = g.Fills, Rejects = g.Rejects, AckTimeouts = g.Timeouts,
             UnknownGatewayMessages = g.Unknown, SendFailures = g.SendFailures,
             CancelAllSent = cancelAllSent, InFlight = inFlight, Denied = denied, Dropped = dropped,
+            ConflatedBySymbol = symbols is null ? [] : [.. Enumerable.Range(0, symbols.Count).Select(i => (symbols.Name(i), c.ConflatedFor(i)))],
         };
     }
 }

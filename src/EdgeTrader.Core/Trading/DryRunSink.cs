@@ -2,17 +2,25 @@ namespace EdgeTrader.Trading;
 
 /// <summary>
 /// execution.dryRun = true: nothing leaves the box. Orders are journaled by the loop and simulated as filled at the
-/// order price; cancel-all has nothing to cancel and is only logged by the caller.
+/// order price; cancel-all has nothing to cancel and is only counted (and logged by the caller).
 /// </summary>
 public sealed class DryRunSink : IOrderSink
 {
+    long _cancelAll;
+
     /// <summary>Cancel-all requests seen (for status and tests).</summary>
     public long CancelAllCount => Interlocked.Read(ref _cancelAll);
-    long _cancelAll;
+
+    /// <inheritdoc/>
+    public bool SimulatesFills => true;
 
     /// <inheritdoc/>
     public bool TrySend(in Order order) => true;
 
     /// <inheritdoc/>
-    public void CancelAll(string reason, long generation) => Interlocked.Increment(ref _cancelAll);
+    public bool CancelAll(string reason, long generation, long timeMs)
+    {
+        Interlocked.Increment(ref _cancelAll);
+        return true;
+    }
 }

@@ -1,15 +1,21 @@
 namespace EdgeTrader.Trading;
 
 /// <summary>
-/// Where orders go once they passed both gates: the ZeroMQ gateway link, or the dry-run simulator. Called only from
-/// the tick thread. A sink must not queue an order past an engagement: it re-checks nothing itself, so it must send
-/// (or refuse) at once.
+/// Where orders go once they passed both gates: the gateway link, or the dry-run simulator. Called only from the tick
+/// thread. A sink must not queue an order past an engagement: it re-checks nothing itself, so it hands the order to
+/// the transport at once or refuses it.
 /// </summary>
 public interface IOrderSink
 {
-    /// <summary>Sends <paramref name="order"/>; false when it could not be handed to the transport (counted, journaled as rejected).</summary>
+    /// <summary>
+    /// True when nothing leaves the box and every order counts as filled at its own price at once (dry-run). The loop
+    /// reads it once; the composition decides it once, by the sink it chooses.
+    /// </summary>
+    bool SimulatesFills { get; }
+
+    /// <summary>Sends <paramref name="order"/>; false when it could not be handed to the transport (counted, journaled as not sent).</summary>
     bool TrySend(in Order order);
 
-    /// <summary>Asks the gateway to cancel everything (on every engagement). Called on the tick thread.</summary>
-    void CancelAll(string reason, long generation);
+    /// <summary>Asks the gateway to cancel everything (on every engagement); false when it could not be handed to the transport.</summary>
+    bool CancelAll(string reason, long generation, long timeMs);
 }

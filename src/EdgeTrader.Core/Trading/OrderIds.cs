@@ -50,6 +50,7 @@ public sealed class OrderIds
         if (dash <= 0) return false;
         if (!Utf8Parser.TryParse(rest[..dash], out run, out int usedRun) || usedRun != dash || run < 0) return false;
         var seqText = rest[(dash + 1)..];
+        if (rest[..dash].IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0 || seqText.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0) return false;
         if (!Utf8Parser.TryParse(seqText, out seq, out int usedSeq) || usedSeq != seqText.Length || seq < 0) return false;
         // Canonical form only: D6, no sign, no extra leading zeros, no leading zero on the run.
         int digits = 1;
@@ -63,10 +64,19 @@ public sealed class OrderIds
     /// <summary>The id of order <paramref name="seq"/> of run <paramref name="run"/> of this node.</summary>
     public string Format(long run, long seq) => $"{Node}-{run}-{seq:D6}";
 
-    /// <summary>Parses an id of this run back to its seq; false for any other node or run.</summary>
+    /// <summary>
+    /// Parses an id of this run back to its seq; false for any other node or run, and for any text this class would
+    /// not have written (a gateway that answers "pi-1-5-1" for "pi-1-5-000001" is not naming our order).
+    /// </summary>
     public bool TryParse(ReadOnlySpan<byte> id, out long seq)
     {
         seq = 0;
-        return id.StartsWith(_prefix) && Utf8Parser.TryParse(id[_prefix.Length..], out seq, out int used) && used == id.Length - _prefix.Length;
+        if (!id.StartsWith(_prefix)) return false;
+        var seqText = id[_prefix.Length..];
+        if (seqText.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0) return false; // digits only: no sign, no space
+        if (!Utf8Parser.TryParse(seqText, out seq, out int used) || used != seqText.Length) return false;
+        int digits = 1;
+        for (long v = seq; v >= 10; v /= 10) digits++;
+        return seqText.Length == Math.Max(6, digits);
     }
 }

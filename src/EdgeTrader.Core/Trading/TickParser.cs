@@ -26,6 +26,9 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
     /// <summary>The configured format.</summary>
     public TickFormat Format => format;
 
+    /// <summary>The configured symbols.</summary>
+    public SymbolTable Symbols => symbols;
+
     /// <summary>Parses <paramref name="payload"/>; on failure returns false with the drop reason.</summary>
     public bool TryParse(ReadOnlySpan<byte> payload, long receiveTimeMs, out Tick tick, out TickDropReason reason)
     {

@@ -25,8 +25,12 @@ public sealed class TradingCounters
     internal long SeqResets;
     internal readonly long[] Dropped = new long[TickDropReasons.Count];
     internal readonly long[] Denied = new long[DenialCodes.Count];
+    internal readonly long[] ConflatedBySymbol;
 
-    /// <summary>Ticks received (valid or not).</summary>
+    /// <summary>Counters for a feed of <paramref name="symbolCount"/> symbols.</summary>
+    public TradingCounters(int symbolCount) => ConflatedBySymbol = new long[symbolCount];
+
+    /// <summary>Ticks received (valid or not): every one is accepted, dropped (by reason) or conflated (by symbol).</summary>
     public long Ticks => Volatile.Read(ref TicksIn);
     /// <summary>Ticks that passed validation.</summary>
     public long Accepted => Volatile.Read(ref TicksAccepted);
@@ -40,6 +44,31 @@ public sealed class TradingCounters
     public long Orders => Volatile.Read(ref OrdersSent);
     /// <summary>Dropped ticks of one reason.</summary>
     public long DroppedFor(TickDropReason r) => Volatile.Read(ref Dropped[(int)r]);
+    /// <summary>
+    /// Valid ticks of a symbol never acted on because a newer tick of the same symbol was already waiting while the
+    /// loop was behind (conflation under overload).
+    /// </summary>
+    public long ConflatedFor(int symbolId) => Volatile.Read(ref ConflatedBySymbol[symbolId]);
+    /// <summary>Conflated ticks of all symbols.</summary>
+    public long Conflated
+    {
+        get
+        {
+            long n = 0;
+            for (int i = 0; i < ConflatedBySymbol.Length; i++) n += Volatile.Read(ref ConflatedBySymbol[i]);
+            return n;
+        }
+    }
+    /// <summary>Dropped ticks of all reasons.</summary>
+    public long DroppedTotal
+    {
+        get
+        {
+            long n = 0;
+            for (int i = 0; i < Dropped.Length; i++) n += Volatile.Read(ref Dropped[i]);
+            return n;
+        }
+    }
     /// <summary>Denials of one code.</summary>
     public long DeniedFor(DenialCode c) => Volatile.Read(ref Denied[(int)c]);
     /// <summary>Sequence gaps seen in the feed (and ticks missing in them).</summary>

@@ -1,5 +1,3 @@
-using EdgeTrader.Journal;
-
 namespace EdgeTrader.Trading;
 
 /// <summary>What one reconciliation did, for the log.</summary>
@@ -36,6 +34,9 @@ public sealed partial class TradingLoop
     /// <summary>Warm/cold start counters for status.</summary>
     public RecoveryReport Recovery { get; } = new();
 
+    /// <summary>Orders of earlier runs restored at a warm start and not settled yet.</summary>
+    public int RestoredCount => _restoredCount;
+
     /// <summary>True while new orders are held (denied RECONCILIATION_PENDING) until the warm start is reconciled.</summary>
     public bool HoldingOrders => _holdOrders;
 
@@ -64,14 +65,14 @@ public sealed partial class TradingLoop
         if (!_restored.TryGetValue(id, out var r)) return false;
         r.Acked = true;
         Counters.Acks++;
-        _journal?.OrderEvent("ack", id, null, NowMs());
+        _log.OrderEvent(OrderEventType.Ack, id, null, NowMs());
         return true;
     }
 
     /// <summary>A (partial) fill of a restored order; false when the id is not one or the fill is unusable.</summary>
     public bool OnRestoredFill(string id, double qty, double price)
     {
-        if (!_restored.TryGetValue(id, out var r) || !(qty > 0) || !double.IsFinite(price) || price <= 0) return false;
+        if (!UsableFill(qty, price) || !_restored.TryGetValue(id, out var r)) return false;
         FillRestored(r, Math.Min(qty, r.Remaining), price, via: null);
         if (r.Remaining <= QtyEpsilon) RemoveRestored(r);
         CheckPostTrade();
@@ -85,7 +86,7 @@ public sealed partial class TradingLoop
         Counters.Rejects++;
         _book.OnGivenUp(r.SymbolId, r.Side, r.Remaining);
         RemoveRestored(r);
-        _journal?.OrderEvent("reject", id, reason, NowMs());
+        _log.OrderEvent(OrderEventType.Reject, id, reason, NowMs());
         return true;
     }
 
@@ -113,12 +114,7 @@ public sealed partial class TradingLoop
         {
             if (byId.Remove(r.Id, out var rep))
             {
-                switch (Settle(r, rep, now))
-                {
-                    case 'f': filled++; break;
-                    case 'o': open++; break;
-                    default: givenUp++; break;
-                }
+                Count(Settle(r, rep, now), ref filled, ref open, ref givenUp);
             }
             else
             {
@@ -126,7 +122,7 @@ public sealed partial class TradingLoop
                 _book.OnGivenUp(r.SymbolId, r.Side, r.Remaining);
                 RemoveRestored(r);
                 Interlocked.Increment(ref Recovery.UnknownAtGateway);
-                _journal?.OrderEvent("unknown_at_gateway", r.Id, "the gateway does not know this order; it is not resent", now, "reconcile");
+                _log.OrderEvent(OrderEventType.UnknownAtGateway, r.Id, "the gateway does not know this order; it is not resent", now, "reconcile");
             }
         }
 
@@ -152,18 +148,13 @@ public sealed partial class TradingLoop
                 continue;
             }
             double price = rep.AvgPrice > 0 && double.IsFinite(rep.AvgPrice) ? rep.AvgPrice : 0;
-            if (_journal is not null && !_journal.RecoveredOrder(rep.Id, sym, rep.Side.Value, rep.Qty, price, rep.TimeMs, now)) { ignored++; continue; }
+            if (!_log.RecoveredOrder(rep.Id, sym, rep.Side.Value, rep.Qty, price, rep.TimeMs, now)) { ignored++; continue; }
             _book.OnSent(sym, rep.Side.Value, rep.Qty); // a trade of the day like any order
             var r = new RestoredOrder { Id = rep.Id, SymbolId = sym, Side = rep.Side.Value, Qty = rep.Qty };
             _restored[r.Id] = r;
             recovered.Add(rep.Id);
             Interlocked.Increment(ref Recovery.Recovered);
-            switch (Settle(r, rep, now))
-            {
-                case 'f': filled++; break;
-                case 'o': open++; break;
-                default: givenUp++; break;
-            }
+            Count(Settle(r, rep, now), ref filled, ref open, ref givenUp);
         }
         _restoredCount = _restored.Count;
         _holdOrders = false;
@@ -178,8 +169,21 @@ public sealed partial class TradingLoop
         return ra != rb ? ra.CompareTo(rb) : sa != sb ? sa.CompareTo(sb) : string.CompareOrdinal(a, b);
     }
 
-    /// <summary>Applies one report to one order; returns 'f' (filled), 'o' (open) or 'g' (given up).</summary>
-    char Settle(RestoredOrder r, GatewayOrderReport rep, long now)
+    enum Settlement { Filled, Open, GivenUp }
+
+    static void Count(Settlement s, ref int filled, ref int open, ref int givenUp)
+    {
+        switch (s)
+        {
+            case Settlement.Filled: filled++; break;
+            case Settlement.Open: open++; break;
+            case Settlement.GivenUp: givenUp++; break;
+            default: throw new ArgumentOutOfRangeException(nameof(s), s, "not a settlement");
+        }
+    }
+
+    /// <summary>Applies one report to one order.</summary>
+    Settlement Settle(RestoredOrder r, GatewayOrderReport rep, long now)
     {
         // A gateway that says "filled" without a quantity filled everything.
         double gwFilled = rep.State == "filled" && !(rep.FilledQty > 0) ? r.Qty : rep.FilledQty;
@@ -201,18 +205,18 @@ public sealed partial class TradingLoop
                 {
                     _book.OnGivenUp(r.SymbolId, r.Side, r.Remaining);
                     string why = rep.State == "filled" ? $"the gateway filled {gwFilled} of {r.Qty}" : $"{rep.State} at the gateway";
-                    _journal?.OrderEvent("given_up", r.Id, why, now, "reconcile");
+                    _log.OrderEvent(OrderEventType.GivenUp, r.Id, why, now, "reconcile");
                 }
                 Interlocked.Increment(ref rep.State == "filled" ? ref Recovery.Filled : ref Recovery.GivenUp);
                 RemoveRestored(r);
-                return rep.State == "filled" ? 'f' : 'g';
+                return rep.State == "filled" ? Settlement.Filled : Settlement.GivenUp;
             default:
                 // "open" (or a state we do not know): the gateway still works it; it stays in flight.
-                if (r.Remaining <= QtyEpsilon) { RemoveRestored(r); return 'f'; }
+                if (r.Remaining <= QtyEpsilon) { RemoveRestored(r); return Settlement.Filled; }
                 r.Acked = true;
                 Interlocked.Increment(ref Recovery.StillOpen);
-                _journal?.OrderEvent("ack", r.Id, rep.State == "open" ? null : $"gateway state '{rep.State}'", now, "reconcile");
-                return 'o';
+                _log.OrderEvent(OrderEventType.Ack, r.Id, rep.State == "open" ? null : $"gateway state '{rep.State}'", now, "reconcile");
+                return Settlement.Open;
         }
     }
 
@@ -222,7 +226,7 @@ public sealed partial class TradingLoop
         r.Filled += qty;
         r.Notional += qty * price;
         Counters.Fills++;
-        _journal?.Fill(r.Id, r.SymbolId, r.Side, qty, price, realized, NowMs(), via);
+        _log.Fill(r.Id, r.SymbolId, r.Side, qty, price, realized, NowMs(), via);
     }
 
     void RemoveRestored(RestoredOrder r)

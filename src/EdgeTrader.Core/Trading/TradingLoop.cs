@@ -1,4 +1,3 @@
-using EdgeTrader.Journal;
 using EdgeTrader.KillSwitch;
 using EdgeTrader.Trading.Risk;
 using EdgeTrader.Trading.Strategies;
@@ -25,9 +24,11 @@ public enum TickOutcome
 }
 
 /// <summary>
-/// The tick path: validate → gate 1 → strategy → pre-trade risk → journal → gate 2 → send. Gates are the breaker's
-/// single volatile read. Runs on one thread, takes no lock and does not allocate for a tick without a signal.
-/// Gateway replies (acks, fills, rejects) come back on the same thread.
+/// The tick path: roll the trading day → validate (parse, age) → gate 1 → strategy → pre-trade risk → journal →
+/// gate 2 → send. Gates are the breaker's single volatile read. Runs on one thread, takes no lock and does not
+/// allocate for a tick without a signal. Gateway replies (acks, fills, rejects) come back on the same thread, already
+/// routed to their order (this run's by seq, an earlier run's by id). The loop calls only downwards: the strategy,
+/// the risk checks, the decisions log and the order sink; nothing it calls calls it back.
 /// </summary>
 public sealed partial class TradingLoop
 {
@@ -37,9 +38,10 @@ public sealed partial class TradingLoop
     readonly PreTradeRisk _risk;
     readonly PositionBook _book;
     readonly IOrderSink _sink;
-    readonly DecisionJournal? _journal;
+    readonly IDecisionLog _log;
+    readonly TradingDay _day;
     readonly TimeProvider _time;
-    readonly bool _dryRun;
+    readonly bool _simulatedFills;
     readonly int _maxTickAgeMs;
     readonly Dictionary<long, InFlight> _inFlight = [];
     long _orderSeq;
@@ -58,9 +60,13 @@ public sealed partial class TradingLoop
     /// <summary>Hook for tests: runs between the risk check and gate 2 (null in production).</summary>
     internal Action? BetweenGates;
 
-    /// <summary>Composes the loop; everything is owned by the tick thread except the breaker.</summary>
+    /// <summary>
+    /// Composes the loop; everything is owned by the tick thread except the breaker. Whether fills are simulated
+    /// (dry-run) is the sink's to say (<see cref="IOrderSink.SimulatesFills"/>), decided once where the sink is chosen.
+    /// A tick older than <paramref name="maxTickAgeMs"/> (0 = no limit) is dropped before anything acts on it.
+    /// </summary>
     public TradingLoop(CircuitBreaker breaker, TickParser parser, IStrategy strategy, PreTradeRisk risk, PositionBook book,
-        IOrderSink sink, DecisionJournal? journal, TimeProvider time, bool dryRun, int maxTickAgeMs)
+        IOrderSink sink, IDecisionLog log, TradingDay day, TimeProvider time, int maxTickAgeMs)
     {
         _breaker = breaker;
         _parser = parser;
@@ -68,17 +74,25 @@ public sealed partial class TradingLoop
         _risk = risk;
         _book = book;
         _sink = sink;
-        _journal = journal;
+        _log = log;
+        _day = day;
         _time = time;
-        _dryRun = dryRun;
+        _simulatedFills = sink.SimulatesFills;
         _maxTickAgeMs = maxTickAgeMs;
+        Counters = new TradingCounters(parser.Symbols.Count);
     }
 
     /// <summary>Counters for status.</summary>
-    public TradingCounters Counters { get; } = new();
+    public TradingCounters Counters { get; }
 
     /// <summary>Positions and daily counters.</summary>
     public PositionBook Book => _book;
+
+    /// <summary>The trading day the loop rolls.</summary>
+    public TradingDay Day => _day;
+
+    /// <summary>True when orders are simulated as filled at once (dry-run).</summary>
+    public bool SimulatesFills => _simulatedFills;
 
     /// <summary>Orders sent and not yet filled or rejected (this run's and those restored at a warm start).</summary>
     public int InFlightCount => _inFlight.Count + _restoredCount;
@@ -86,36 +100,77 @@ public sealed partial class TradingLoop
     /// <summary>Last order seq used in this run.</summary>
     public long LastOrderSeq => _orderSeq;
 
-    /// <summary>One raw payload from the bridge.</summary>
+    /// <summary>One raw payload from the bridge: parsed and processed at once.</summary>
     public TickOutcome OnPayload(ReadOnlySpan<byte> payload)
     {
         var now = _time.GetUtcNow(); // the one wall-clock read of this tick
+        RollDay(now);
         Counters.TicksIn++;
         if (!_parser.TryParse(payload, now.ToUnixTimeMilliseconds(), out var tick, out var reason))
         {
             Counters.Dropped[(int)reason]++;
             return TickOutcome.Dropped;
         }
-        return OnValidTick(in tick, now);
+        TrackSeq(tick.Seq);
+        return Process(in tick, now);
     }
 
-    /// <summary>A parsed tick (benchmarks and in-process feeds); still validated for age.</summary>
+    /// <summary>
+    /// Takes one raw payload in without acting on it yet (a batch being drained): counted as received, and parsed;
+    /// false, counted by drop reason, when it is not a valid tick. Every payload taken in is later either given to
+    /// <see cref="OnAcceptedTick"/>, or counted by <see cref="OnConflated"/>.
+    /// </summary>
+    public bool TryAccept(ReadOnlySpan<byte> payload, long receiveTimeMs, out Tick tick)
+    {
+        Counters.TicksIn++;
+        if (!_parser.TryParse(payload, receiveTimeMs, out tick, out var reason))
+        {
+            Counters.Dropped[(int)reason]++;
+            return false;
+        }
+        TrackSeq(tick.Seq); // in arrival order: a conflated tick is not a gap in the feed
+        return true;
+    }
+
+    /// <summary>A valid tick taken in by <see cref="TryAccept"/> that a newer tick of its symbol superseded: counted, never acted on.</summary>
+    public void OnConflated(in Tick tick) => Counters.ConflatedBySymbol[tick.SymbolId]++;
+
+    /// <summary>A valid tick taken in by <see cref="TryAccept"/>, acted on now (age checked against this moment).</summary>
+    public TickOutcome OnAcceptedTick(in Tick tick)
+    {
+        var now = _time.GetUtcNow();
+        RollDay(now);
+        return Process(in tick, now);
+    }
+
+    /// <summary>A parsed tick from an in-process feed (benchmarks): counted as received and processed.</summary>
     public TickOutcome OnTick(in Tick tick)
     {
         Counters.TicksIn++;
-        return OnValidTick(in tick, _time.GetUtcNow());
+        TrackSeq(tick.Seq);
+        return OnAcceptedTick(in tick);
     }
 
-    TickOutcome OnValidTick(in Tick tick, DateTimeOffset now)
+    /// <summary>
+    /// Rolls the trading day to <paramref name="now"/> (a new day zeroes the day's trades and realised P&amp;L). Runs on
+    /// every tick before any check, and on the session's housekeeping turns so the day moves without ticks too.
+    /// </summary>
+    public void RollDay(DateTimeOffset now)
+    {
+        _day.Roll(now);
+        _book.RollDay(_day.Current);
+    }
+
+    TickOutcome Process(in Tick tick, DateTimeOffset now)
     {
         long nowMs = now.ToUnixTimeMilliseconds();
+        // The one staleness rule: a tick older than the bound by our clock is never acted on.
         if (_maxTickAgeMs > 0 && nowMs - tick.TimeMs > _maxTickAgeMs)
         {
             Counters.Dropped[(int)TickDropReason.Stale]++;
             return TickOutcome.Dropped;
         }
         Counters.TicksAccepted++;
-        TrackSeq(tick.Seq);
         _book.Mark(tick.SymbolId, tick.Mid);
         CheckPostTrade(); // the new mark may put the day's P&L past its limit
 
@@ -132,7 +187,7 @@ public sealed partial class TradingLoop
         long nowTs = _time.GetTimestamp();
         // A warm start holds new orders until the previous run's orders are reconciled with the gateway.
         if (_holdOrders) return Deny(in intent, DenialCode.ReconciliationPending, tick.Seq, nowMs);
-        var denial = _risk.Check(in intent, tick.TimeMs, now, nowTs);
+        var denial = _risk.Check(in intent, now, nowTs);
         if (denial != DenialCode.None) return Deny(in intent, denial, tick.Seq, nowMs);
 
         var order = new Order
@@ -153,35 +208,34 @@ public sealed partial class TradingLoop
         {
             Counters.BlockedAtGate2++;
             Counters.Denied[(int)DenialCode.KillSwitchEngaged]++;
-            _journal?.Denial(in intent, DenialCode.KillSwitchEngaged, tick.Seq, order.TimeMs);
+            _log.Denial(in intent, DenialCode.KillSwitchEngaged, tick.Seq, order.TimeMs);
             return TickOutcome.BlockedAtGate2;
         }
-        if (!_dryRun || _journal is null) return Emit(in order, in intent, tick.Seq, nowTs);
+        if (!_simulatedFills) return Emit(in order, in intent, tick.Seq, nowTs);
         // Dry-run: the order and its simulated fill share one group commit, so no crash leaves a dry-run order
         // pending in the journal. Post-trade limits are checked after the group is released (they may engage).
         TickOutcome outcome;
-        using (_journal.Group()) outcome = Emit(in order, in intent, tick.Seq, nowTs);
+        using (_log.Group()) outcome = Emit(in order, in intent, tick.Seq, nowTs);
         CheckPostTrade();
         return outcome;
     }
 
     TickOutcome Emit(in Order order, in OrderIntent intent, long tickSeq, long nowTs)
     {
-        if (_journal is not null && !_journal.Order(in order))
-            return Deny(in intent, DenialCode.JournalUnavailable, tickSeq, order.TimeMs);
+        if (!_log.Order(in order)) return Deny(in intent, DenialCode.JournalUnavailable, tickSeq, order.TimeMs);
         _orderSeq = order.Seq;
 
         if (!_sink.TrySend(in order))
         {
             Counters.SendFailures++;
             // Marked not sent: it never left, so it is neither a trade nor pending at the next start.
-            _journal?.SendFailed(order.Seq, "send failed (transport refused the order)", order.TimeMs);
+            _log.SendFailed(order.Seq, "send failed (transport refused the order)", order.TimeMs);
             return TickOutcome.SendFailed;
         }
         Counters.OrdersSent++;
         _risk.OnSent(nowTs);
         _book.OnSent(order.SymbolId, order.Side, order.Qty);
-        if (_dryRun)
+        if (_simulatedFills)
         {
             // Dry-run: simulated as filled at the order price, at once.
             RecordFill(order.Seq, order.SymbolId, order.Side, order.Qty, order.Price, order.TimeMs);
@@ -196,7 +250,7 @@ public sealed partial class TradingLoop
     TickOutcome Deny(in OrderIntent intent, DenialCode code, long tickSeq, long nowMs)
     {
         Counters.Denied[(int)code]++;
-        _journal?.Denial(in intent, code, tickSeq, nowMs);
+        _log.Denial(in intent, code, tickSeq, nowMs);
         return TickOutcome.Denied;
     }
 
@@ -219,20 +273,26 @@ public sealed partial class TradingLoop
         if (breach is not null) _breaker.Engage(breach, BreakerSource.Risk);
     }
 
-    /// <summary>The gateway acknowledged order <paramref name="seq"/>.</summary>
+    /// <summary>
+    /// The one rule for a fill's numbers: a quantity and a price that are finite and above zero. A fill that breaks it
+    /// is counted as an unusable gateway message and changes nothing.
+    /// </summary>
+    static bool UsableFill(double qty, double price) => qty > 0 && double.IsFinite(qty) && price > 0 && double.IsFinite(price);
+
+    /// <summary>The gateway acknowledged order <paramref name="seq"/> of this run.</summary>
     public void OnAck(long seq)
     {
         if (!_inFlight.TryGetValue(seq, out var f)) { Counters.UnknownGatewayMessages++; return; }
         f.Acked = true;
         _inFlight[seq] = f;
         Counters.Acks++;
-        _journal?.OrderEvent("ack", seq, null, NowMs());
+        _log.OrderEvent(OrderEventType.Ack, seq, null, NowMs());
     }
 
-    /// <summary>A (partial) fill of order <paramref name="seq"/>.</summary>
+    /// <summary>A (partial) fill of order <paramref name="seq"/> of this run; more than the order's remaining quantity is never booked.</summary>
     public void OnFill(long seq, double qty, double price)
     {
-        if (!_inFlight.TryGetValue(seq, out var f) || !(qty > 0) || !double.IsFinite(price) || price <= 0)
+        if (!UsableFill(qty, price) || !_inFlight.TryGetValue(seq, out var f))
         {
             Counters.UnknownGatewayMessages++;
             return;
@@ -243,13 +303,13 @@ public sealed partial class TradingLoop
         ApplyFill(seq, f.SymbolId, f.Side, q, price, NowMs());
     }
 
-    /// <summary>The gateway rejected order <paramref name="seq"/>.</summary>
+    /// <summary>The gateway rejected order <paramref name="seq"/> of this run.</summary>
     public void OnReject(long seq, string reason)
     {
         if (!_inFlight.Remove(seq, out var f)) { Counters.UnknownGatewayMessages++; return; }
         Counters.Rejects++;
         _book.OnGivenUp(f.SymbolId, f.Side, f.Remaining);
-        _journal?.OrderEvent("reject", seq, reason, NowMs());
+        _log.OrderEvent(OrderEventType.Reject, seq, reason, NowMs());
     }
 
     /// <summary>A gateway message we could not use (unknown id, type or shape).</summary>
@@ -268,7 +328,7 @@ public sealed partial class TradingLoop
             if (f.Acked || f.TimedOut || now - f.SentTimestamp < limit) continue;
             f.TimedOut = true; // in place: the dictionary is being enumerated
             Counters.AckTimeouts++;
-            _journal?.OrderEvent("timeout", seq, null, NowMs());
+            _log.OrderEvent(OrderEventType.Timeout, seq, null, NowMs());
             flagged++;
         }
         return flagged;
@@ -284,7 +344,7 @@ public sealed partial class TradingLoop
     {
         double realized = _book.OnFill(symbolId, side, qty, price);
         Counters.Fills++;
-        _journal?.Fill(seq, symbolId, side, qty, price, realized, timeMs);
+        _log.Fill(seq, symbolId, side, qty, price, realized, timeMs);
     }
 
     long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -11,7 +11,8 @@ namespace EdgeTrader.App.Bench;
 
 /// <summary>
 /// In-process tick path (parse → gate 1 → strategy → risk → gate 2 → order intent handed to a sink that drops it),
-/// without sockets or journal: what the loop itself costs. Reports ticks/s and bytes allocated per tick.
+/// without sockets or a disk (the decisions log in memory, counting only): what the loop itself costs. Reports
+/// ticks/s and bytes allocated per tick.
 /// Run by scripts/bench-tick.sh (hidden command `edgetrader bench-tick`).
 /// </summary>
 internal static class TickPathBenchmark
@@ -19,8 +20,9 @@ internal static class TickPathBenchmark
     sealed class NullSink : IOrderSink
     {
         public long Sent;
+        public bool SimulatesFills => true;
         public bool TrySend(in Order order) { Sent++; return true; }
-        public void CancelAll(string reason, long generation) { }
+        public bool CancelAll(string reason, long generation, long timeMs) => true;
     }
 
     public static int Run(long ticks, int repeats)
@@ -85,7 +87,8 @@ internal static class TickPathBenchmark
             var pre = new PreTradeRisk(risk, new TradingSessions(risk), book, time.TimestampFrequency);
             var sink = new NullSink();
             var strat = StrategyFactory.Create(new StrategyOptions { Kind = strategy, Symbols = ["EURUSD", "GBPUSD", "USDJPY"], Fast = 8, Slow = 21 }, symbols);
-            var loop = new TradingLoop(breaker, new TickParser(symbols, TickFormat.Json), strat, pre, book, sink, null, time, dryRun: true, risk.MaxTickAgeMs);
+            var day = new TradingDay(TimeZoneInfo.Utc, time.GetUtcNow());
+            var loop = new TradingLoop(breaker, new TickParser(symbols, TickFormat.Json), strat, pre, book, sink, new InMemoryDecisionLog(keep: false), day, time, risk.MaxTickAgeMs);
             long n = r == 0 ? ticks / 10 : ticks; // first run warms up
             var hist = new EdgeTrader.Health.LatencyHistogram(EdgeTrader.Health.LatencyHistogram.TickPathBuckets, Stopwatch.Frequency);
             using var stopScrapes = new ManualResetEventSlim();

@@ -41,7 +41,7 @@ public sealed partial class Appliance
     {
         var now = _time.GetUtcNow();
         var breaker = Breaker.State;
-        var loop = _engine.Loop;
+        var loop = _session.Loop;
         var book = loop.Book;
         var positions = new Position[_symbols.Count];
         for (int i = 0; i < positions.Length; i++) positions[i] = new Position(_symbols.Name(i), book.Net(i), book.AvgPrice(i), book.Unrealized(i));
@@ -69,7 +69,7 @@ public sealed partial class Appliance
             };
         }
 
-        bool loopAlive = Health.LoopAlive && _engine.Fatal is null;
+        bool loopAlive = Health.LoopAlive && _session.Fatal is null;
         var controls = new (string, long)[ControlCommands.Length];
         for (int i = 0; i < controls.Length; i++) controls[i] = (ControlCommands[i], Interlocked.Read(ref _controlRequests[i]));
         var engagements = new long[_engagementsBySource.Length];
@@ -89,8 +89,8 @@ public sealed partial class Appliance
             Version = typeof(Appliance).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
             LoopAlive = loopAlive,
             LoopBeatAgeSeconds = Health.SinceLoopBeat.TotalSeconds,
-            LastTickAgeSeconds = _engine.SinceLastTick?.TotalSeconds,
-            Counters = TradingCounts.From(loop.Counters, _engine.CancelAllSent, loop.InFlightCount),
+            LastTickAgeSeconds = _session.SinceLastTick?.TotalSeconds,
+            Counters = TradingCounts.From(loop.Counters, _session.CancelAllSent, loop.InFlightCount, _symbols),
             Day = new DayBook(book.Day, book.TradesToday, book.RealizedToday, book.UnrealizedTotal, book.LossStreak),
             Positions = positions,
             RecoveryJson = recovery.WrittenSpan.ToArray(),
@@ -99,7 +99,7 @@ public sealed partial class Appliance
             Panel = panel,
             Lamps = Lamps.From(breaker.IsEngaged, loopAlive, Health.AnyDegraded) is var lamps && Faults.Any ? lamps with { Amber = LampLook.Blink } : lamps, // a fault: amber flashes
             Faults = Faults.Active,
-            TickToOrder = _engine.TickToOrder.Read(),
+            TickToOrder = _session.TickToOrder.Read(),
             EngagementsBySource = engagements,
             ControlRequests = controls,
             Http = HttpReading(),

@@ -7,6 +7,7 @@ using EdgeTrader.Journal;
 using EdgeTrader.KillSwitch;
 using EdgeTrader.Panel;
 using EdgeTrader.Persistence;
+using EdgeTrader.Session;
 using EdgeTrader.Trading;
 using EdgeTrader.Trading.Risk;
 using EdgeTrader.Trading.Strategies;
@@ -17,7 +18,8 @@ using Serilog;
 namespace EdgeTrader.App.Daemon;
 
 /// <summary>
-/// The daemon's composition: breaker (restored from disk), journal, tick engine, panel, MQTT mirror and control socket.
+/// The daemon's composition: breaker (restored from disk), journal, trading session (tick path), panel, MQTT mirror
+/// and control socket.
 /// Storage that cannot be written leaves the breaker ENGAGED (the appliance never trades on state it cannot save).
 /// </summary>
 public sealed partial class Appliance : IDisposable
@@ -30,7 +32,7 @@ public sealed partial class Appliance : IDisposable
     readonly SymbolTable _symbols;
     readonly OrderIds _ids;
     readonly DecisionJournal _journal;
-    readonly ZmqTradingEngine _engine;
+    readonly TradingSession _session;
     readonly PanelController? _panel;
     readonly MqttMirror? _mirror;
     readonly ControlServer _control;
@@ -41,8 +43,8 @@ public sealed partial class Appliance : IDisposable
     public CircuitBreaker Breaker { get; }
     /// <summary>Links and loop liveness.</summary>
     public HealthMonitor Health { get; }
-    /// <summary>The tick engine (counters, loop).</summary>
-    public ZmqTradingEngine Engine => _engine;
+    /// <summary>The trading session (loop, counters).</summary>
+    public TradingSession Session => _session;
     /// <summary>The panel, when configured.</summary>
     public PanelController? Panel => _panel;
     /// <summary>Active faults (panel wiring, relay feedback, an unsaved latch, anything that cannot vouch for itself): each refuses resets.</summary>
@@ -104,10 +106,11 @@ public sealed partial class Appliance : IDisposable
         _ids = new OrderIds(o.Node, run);
 
         var sessions = new TradingSessions(o.Risk);
+        var day = new TradingDay(sessions.Zone, _startedAt); // "today" of the book, the journal's files and the restore
         var book = new PositionBook(_symbols.Count, o.Risk.ContractSize);
         // Read (and repair a torn tail of) the journal before anything appends to it.
-        var restored = JournalRestore.Load(o.StateDir, o.Node, _symbols, o.Risk.ContractSize, sessions.TradingDay(_startedAt), repairTornTails: storageProblem is null);
-        _journal = new DecisionJournal(o.StateDir, _symbols, _ids, sessions.TradingDay, time,
+        var restored = JournalRestore.Load(o.StateDir, o.Node, _symbols, o.Risk.ContractSize, day.Current, repairTornTails: storageProblem is null);
+        _journal = new DecisionJournal(o.StateDir, _symbols, _ids, day, time,
             failure => Breaker.Engage(failure, BreakerSource.Risk), checkpoints: restored.CreateCheckpointer(o.StateDir, TimeSpan.FromSeconds(10)));
         Breaker.AddResetInterlock(new JournalHealthInterlock(_journal));
         _journal.Start($"run {run}, breaker {BreakerNames.Of(initial.Position)} gen {initial.Generation}{(cold ? ", --cold" : "")}");
@@ -123,18 +126,22 @@ public sealed partial class Appliance : IDisposable
             else _log.Warning("kill switch reset to SAFE by {Source}: {Reason}", BreakerNames.Of(c.Source), c.Reason);
         });
 
-        var strategy = StrategyFactory.Create(o.Strategy, _symbols);
-        var risk = new PreTradeRisk(o.Risk, sessions, book, time.TimestampFrequency);
-        var parser = new TickParser(_symbols, o.Bridge.Format switch
-        {
-            BridgeFormat.Json => TickFormat.Json,
-            BridgeFormat.Dwx => TickFormat.Dwx,
-            _ => throw new ArgumentOutOfRangeException(nameof(o), o.Bridge.Format, "bridge.format"),
-        });
-        _engine = new ZmqTradingEngine(o, Breaker, Health, time, log, _ids, _symbols,
-            sink => new TradingLoop(Breaker, parser, strategy, risk, book, sink, _journal, time, o.Execution.DryRun, o.Risk.MaxTickAgeMs));
+        // The tick path. Dry-run is decided here, once: no gateway link, so no order can leave.
+        var transport = new ZmqTransport(o.Bridge, o.Execution.DryRun ? null : o.Gateway);
+        var parts = new LoopParts(
+            new TickParser(_symbols, o.Bridge.Format switch
+            {
+                BridgeFormat.Json => TickFormat.Json,
+                BridgeFormat.Dwx => TickFormat.Dwx,
+                _ => throw new ArgumentOutOfRangeException(nameof(o), o.Bridge.Format, "bridge.format"),
+            }),
+            StrategyFactory.Create(o.Strategy, _symbols),
+            new PreTradeRisk(o.Risk, sessions, book, time.TimestampFrequency),
+            book, day, o.Risk.MaxTickAgeMs);
+        _session = new TradingSession(o.Bridge, o.Gateway, transport, parts, Breaker, Health, _journal, _ids, time, log);
+        Breaker.Subscribe(_session.OnBreakerTransition); // engagement → cancel_all; reset → silence counts again
         // Positions, the day's counters, and orders left in flight (warm start; --cold discards them).
-        _engine.Restore(restored, cold, _journal);
+        _session.Restore(restored, cold);
 
         if (o.Panel.Driver != PanelDriverKind.None || panelDriver is not null)
             _panel = new PanelController(PanelHardware.Open(o.Panel, log, panelDriver), Breaker, Health, Faults, o.Panel, time, log);
@@ -168,7 +175,7 @@ public sealed partial class Appliance : IDisposable
         try
         {
             a._panel?.Start();
-            a._engine.Start();
+            a._session.Start();
             a._http?.Start();
             try
             {
@@ -197,14 +204,14 @@ public sealed partial class Appliance : IDisposable
     }
 
     /// <summary>Why the daemon must stop, when a part died (the tick loop); null while running.</summary>
-    public Exception? Fatal => _engine.Fatal;
+    public Exception? Fatal => _session.Fatal;
 
-    /// <summary>Stops in order: control socket, tick loop (pending cancel-all goes out), mirror, panel (lamps off), journal (committed).</summary>
+    /// <summary>Stops in order: control socket, tick loop (a pending cancel-all goes out), mirror, panel (lamps off), journal (committed).</summary>
     public void Dispose()
     {
         _http?.Dispose();
         _control.Dispose();
-        _engine.Dispose();
+        _session.Dispose();
         _mirror?.Dispose();
         _panel?.Dispose();
         _journal.Stop("shutdown"); // the last line of a clean run: the next start need not look for lost orders

@@ -71,7 +71,7 @@ internal static class DemoCommand
                 engageAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 sim.Mark(engageAtMs);
                 panel.EmergencyStop(true); // the big red button
-                ordersAtEngage = app.Engine.Loop.Counters.Orders;
+                ordersAtEngage = app.Session.Loop.Counters.Orders;
                 Console.WriteLine($"[{sw.Elapsed.TotalSeconds,5:0.0}s] emergency stop pressed: {app.Breaker.State.Reason}");
             }
             if (!unattended)
@@ -91,7 +91,7 @@ internal static class DemoCommand
                 Thread.Sleep(50);
             }
         }
-        var c = app.Engine.Loop.Counters;
+        var c = app.Session.Loop.Counters;
         // Let replies in flight arrive before the summary.
         var settle = Stopwatch.StartNew();
         while (settle.ElapsedMilliseconds < 300) Thread.Sleep(20);
@@ -127,7 +127,7 @@ internal static class DemoCommand
     static void Draw(Appliance app, SimPanel panel, SimBridgeServer sim, TimeSpan elapsed)
     {
         var s = app.Breaker.State;
-        var c = app.Engine.Loop.Counters;
+        var c = app.Session.Loop.Counters;
         static string Lamp(bool on, string color) => on ? $"\u001b[{color}m\u25cf\u001b[0m" : "\u25cb";
         Console.Write("\u001b[H\u001b[2J");
         Console.WriteLine($"EdgeTrader demo  {elapsed.TotalSeconds:0.0}s   keys: k = emergency stop (toggle), r = hold reset, q = quit\n");

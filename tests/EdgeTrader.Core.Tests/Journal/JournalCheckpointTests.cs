@@ -52,7 +52,8 @@ public sealed class JournalCheckpointTests(ITestOutputHelper output) : IDisposab
         var today = Load(day);
         var cps = today.CreateCheckpointer(_dir, TimeSpan.FromSeconds(1));
         DateOnly current = day;
-        var j = new DecisionJournal(_dir, _symbols, ids, _ => current, time, null, background: false, checkpoints: cps);
+        var tradingDay = TestDays.At(current);
+        var j = new DecisionJournal(_dir, _symbols, ids, tradingDay, time, null, background: false, checkpoints: cps);
         var open = new List<(long Seq, int Sym, Side Side, double Qty)>();
         long seq = 0;
         for (int e = 0; e < events; e++)
@@ -72,8 +73,8 @@ public sealed class JournalCheckpointTests(ITestOutputHelper output) : IDisposab
                 var o = open[k];
                 switch (rnd.Next(6))
                 {
-                    case 0: j.OrderEvent("ack", o.Seq, null, 1); break;
-                    case 1: j.OrderEvent("reject", o.Seq, "no", 1); open.RemoveAt(k); break;
+                    case 0: j.OrderEvent(OrderEventType.Ack, o.Seq, null, 1); break;
+                    case 1: j.OrderEvent(OrderEventType.Reject, o.Seq, "no", 1); open.RemoveAt(k); break;
                     case 2:
                         double part = Math.Round(o.Qty / 2, 4);
                         j.Fill(o.Seq, o.Sym, o.Side, part, 1.1 + rnd.Next(100) * 1e-4, rnd.Next(-5, 5), 1);
@@ -86,7 +87,7 @@ public sealed class JournalCheckpointTests(ITestOutputHelper output) : IDisposab
                 }
             }
             if (rnd.Next(8) == 0) j.Commit();
-            if (rnd.Next(150) == 0) current = current.AddDays(1); // day roll mid-run
+            if (rnd.Next(150) == 0) TestDays.MoveTo(tradingDay, current = current.AddDays(1)); // day roll mid-run
         }
         if (cleanStop)
         {
@@ -156,6 +157,23 @@ public sealed class JournalCheckpointTests(ITestOutputHelper output) : IDisposab
         AssertSameMeaning(full, r);
         Assert.True(r.Lines > 0);
 
+        // A field missing altogether (not renamed): still nothing of it may be used.
+        using (var doc = System.Text.Json.JsonDocument.Parse(good))
+        {
+            var trimmed = new System.Text.Json.Nodes.JsonObject();
+            foreach (var p in doc.RootElement.EnumerateObject())
+            {
+                if (p.Name != "state") { trimmed[p.Name] = System.Text.Json.Nodes.JsonNode.Parse(p.Value.GetRawText()); continue; }
+                var state = new System.Text.Json.Nodes.JsonObject();
+                foreach (var q in p.Value.EnumerateObject()) if (q.Name != "streak") state[q.Name] = System.Text.Json.Nodes.JsonNode.Parse(q.Value.GetRawText());
+                trimmed["state"] = state;
+            }
+            File.WriteAllText(CheckpointPath, trimmed.ToJsonString());
+        }
+        r = Load(day);
+        Assert.Null(r.FromCheckpoint);
+        AssertSameMeaning(full, r);
+
         File.WriteAllText(CheckpointPath, "{ not json");
         r = Load(day);
         Assert.Null(r.FromCheckpoint);
@@ -192,13 +210,13 @@ public sealed class JournalCheckpointTests(ITestOutputHelper output) : IDisposab
         var start = JournalRestore.Load(_dir, "pi-1", symbols, 100_000, Day1);
         var cps = start.CreateCheckpointer(_dir, TimeSpan.FromSeconds(10));
         var write = Stopwatch.StartNew();
-        var j = new DecisionJournal(_dir, symbols, new OrderIds("pi-1", 1), _ => Day1, time, null, background: false, checkpoints: cps);
+        var j = new DecisionJournal(_dir, symbols, new OrderIds("pi-1", 1), TestDays.At(Day1), time, null, background: false, checkpoints: cps);
         for (int i = 1; i <= orders; i++)
         {
             var side = (i & 1) == 1 ? Side.Buy : Side.Sell;
             long t = time.GetUtcNow().ToUnixTimeMilliseconds();
             j.Order(new Order { Seq = i, SymbolId = 0, Side = side, Qty = 0.01, Price = 1.1, TickSeq = i, TickTimeMs = t, TimeMs = t });
-            j.OrderEvent("ack", i, null, t);
+            j.OrderEvent(OrderEventType.Ack, i, null, t);
             if (i != orders) j.Fill(i, 0, side, 0.01, 1.1, (i & 1) == 0 ? -0.5 : 0, t);
             time.Advance(TimeSpan.FromMilliseconds(1));
             if (i % 50 == 0) j.Commit(); // group commits (fsync each)
@@ -236,14 +254,14 @@ public sealed class JournalCheckpointTests(ITestOutputHelper output) : IDisposab
         var start = JournalRestore.Load(_dir, "pi-1", _symbols, 100_000, Day1);
         var sw = Stopwatch.StartNew();
         long lines;
-        using (var j = new DecisionJournal(_dir, _symbols, new OrderIds("pi-1", 1), _ => Day1, TimeProvider.System, null,
+        using (var j = new DecisionJournal(_dir, _symbols, new OrderIds("pi-1", 1), TestDays.At(Day1), TimeProvider.System, null,
             checkpoints: start.CreateCheckpointer(_dir, TimeSpan.FromSeconds(10))))
         {
             for (int i = 1; i <= orders; i++)
             {
                 var side = (i & 1) == 1 ? Side.Buy : Side.Sell;
                 j.Order(new Order { Seq = i, SymbolId = 0, Side = side, Qty = 0.01, Price = 1.1, TickSeq = i, TickTimeMs = i, TimeMs = i });
-                j.OrderEvent("ack", i, null, i);
+                j.OrderEvent(OrderEventType.Ack, i, null, i);
                 j.Fill(i, 0, side, 0.01, 1.1, 0, i);
             }
             lines = j.AppendedLines;

@@ -51,6 +51,16 @@ public sealed class JournalRestoreTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void The_loss_streak_is_read_from_the_journaled_realized_a_win_ends_it_across_files()
+    {
+        Write(Today.AddDays(-1), Fill("a", "BUY", 0.01, 1.1, realized: -1), Fill("b", "SELL", 0.01, 1.1, realized: -2));
+        Write(Today, Fill("c", "BUY", 0.01, 1.1, realized: 5), Fill("d", "SELL", 0.01, 1.1, realized: -1), Fill("e", "BUY", 0.01, 1.1, realized: 0), Fill("f", "SELL", 0.01, 1.1, realized: -3));
+        var r = Load();
+        Assert.Equal(2, r.LossStreak);
+        Assert.Equal(1, r.RealizedToday, 9);
+    }
+
+    [Fact]
     public void An_order_without_a_complete_fill_or_an_end_is_pending_and_every_end_settles_it()
     {
         Write(Today,
@@ -126,6 +136,15 @@ public sealed class JournalRestoreTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void A_fill_with_a_side_the_journal_never_writes_is_unreadable_not_a_buy()
+    {
+        Write(Today, Fill("pi-1-1-000001", "HOLD", 0.01, 1.1), Fill("pi-1-1-000002", "SELL", 0.01, 1.1));
+        var r = Load();
+        Assert.Equal(1, r.BadLines);
+        Assert.Equal(-0.01, r.Net[0], 9);
+    }
+
+    [Fact]
     public void The_last_run_stopped_cleanly_only_when_the_newest_file_ends_with_a_stop_line()
     {
         Assert.True(Load().LastRunStoppedCleanly); // no journal at all: nothing can be lost
@@ -152,12 +171,12 @@ public sealed class JournalRestoreTests(ITestOutputHelper output) : IDisposable
     {
         var time = TestClock.New();
         var ids = new OrderIds("pi-1", 7);
-        using (var j = new DecisionJournal(_dir, _symbols, ids, _ => Today, time, null, background: false))
+        using (var j = new DecisionJournal(_dir, _symbols, ids, TestDays.At(Today), time, null, background: false))
         {
             j.Order(new Order { Seq = 1, SymbolId = 1, Side = Side.Buy, Qty = 0.5, Price = 150.1, TimeMs = 10 });
             j.Fill(1, 1, Side.Buy, 0.5, 150.1, 0, 11);
             j.Order(new Order { Seq = 2, SymbolId = 1, Side = Side.Sell, Qty = 0.2, Price = 150.2, TimeMs = 12 });
-            j.OrderEvent("ack", 2, null, 13);
+            j.OrderEvent(OrderEventType.Ack, 2, null, 13);
             j.Stop("shutdown");
             j.Commit();
         }
@@ -189,13 +208,13 @@ public sealed class JournalRestoreTests(ITestOutputHelper output) : IDisposable
         var time = TestClock.New();
         var ids = new OrderIds("pi-1", 1);
         var symbols = new SymbolTable(["EURUSD"]);
-        using (var j = new DecisionJournal(_dir, symbols, ids, _ => Today, time, null, background: false))
+        using (var j = new DecisionJournal(_dir, symbols, ids, TestDays.At(Today), time, null, background: false))
         {
             for (int i = 1; i <= orders; i++)
             {
                 var side = (i & 1) == 1 ? Side.Buy : Side.Sell;
                 j.Order(new Order { Seq = i, SymbolId = 0, Side = side, Qty = 0.01, Price = 1.1 + i % 7 * 1e-5, TickSeq = i, TickTimeMs = 1_763_700_000_000 + i, TimeMs = 1_763_700_000_000 + i });
-                j.OrderEvent("ack", i, null, 1_763_700_000_000 + i);
+                j.OrderEvent(OrderEventType.Ack, i, null, 1_763_700_000_000 + i);
                 if (i != orders) j.Fill(i, 0, side, 0.01, 1.1 + i % 7 * 1e-5, (i & 1) == 0 ? -0.5 : 0, 1_763_700_000_000 + i);
                 if (i % 20_000 == 0) j.Commit();
             }

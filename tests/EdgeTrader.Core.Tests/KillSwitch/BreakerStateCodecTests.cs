@@ -63,7 +63,7 @@ public sealed class BreakerStateCodecTests
             var time = TestClock.New();
             var day = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
             using (var j = new EdgeTrader.Journal.DecisionJournal(dir, new EdgeTrader.Trading.SymbolTable(["EURUSD"]),
-                       new EdgeTrader.Trading.OrderIds("pi-1", 1), _ => day, time, null, background: false))
+                       new EdgeTrader.Trading.OrderIds("pi-1", 1), EdgeTrader.Tests.Support.TestDays.At(day), time, null, background: false))
             {
                 j.Breaker(new BreakerTransition(Engaged with { Position = BreakerPosition.Safe }, Engaged));
                 j.Commit();

@@ -20,7 +20,7 @@ public sealed class AppendOnlyFileTests : IDisposable
         var time = TestClock.New();
         var d = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         day = d;
-        return new DecisionJournal(Dir, new SymbolTable(["EURUSD"]), new OrderIds("n1", 1), _ => d, time, _failures.Add, background: false);
+        return new DecisionJournal(Dir, new SymbolTable(["EURUSD"]), new OrderIds("n1", 1), EdgeTrader.Tests.Support.TestDays.At(d), time, _failures.Add, background: false);
     }
 
     static Order AnOrder(long seq) => new() { Seq = seq, SymbolId = 0, Side = Side.Buy, Qty = 0.01, Price = 1.1, TimeMs = seq };

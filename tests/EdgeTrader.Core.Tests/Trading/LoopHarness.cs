@@ -9,21 +9,25 @@ using EdgeTrader.Trading.Strategies;
 
 namespace EdgeTrader.Tests.Trading;
 
-/// <summary>A real loop with a recording sink and fake time.</summary>
+/// <summary>A real loop with a recording sink, the in-memory decisions log and fake time.</summary>
 internal sealed class LoopHarness
 {
-    public sealed class RecordingSink : IOrderSink
+    /// <summary>Records what the loop sends; <c>simulatesFills</c> makes it a dry-run route.</summary>
+    public sealed class RecordingSink(bool simulatesFills = false) : IOrderSink
     {
         public readonly List<Order> Sent = [];
         public readonly List<long> CancelAlls = [];
         public bool Refuse;
+        public bool SimulatesFills => simulatesFills;
         public bool TrySend(in Order order) { if (Refuse) return false; Sent.Add(order); return true; }
-        public void CancelAll(string reason, long generation) => CancelAlls.Add(generation);
+        public bool CancelAll(string reason, long generation, long timeMs) { CancelAlls.Add(generation); return true; }
     }
 
     public FakeTimeProvider Time { get; } = TestClock.New();
     public CircuitBreaker Breaker { get; }
-    public RecordingSink Sink { get; } = new();
+    public RecordingSink Sink { get; }
+    public InMemoryDecisionLog Log { get; } = new();
+    public TradingDay Day { get; }
     public TradingLoop Loop { get; }
     public SymbolTable Symbols { get; }
     public PositionBook Book { get; }
@@ -36,8 +40,11 @@ internal sealed class LoopHarness
         Symbols = new SymbolTable(symbols ?? ["EURUSD"]);
         var opts = new StrategyOptions { Kind = strategy, Qty = 0.01, Symbols = symbols ?? ["EURUSD"], Fast = 2, Slow = 4 };
         Book = new PositionBook(Symbols.Count, risk.ContractSize);
-        var pre = new PreTradeRisk(risk, new TradingSessions(risk), Book, Time.TimestampFrequency);
-        Loop = new TradingLoop(Breaker, new TickParser(Symbols, format), StrategyFactory.Create(opts, Symbols), pre, Book, Sink, null, Time, dryRun, risk.MaxTickAgeMs);
+        var sessions = new TradingSessions(risk);
+        Day = new TradingDay(sessions.Zone, Time.GetUtcNow());
+        Sink = new RecordingSink(simulatesFills: dryRun);
+        var pre = new PreTradeRisk(risk, sessions, Book, Time.TimestampFrequency);
+        Loop = new TradingLoop(Breaker, new TickParser(Symbols, format), StrategyFactory.Create(opts, Symbols), pre, Book, Sink, Log, Day, Time, risk.MaxTickAgeMs);
     }
 
     public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -18,7 +18,7 @@ public sealed class TradingLoopRecoveryTests : IDisposable
     readonly string _dir = Directory.CreateTempSubdirectory("et-recovery-").FullName;
     readonly FakeTimeProvider _time = TestClock.New();
     readonly SymbolTable _symbols = new(["EURUSD"]);
-    readonly LoopHarness.RecordingSink _sink = new();
+    readonly LoopHarness.RecordingSink _sink;
     readonly OrderIds _ids = new("pi-1", 5);
     readonly DecisionJournal _journal;
     readonly PositionBook _book;
@@ -32,11 +32,13 @@ public sealed class TradingLoopRecoveryTests : IDisposable
     {
         var risk = new RiskOptions { MaxOrdersPerSecond = 100_000, MaxPosition = 100, MaxLossStreak = 0, MaxDailyLoss = 1e12, MaxTradesPerDay = 1_000_000 };
         _breaker = new CircuitBreaker(BreakerState.FreshInstall(_time.GetUtcNow()), _time);
-        _journal = new DecisionJournal(_dir, _symbols, _ids, _ => Day, _time, null, background: backgroundJournal);
+        var day = new TradingDay(TimeZoneInfo.Utc, _time.GetUtcNow());
+        _journal = new DecisionJournal(_dir, _symbols, _ids, day, _time, null, background: backgroundJournal);
         _book = new PositionBook(1, risk.ContractSize);
+        _sink = new LoopHarness.RecordingSink(simulatesFills: dryRun);
         var pre = new PreTradeRisk(risk, new TradingSessions(risk), _book, _time.TimestampFrequency);
         var strategy = StrategyFactory.Create(new StrategyOptions { Kind = StrategyKind.EveryTick, Qty = 0.01, Symbols = ["EURUSD"] }, _symbols);
-        _loop = new TradingLoop(_breaker, new TickParser(_symbols, TickFormat.Json), strategy, pre, _book, _sink, _journal, _time, dryRun, risk.MaxTickAgeMs);
+        _loop = new TradingLoop(_breaker, new TickParser(_symbols, TickFormat.Json), strategy, pre, _book, _sink, _journal, day, _time, risk.MaxTickAgeMs);
     }
 
     public void Dispose()

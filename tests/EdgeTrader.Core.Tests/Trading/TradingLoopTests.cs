@@ -133,6 +133,24 @@ public class TradingLoopTests
     }
 
     [Fact]
+    public void After_midnight_and_a_reset_the_first_tick_trades_on_the_new_days_limits()
+    {
+        // BUY @1.1001 then SELL @1.1000, dry-run: realised -0.10 today, past the daily-loss limit of 0.08.
+        var h = new LoopHarness(new RiskOptions { MaxDailyLoss = 0.08, MaxPosition = 100, MaxLossStreak = 0, MaxTickAgeMs = 0 }, dryRun: true);
+        h.Tick(1.1000, 1.1001);
+        h.Tick(1.1000, 1.1001);
+        Assert.Equal(TickOutcome.BlockedAtGate1, h.Tick(1.1000, 1.1001));
+        Assert.Contains("daily loss", h.Breaker.State.Reason);
+
+        h.Time.Advance(TimeSpan.FromHours(24)); // the next trading day: yesterday's loss no longer counts
+        Assert.True(h.Breaker.Reset("new day", BreakerSource.Cli).Done);
+        Assert.Equal(TickOutcome.OrderSent, h.Tick(1.1000, 1.1001));
+        Assert.False(h.Breaker.IsEngaged, h.Breaker.State.Reason);
+        Assert.Equal(DateOnly.FromDateTime(h.Time.GetUtcNow().UtcDateTime), h.Book.Day);
+        Assert.Equal(1, h.Book.TradesToday);
+    }
+
+    [Fact]
     public void Loss_streak_at_the_limit_engages_the_breaker()
     {
         var h = new LoopHarness(new RiskOptions { MaxLossStreak = 2, MaxDailyLoss = 1e9, MaxPosition = 100, MaxTickAgeMs = 0 }, dryRun: true);
@@ -144,6 +162,45 @@ public class TradingLoopTests
         h.Tick();
         Assert.True(h.Breaker.IsEngaged);
         Assert.Contains("loss streak", h.Breaker.State.Reason);
+    }
+
+    [Fact]
+    public void A_winning_close_ends_the_loss_streak()
+    {
+        var h = new LoopHarness(new RiskOptions { MaxLossStreak = 3, MaxDailyLoss = 1e9, MaxPosition = 100, MaxTickAgeMs = 0 }, dryRun: true);
+        h.Tick(1.1000, 1.1001); h.Tick(1.1000, 1.1001); // BUY @ ask, SELL @ bid: a loss
+        h.Tick(1.1000, 1.1001); h.Tick(1.1000, 1.1001); // a second loss
+        Assert.Equal(2, h.Book.LossStreak);
+        h.Tick(1.1000, 1.1001); h.Tick(1.1003, 1.1004); // BUY @ 1.1001, SELL @ 1.1003: a win
+        Assert.Equal(0, h.Book.LossStreak);
+        for (int i = 0; i < 4; i++) h.Tick(1.1000, 1.1001); // two losses
+        Assert.False(h.Breaker.IsEngaged, "the losses before the win do not count");
+        h.Tick(1.1000, 1.1001); h.Tick(1.1000, 1.1001); h.Tick();
+        Assert.True(h.Breaker.IsEngaged, "three losses after the win engage");
+    }
+
+    [Fact]
+    public void A_fill_that_flips_the_position_realises_the_closed_part_and_opens_the_rest_at_its_price()
+    {
+        double net = 0.01, avg = 1.1;
+        double realized = PositionMath.Apply(ref net, ref avg, Side.Sell, 0.03, 1.2, 100_000);
+        Assert.Equal(100, realized, 6);  // (1.2 - 1.1) x 0.01 x 100,000
+        Assert.Equal(-0.02, net, 9);
+        Assert.Equal(1.2, avg, 9);
+        realized = PositionMath.Apply(ref net, ref avg, Side.Sell, 0.02, 1.0, 100_000); // adds: a new average, nothing realised
+        Assert.Equal((0, -0.04, 1.1), (realized, Math.Round(net, 9), Math.Round(avg, 9)));
+        realized = PositionMath.Apply(ref net, ref avg, Side.Buy, 0.04, 1.0, 100_000); // closes flat
+        Assert.Equal((400, 0, 0), (Math.Round(realized, 6), net, avg));
+    }
+
+    [Theory]
+    [InlineData(2, -0.5, 3)]
+    [InlineData(2, 0.5, 0)]
+    [InlineData(2, 0.0, 2)]
+    [InlineData(0, 0.0, 0)]
+    public void The_loss_streak_grows_with_a_loss_ends_with_a_win_and_stays_on_break_even(int streak, double realized, int after)
+    {
+        Assert.Equal(after, PositionMath.LossStreakAfter(streak, realized));
     }
 
     [Fact]
@@ -161,6 +218,77 @@ public class TradingLoopTests
         var g = h.Loop.Counters.Gateway;
         Assert.Equal((1, 1, 1), (g.Acks, g.Fills, g.Rejects));
         Assert.Equal(1, g.Unknown);
+    }
+
+    [Theory]
+    [InlineData(0.0, 1.1)]
+    [InlineData(-0.01, 1.1)]
+    [InlineData(double.NaN, 1.1)]
+    [InlineData(double.PositiveInfinity, 1.1)]
+    [InlineData(0.01, 0.0)]
+    [InlineData(0.01, -1.1)]
+    [InlineData(0.01, double.NaN)]
+    [InlineData(0.01, double.PositiveInfinity)]
+    public void A_fill_whose_quantity_or_price_is_not_finite_and_positive_changes_nothing(double qty, double price)
+    {
+        var h = new LoopHarness();
+        h.Tick();
+        h.Loop.OnFill(1, qty, price);
+        h.Loop.RestoreInFlight([new PendingOrder { Id = "pi-1-4-000001", SymbolId = 0, Side = Side.Buy, Qty = 0.01 }], holdOrders: false);
+        Assert.False(h.Loop.OnRestoredFill("pi-1-4-000001", qty, price));
+        Assert.Equal(0, h.Book.Net(0));
+        Assert.Equal(2, h.Loop.InFlightCount);
+        Assert.Equal(1, h.Loop.Counters.Gateway.Unknown);
+        Assert.Empty(h.Log.OfType("fill"));
+    }
+
+    [Fact]
+    public void An_overfill_books_only_what_the_order_had_left()
+    {
+        var h = new LoopHarness();
+        h.Tick();
+        h.Loop.OnFill(1, 0.004, 1.1);
+        h.Loop.OnFill(1, 5.0, 1.1); // the gateway fills more than was ordered
+        Assert.Equal(0.01, h.Book.Net(0), 9);
+        Assert.Equal(0, h.Loop.InFlightCount);
+        Assert.Equal([0.004, 0.006], h.Log.OfType("fill").Select(f => Math.Round(f.Qty, 9)));
+        h.Loop.RestoreInFlight([new PendingOrder { Id = "pi-1-4-000001", SymbolId = 0, Side = Side.Sell, Qty = 0.02 }], holdOrders: false);
+        Assert.True(h.Loop.OnRestoredFill("pi-1-4-000001", 1.0, 1.2));
+        Assert.Equal(-0.01, h.Book.Net(0), 9);
+        Assert.Equal(0, h.Loop.RestoredCount);
+    }
+
+    [Fact]
+    public void An_order_the_decisions_log_cannot_record_does_not_leave()
+    {
+        var h = new LoopHarness();
+        Assert.Equal(TickOutcome.OrderSent, h.Tick());
+        h.Log.Fail("disk full");
+        Assert.Equal(TickOutcome.Denied, h.Tick());
+        Assert.Equal(1, h.Loop.Counters.DeniedFor(DenialCode.JournalUnavailable));
+        Assert.Single(h.Sink.Sent);
+    }
+
+    [Fact]
+    public void Every_order_and_denial_is_in_the_decisions_log_with_its_tick()
+    {
+        var h = new LoopHarness(new RiskOptions { MaxOrdersPerSecond = 2, MaxPosition = 100, MaxLossStreak = 0 });
+        h.Tick(); h.Tick(); h.Tick();
+        Assert.Equal(["order", "order", "denial"], h.Log.Records.Select(r => r.Type));
+        Assert.Equal([1L, 2, 3], h.Log.Records.Select(r => r.TickSeq));
+        Assert.Equal(DenialCode.RateLimitExceeded, h.Log.Records[2].Code);
+    }
+
+    [Fact]
+    public void Only_ids_this_run_writes_name_its_orders()
+    {
+        var ids = new OrderIds("pi-1", 5);
+        Assert.True(ids.TryParse("pi-1-5-000042"u8, out long seq));
+        Assert.Equal(42, seq);
+        Assert.True(ids.TryParse("pi-1-5-1234567"u8, out seq));
+        Assert.Equal(1234567, seq);
+        foreach (var id in new[] { "pi-1-5-42", "pi-1-5-0000042", "pi-1-5-+00042", "pi-1-5- 00042", "pi-1-5-000042 ", "pi-1-4-000042", "pi-2-5-000042", "pi-1-5-", "pi-1-5--00001" })
+            Assert.False(ids.TryParse(System.Text.Encoding.UTF8.GetBytes(id), out _), id);
     }
 
     [Fact]

@@ -13,8 +13,6 @@ public enum DenialCode
     MaxQtyExceeded,
     /// <summary>The position (with orders in flight) would exceed risk.maxPosition.</summary>
     PositionLimitExceeded,
-    /// <summary>The tick behind the order was older than risk.maxTickAgeMs when the order was made.</summary>
-    PriceStale,
     /// <summary>Outside every configured trading session.</summary>
     OutsideTradingSession,
     /// <summary>risk.maxTradesPerDay reached for the trading day.</summary>
@@ -42,7 +40,6 @@ public static class DenialCodes
         DenialCode.RateLimitExceeded => "RATE_LIMIT_EXCEEDED",
         DenialCode.MaxQtyExceeded => "MAX_QTY_EXCEEDED",
         DenialCode.PositionLimitExceeded => "POSITION_LIMIT_EXCEEDED",
-        DenialCode.PriceStale => "PRICE_STALE",
         DenialCode.OutsideTradingSession => "OUTSIDE_TRADING_SESSION",
         DenialCode.DailyTradeLimit => "DAILY_TRADE_LIMIT",
         DenialCode.JournalUnavailable => "JOURNAL_UNAVAILABLE",

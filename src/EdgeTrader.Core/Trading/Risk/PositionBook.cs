@@ -69,10 +69,10 @@ public sealed class PositionBook
         if (side == Side.Buy) _pendingBuy[symbolId] += qty; else _pendingSell[symbolId] += qty;
     }
 
-    /// <summary>Starts a new trading day when <paramref name="day"/> differs (counters to zero; positions stay).</summary>
+    /// <summary>Starts trading day <paramref name="day"/> when it is later than <see cref="Day"/> (counters to zero; positions and the loss streak stay).</summary>
     public void RollDay(DateOnly day)
     {
-        if (day == Day) return;
+        if (day <= Day) return;
         Day = day;
         TradesToday = 0;
         RealizedToday = 0;
@@ -110,27 +110,9 @@ public sealed class PositionBook
     public double OnFill(int symbolId, Side side, double qty, double price)
     {
         OnGivenUp(symbolId, side, qty);
-        double signed = side == Side.Buy ? qty : -qty;
-        double net = _net[symbolId];
-        double realized = 0;
-        if (net == 0 || Math.Sign(net) == Math.Sign(signed))
-        {
-            double newNet = net + signed;
-            _avg[symbolId] = (_avg[symbolId] * Math.Abs(net) + price * qty) / Math.Abs(newNet);
-            _net[symbolId] = newNet;
-        }
-        else
-        {
-            double closing = Math.Min(Math.Abs(net), qty);
-            realized = (price - _avg[symbolId]) * closing * Math.Sign(net) * _contractSize;
-            double newNet = net + signed;
-            if (Math.Abs(newNet) < 1e-12) { newNet = 0; _avg[symbolId] = 0; }
-            else if (Math.Sign(newNet) != Math.Sign(net)) _avg[symbolId] = price; // flipped: the rest opened at this price
-            _net[symbolId] = newNet;
-            RealizedToday += realized;
-            if (realized < 0) LossStreak++;
-            else if (realized > 0) LossStreak = 0;
-        }
+        double realized = PositionMath.Apply(ref _net[symbolId], ref _avg[symbolId], side, qty, price, _contractSize);
+        RealizedToday += realized;
+        LossStreak = PositionMath.LossStreakAfter(LossStreak, realized);
         Mark(symbolId, _lastMid[symbolId] == 0 ? price : _lastMid[symbolId]);
         return realized;
     }

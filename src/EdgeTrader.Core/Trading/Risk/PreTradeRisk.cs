@@ -3,9 +3,11 @@ using EdgeTrader.Configuration;
 namespace EdgeTrader.Trading.Risk;
 
 /// <summary>
-/// The checks an intent meets between gate 1 and gate 2: quantity, position with orders in flight, tick age, trading
-/// session, trades per day, and orders per second (a sliding one-second window). Time comes from the caller, which
-/// takes it from the injected <see cref="TimeProvider"/>. A denial costs no rate-limit slot.
+/// The checks an intent meets between gate 1 and gate 2: quantity, position with orders in flight, trading session,
+/// trades per day, and orders per second (a sliding one-second window). Time comes from the caller, which takes it
+/// from the injected <see cref="TimeProvider"/>. A check changes nothing: the trading day is rolled by the loop before
+/// any check (<see cref="TradingDay"/>), and a stale tick never gets this far (the loop drops it, reason STALE).
+/// A denial costs no rate-limit slot.
 /// </summary>
 public sealed class PreTradeRisk
 {
@@ -31,12 +33,10 @@ public sealed class PreTradeRisk
     public TradingSessions Sessions => _sessions;
 
     /// <summary>Checks an intent; <see cref="DenialCode.None"/> means it may go on to gate 2.</summary>
-    public DenialCode Check(in OrderIntent intent, long tickTimeMs, DateTimeOffset now, long nowTimestamp)
+    public DenialCode Check(in OrderIntent intent, DateTimeOffset now, long nowTimestamp)
     {
         if (intent.Qty > _o.MaxQty) return DenialCode.MaxQtyExceeded;
-        if (_o.MaxTickAgeMs > 0 && now.ToUnixTimeMilliseconds() - tickTimeMs > _o.MaxTickAgeMs) return DenialCode.PriceStale;
         if (!_sessions.IsOpen(now)) return DenialCode.OutsideTradingSession;
-        _book.RollDay(_sessions.TradingDay(now));
         if (_book.TradesToday >= _o.MaxTradesPerDay) return DenialCode.DailyTradeLimit;
         if (_book.ExposureAfter(intent.SymbolId, intent.Side, intent.Qty) > _o.MaxPosition + 1e-9) return DenialCode.PositionLimitExceeded;
         if (_filled == _sent.Length && nowTimestamp - _sent[_next] < _windowTicks) return DenialCode.RateLimitExceeded;

@@ -35,11 +35,8 @@ public sealed class TradingSessions
         _ => throw new ArgumentOutOfRangeException(nameof(d), d, "not a day"),
     };
 
-    /// <summary>The time zone of sessions and trading days.</summary>
+    /// <summary>The time zone of sessions and of the trading day (<see cref="TradingDay"/>).</summary>
     public TimeZoneInfo Zone => _zone;
-
-    /// <summary>The trading day (local date in the zone) of an instant.</summary>
-    public DateOnly TradingDay(DateTimeOffset utc) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(utc, _zone).DateTime);
 
     /// <summary>True when <paramref name="utc"/> falls in a session. Cached per minute: it runs once per order.</summary>
     public bool IsOpen(DateTimeOffset utc)

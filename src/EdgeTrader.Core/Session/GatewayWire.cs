@@ -1,11 +1,12 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using EdgeTrader.Trading;
 
-namespace EdgeTrader.Transports.Zmq;
+namespace EdgeTrader.Session;
 
-/// <summary>Kinds of gateway → appliance messages (CONTRACT §4).</summary>
+/// <summary>Kinds of gateway → appliance messages (CONTRACT §4, docs/contract.md).</summary>
 public enum GatewayMessageType
 {
     /// <summary>Unknown type or unusable shape.</summary>
@@ -18,22 +19,31 @@ public enum GatewayMessageType
     OpenOrders,
 }
 
-/// <summary>One parsed gateway message.</summary>
+/// <summary>One parsed gateway message. Its numbers are as sent: whether a fill's are usable is the loop's rule.</summary>
 public ref struct GatewayMessage
 {
+    /// <summary>The type; <see cref="GatewayMessageType.Unknown"/> for anything unusable.</summary>
     public GatewayMessageType Type;
+    /// <summary>The order id (ack, fill, reject), as sent (unescaped).</summary>
     public ReadOnlySpan<byte> Id;
+    /// <summary>A fill's quantity; NaN when absent.</summary>
     public double Qty;
+    /// <summary>A fill's price; NaN when absent.</summary>
     public double Price;
+    /// <summary>A reject's reason (at most 200 characters), or null.</summary>
     public string? Reason;
 }
 
 /// <summary>
-/// The order protocol's JSON frames, written into a reused buffer (no allocation per order) and parsed with
-/// Utf8JsonReader. One JSON object per frame.
+/// The order protocol's JSON frames (CONTRACT §4, docs/contract.md), written into a reused buffer (no allocation per
+/// order) and parsed with Utf8JsonReader. One JSON object per frame. The codec checks shape only (types, required
+/// fields); what the values mean is decided by the session and the loop.
 /// </summary>
 public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
 {
+    /// <summary>Largest gateway frame accepted (an open_orders answer part); longer answers come in several frames.</summary>
+    public const int MaxFrameBytes = 1 << 16;
+
     readonly ArrayBufferWriter<byte> _buf = new(512);
     readonly byte[] _id = new byte[160];
     Utf8JsonWriter? _w;
@@ -189,21 +199,34 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
         return End();
     }
 
-    /// <summary>Parses one inbound frame; anything unusable comes back as <see cref="GatewayMessageType.Unknown"/>.</summary>
+    /// <summary>
+    /// Parses one inbound frame; anything unusable comes back as <see cref="GatewayMessageType.Unknown"/>: not one JSON
+    /// object, an unknown or non-string type, an ack, fill or reject without a plain string id, a field of the wrong
+    /// type. A fill's absent qty or price comes back as NaN.
+    /// </summary>
     public static GatewayMessage Parse(ReadOnlySpan<byte> frame)
     {
-        var m = new GatewayMessage();
+        // A gateway's flat frames take a direct scan (an ack and a fill per order: this is the order hot path);
+        // anything unusual (escapes, nesting, literals, errors) goes to Utf8JsonReader, which alone decides it.
+        var m = new GatewayMessage { Qty = double.NaN, Price = double.NaN };
+        if (TryScanFlat(frame, ref m)) return m;
+        return ParseWithReader(frame);
+    }
+
+    /// <summary>The reference parser: <see cref="Utf8JsonReader"/> over the whole frame.</summary>
+    internal static GatewayMessage ParseWithReader(ReadOnlySpan<byte> frame)
+    {
+        var m = new GatewayMessage { Qty = double.NaN, Price = double.NaN };
         try
         {
             var r = new Utf8JsonReader(frame, new JsonReaderOptions { MaxDepth = 8 });
-            if (!r.Read() || r.TokenType != JsonTokenType.StartObject) return m;
+            if (!r.Read() || r.TokenType != JsonTokenType.StartObject) return Unknown();
             var type = GatewayMessageType.Unknown;
-            bool haveQty = false, havePrice = false;
             while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
             {
                 if (r.ValueTextEquals("type"u8))
                 {
-                    if (!r.Read() || r.TokenType != JsonTokenType.String) return m;
+                    if (!r.Read() || r.TokenType != JsonTokenType.String) return Unknown();
                     type = r.ValueTextEquals("ack"u8) ? GatewayMessageType.Ack
                         : r.ValueTextEquals("fill"u8) ? GatewayMessageType.Fill
                         : r.ValueTextEquals("reject"u8) ? GatewayMessageType.Reject
@@ -213,45 +236,147 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
                 }
                 else if (r.ValueTextEquals("id"u8))
                 {
-                    if (!r.Read() || r.TokenType != JsonTokenType.String || r.ValueIsEscaped) return m;
+                    if (!r.Read() || r.TokenType != JsonTokenType.String || r.ValueIsEscaped) return Unknown();
                     m.Id = r.ValueSpan;
                 }
                 else if (r.ValueTextEquals("qty"u8))
                 {
-                    if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetDouble(out m.Qty)) return m;
-                    haveQty = true;
+                    if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetDouble(out m.Qty)) return Unknown();
                 }
                 else if (r.ValueTextEquals("price"u8))
                 {
-                    if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetDouble(out m.Price)) return m;
-                    havePrice = true;
+                    if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetDouble(out m.Price)) return Unknown();
                 }
                 else if (r.ValueTextEquals("reason"u8))
                 {
-                    if (!r.Read()) return m;
+                    if (!r.Read()) return Unknown();
                     m.Reason = r.TokenType == JsonTokenType.String ? Truncate(r.GetString()) : null;
                     if (r.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) r.Skip();
                 }
                 else
                 {
-                    if (!r.Read()) return m;
+                    if (!r.Read()) return Unknown();
                     r.Skip();
                 }
             }
-            if (type is GatewayMessageType.Ack or GatewayMessageType.Reject && m.Id.IsEmpty) return m;
-            if (type == GatewayMessageType.Fill && (m.Id.IsEmpty || !haveQty || !havePrice)) return m;
+            if (r.TokenType != JsonTokenType.EndObject || r.CurrentDepth != 0 || r.Read()) return Unknown(); // cut off, or content after the object
+            if (type is GatewayMessageType.Ack or GatewayMessageType.Reject or GatewayMessageType.Fill && m.Id.IsEmpty) return Unknown();
             m.Type = type;
             return m;
         }
         catch (JsonException)
         {
-            return new GatewayMessage();
+            return Unknown();
         }
         catch (InvalidOperationException)
         {
-            return new GatewayMessage();
+            return Unknown();
         }
     }
+
+    /// <summary>
+    /// The direct scan of <c>{"k":v,...}</c> with string values without escapes or control characters and plain JSON
+    /// numbers. Succeeds only where the reader would give the same message; false means "ask the reader".
+    /// </summary>
+    static bool TryScanFlat(ReadOnlySpan<byte> p, ref GatewayMessage m)
+    {
+        int i = SkipWs(p, 0);
+        if (i >= p.Length || p[i] != (byte)'{') return false;
+        i = SkipWs(p, i + 1);
+        if (i < p.Length && p[i] == (byte)'}') return false;
+        var type = GatewayMessageType.Unknown;
+        while (true)
+        {
+            if (!ScanString(p, ref i, out int k0, out int kn)) return false;
+            var key = p.Slice(k0, kn);
+            i = SkipWs(p, i);
+            if (i >= p.Length || p[i] != (byte)':') return false;
+            i = SkipWs(p, i + 1);
+            if (i >= p.Length) return false;
+            if (p[i] == (byte)'"')
+            {
+                if (!ScanString(p, ref i, out int v0, out int vn)) return false;
+                if (key.SequenceEqual("type"u8)) type = TypeOf(p.Slice(v0, vn));
+                else if (key.SequenceEqual("id"u8)) m.Id = p.Slice(v0, vn);
+                else if (key.SequenceEqual("qty"u8) || key.SequenceEqual("price"u8) || key.SequenceEqual("reason"u8)) return false; // the reader decides
+            }
+            else
+            {
+                int n0 = i;
+                if (!ScanNumber(p, ref i)) return false;
+                var num = p[n0..i];
+                if (key.SequenceEqual("qty"u8)) { if (!Utf8Parser.TryParse(num, out m.Qty, out int used) || used != num.Length) return false; }
+                else if (key.SequenceEqual("price"u8)) { if (!Utf8Parser.TryParse(num, out m.Price, out int used) || used != num.Length) return false; }
+                else if (key.SequenceEqual("type"u8) || key.SequenceEqual("id"u8) || key.SequenceEqual("reason"u8)) return false;
+            }
+            i = SkipWs(p, i);
+            if (i >= p.Length) return false;
+            if (p[i] == (byte)'}') break;
+            if (p[i] != (byte)',') return false;
+            i = SkipWs(p, i + 1);
+        }
+        if (SkipWs(p, i + 1) != p.Length) return false;
+        if (type is GatewayMessageType.Ack or GatewayMessageType.Reject or GatewayMessageType.Fill && m.Id.IsEmpty) type = GatewayMessageType.Unknown;
+        m.Type = type;
+        if (type == GatewayMessageType.Unknown) m.Id = default;
+        return true;
+    }
+
+    static GatewayMessageType TypeOf(ReadOnlySpan<byte> t) =>
+        t.SequenceEqual("ack"u8) ? GatewayMessageType.Ack
+        : t.SequenceEqual("fill"u8) ? GatewayMessageType.Fill
+        : t.SequenceEqual("reject"u8) ? GatewayMessageType.Reject
+        : t.SequenceEqual("heartbeat"u8) ? GatewayMessageType.Heartbeat
+        : t.SequenceEqual("open_orders"u8) ? GatewayMessageType.OpenOrders
+        : GatewayMessageType.Unknown;
+
+    /// <summary>A string at <paramref name="i"/> without escapes, control or non-ASCII characters: where its content starts, its length, and i past its closing quote.</summary>
+    static bool ScanString(ReadOnlySpan<byte> p, ref int i, out int start, out int length)
+    {
+        start = length = 0;
+        if (i >= p.Length || p[i] != (byte)'"') return false;
+        int v0 = i + 1;
+        int v1 = p[v0..].IndexOfAny((byte)'"', (byte)'\\');
+        if (v1 < 0 || p[v0 + v1] != (byte)'"') return false;
+        var value = p.Slice(v0, v1);
+        if (value.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0 || value.IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0) return false; // the reader decides
+        (start, length) = (v0, v1);
+        i = v0 + v1 + 1;
+        return true;
+    }
+
+    static int SkipWs(ReadOnlySpan<byte> p, int i)
+    {
+        while (i < p.Length && (p[i] == (byte)' ' || p[i] == (byte)'\t' || p[i] == (byte)'\n' || p[i] == (byte)'\r')) i++;
+        return i;
+    }
+
+    /// <summary>A strict JSON number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?</summary>
+    static bool ScanNumber(ReadOnlySpan<byte> p, ref int i)
+    {
+        if (i < p.Length && p[i] == (byte)'-') i++;
+        if (i >= p.Length) return false;
+        if (p[i] == (byte)'0') i++;
+        else if (p[i] >= (byte)'1' && p[i] <= (byte)'9') { while (i < p.Length && char.IsAsciiDigit((char)p[i])) i++; }
+        else return false;
+        if (i < p.Length && p[i] == (byte)'.')
+        {
+            int d = ++i;
+            while (i < p.Length && char.IsAsciiDigit((char)p[i])) i++;
+            if (i == d) return false;
+        }
+        if (i < p.Length && (p[i] == (byte)'e' || p[i] == (byte)'E'))
+        {
+            i++;
+            if (i < p.Length && (p[i] == (byte)'+' || p[i] == (byte)'-')) i++;
+            int d = i;
+            while (i < p.Length && char.IsAsciiDigit((char)p[i])) i++;
+            if (i == d) return false;
+        }
+        return true;
+    }
+
+    static GatewayMessage Unknown() => new() { Type = GatewayMessageType.Unknown, Qty = double.NaN, Price = double.NaN };
 
     static string? Truncate(string? s) => s is { Length: > 200 } ? s[..200] : s;
 

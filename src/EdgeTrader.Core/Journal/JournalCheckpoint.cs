@@ -1,0 +1,141 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace EdgeTrader.Journal;
+
+/// <summary>
+/// <c>stateDir/journal.checkpoint</c>: the journal's meaning (<see cref="JournalState"/>) up to a byte offset of one
+/// journal file, written atomically (<see cref="Persistence.AtomicFile"/>). It is trusted only when that file
+/// still holds, just before the offset, the very bytes the checkpoint recorded, and when every field is there and
+/// fits; otherwise the journal is read in full. Losing it costs time at start, never correctness.
+/// </summary>
+internal static class JournalCheckpoint
+{
+    public const string FileName = "journal.checkpoint";
+    const int Version = 1;
+    public const int TailBytes = 64;
+
+    /// <summary>Where a checkpoint stands: everything in files before <see cref="Day"/>, and in <see cref="File"/> before <see cref="Offset"/>.</summary>
+    public readonly record struct Position(string File, DateOnly Day, long Offset);
+
+    /// <summary>
+    /// The checkpoint of <paramref name="stateDir"/> when it is valid for this journal (node, version, file, tail bytes,
+    /// every field); null otherwise, with <paramref name="note"/> saying why when there was one to ignore.
+    /// </summary>
+    public static (Position Position, JournalState State)? TryLoad(string stateDir, string node, Trading.SymbolTable symbols, double contractSize, DateOnly today, out string? note)
+    {
+        note = null;
+        string path = Path.Combine(stateDir, FileName);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            var c = JsonSerializer.Deserialize(File.ReadAllBytes(path), JournalCheckpointJson.Default.JournalCheckpointDto)
+                ?? throw new JsonException("null checkpoint");
+            if (c.Version != Version) { note = "journal checkpoint of another version ignored; reading the journal in full"; return null; }
+            if (c.State.Node != node) { note = "journal checkpoint of another node ignored; reading the journal in full"; return null; }
+            byte[] tail = Convert.FromBase64String(c.Tail);
+            if (!JournalFiles.TryParseFileDay(c.File, out var day) || Path.GetFileName(c.File) != c.File || c.Offset < tail.Length || day > today)
+            {
+                note = "journal checkpoint does not fit this journal; reading the journal in full";
+                return null;
+            }
+            string journal = Path.Combine(stateDir, c.File);
+            if (!File.Exists(journal) || new FileInfo(journal).Length < c.Offset || !TailMatches(journal, c.Offset, tail))
+            {
+                note = $"journal checkpoint does not match {c.File} any more; reading the journal in full";
+                return null;
+            }
+            var state = JournalState.FromDto(c.State, symbols, contractSize);
+            if (state.Day > today) { note = "journal checkpoint is from a later day than today; reading the journal in full"; return null; }
+            return (new Position(c.File, day, c.Offset), state);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or IOException or UnauthorizedAccessException)
+        {
+            note = $"journal checkpoint unreadable ({ex.Message}); reading the journal in full";
+            return null;
+        }
+    }
+
+    static bool TailMatches(string journal, long offset, byte[] tail)
+    {
+        using var fs = new FileStream(journal, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        fs.Seek(offset - tail.Length, SeekOrigin.Begin);
+        var buf = new byte[tail.Length];
+        fs.ReadExactly(buf);
+        return buf.AsSpan().SequenceEqual(tail) && (offset == 0 || tail.Length > 0 && tail[^1] == (byte)'\n');
+    }
+
+    /// <summary>Saves <paramref name="state"/> as standing at <paramref name="offset"/> of <paramref name="file"/>, whose last bytes are <paramref name="tail"/>.</summary>
+    public static void Save(string stateDir, JournalState state, string file, long offset, ReadOnlySpan<byte> tail, long timeMs)
+    {
+        var dto = new JournalCheckpointDto
+        {
+            Version = Version,
+            File = file,
+            Offset = offset,
+            Tail = Convert.ToBase64String(tail.Length > TailBytes ? tail[^TailBytes..] : tail),
+            State = state.ToDto(),
+            Time = timeMs,
+        };
+        Persistence.AtomicFile.Write(Path.Combine(stateDir, FileName), JsonSerializer.SerializeToUtf8Bytes(dto, JournalCheckpointJson.Default.JournalCheckpointDto));
+    }
+}
+
+/// <summary>The checkpoint file: where it stands in the journal, and the state there.</summary>
+internal sealed class JournalCheckpointDto
+{
+    public required int Version { get; set; }
+    public required string File { get; set; }
+    public required long Offset { get; set; }
+    /// <summary>Base64 of the last bytes before <see cref="Offset"/>: the file must still hold them.</summary>
+    public required string Tail { get; set; }
+    public required JournalStateDto State { get; set; }
+    public required long Time { get; set; }
+}
+
+/// <summary>A <see cref="JournalState"/> as data.</summary>
+internal sealed class JournalStateDto
+{
+    public required string Node { get; set; }
+    public required string Day { get; set; }
+    public required int Trades { get; set; }
+    public required double Realized { get; set; }
+    public required int Streak { get; set; }
+    public required long LastTime { get; set; }
+    public required bool LastWasStop { get; set; }
+    public required List<JournalPositionDto> Positions { get; set; }
+    public required List<JournalPendingDto> Pending { get; set; }
+    /// <summary>[run, highest seq] pairs.</summary>
+    public required List<long[]> MaxSeq { get; set; }
+}
+
+/// <summary>A net position of one symbol.</summary>
+internal sealed class JournalPositionDto
+{
+    public required string Symbol { get; set; }
+    public required double Net { get; set; }
+    public required double Avg { get; set; }
+}
+
+/// <summary>An order still pending.</summary>
+internal sealed class JournalPendingDto
+{
+    public required long Run { get; set; }
+    public required long Seq { get; set; }
+    public required string Day { get; set; }
+    public required string Symbol { get; set; }
+    public required string Side { get; set; }
+    public required double Qty { get; set; }
+    public required double Price { get; set; }
+    public required long Time { get; set; }
+    public required double Filled { get; set; }
+    public required double Notional { get; set; }
+    public required bool Acked { get; set; }
+    public required bool CountedToday { get; set; }
+}
+
+/// <summary>Source-generated (de)serialisation of the checkpoint: a missing, extra or null field makes it unreadable.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    RespectNullableAnnotations = true)]
+[JsonSerializable(typeof(JournalCheckpointDto))]
+internal sealed partial class JournalCheckpointJson : JsonSerializerContext;

@@ -1,0 +1,131 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+
+namespace EdgeTrader.Journal;
+
+/// <summary>How a reading of the journal files went (for the log and status).</summary>
+internal sealed class JournalReadStats
+{
+    public int Files;
+    public long Bytes;
+    public long Lines;
+    public long BadLines;
+    public long TornBytes;
+    public readonly List<string> Notes = [];
+}
+
+/// <summary>
+/// The journal on disk: one file per trading day, <c>stateDir/journal-YYYY-MM-DD.jsonl</c>; reading a file line by
+/// line into a <see cref="JournalState"/>, and cutting a torn last line (a crash mid-write) so the next append starts
+/// on a clean line.
+/// </summary>
+public static class JournalFiles
+{
+    /// <summary>Journal file of a trading day.</summary>
+    public static string FileFor(string stateDir, DateOnly day) => Path.Combine(stateDir, $"journal-{day:yyyy-MM-dd}.jsonl");
+
+    /// <summary>The journal file name pattern (journal-YYYY-MM-DD.jsonl).</summary>
+    public static bool TryParseFileDay(string fileName, out DateOnly day)
+    {
+        day = default;
+        return fileName.StartsWith("journal-", StringComparison.Ordinal) && fileName.EndsWith(".jsonl", StringComparison.Ordinal)
+            && DateOnly.TryParseExact(fileName["journal-".Length..^".jsonl".Length], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+    }
+
+    /// <summary>The journal files of <paramref name="stateDir"/>, oldest day first (none when the directory does not exist).</summary>
+    public static IReadOnlyList<(DateOnly Day, string Path)> List(string stateDir)
+    {
+        var files = new List<(DateOnly Day, string Path)>();
+        if (Directory.Exists(stateDir))
+        {
+            foreach (var path in Directory.EnumerateFiles(stateDir, "journal-*.jsonl"))
+            {
+                if (TryParseFileDay(Path.GetFileName(path), out var d)) files.Add((d, path));
+            }
+        }
+        files.Sort((a, b) => a.Day.CompareTo(b.Day));
+        return files;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="path"/> from <paramref name="startOffset"/> into <paramref name="state"/> as part
+    /// <paramref name="part"/>. An unreadable line is skipped and counted; a last line without its newline is torn:
+    /// cut off when <paramref name="repair"/> (the directory must be writable), else left and reported.
+    /// </summary>
+    internal static void Read(string path, JournalPart part, DateOnly fileDay, long startOffset, bool repair, JournalState state, JournalReadStats stats)
+    {
+        stats.Files++;
+        long fileBad = 0, lineNo = 0, goodEnd = startOffset;
+        int carry = 0;
+        byte[] buf = ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            using (var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan))
+            {
+                if (startOffset > 0) fs.Seek(startOffset, SeekOrigin.Begin);
+                while (true)
+                {
+                    if (carry == buf.Length)
+                    {
+                        // One line longer than the buffer: grow (never happens with our own records).
+                        var bigger = ArrayPool<byte>.Shared.Rent(buf.Length * 2);
+                        Buffer.BlockCopy(buf, 0, bigger, 0, carry);
+                        ArrayPool<byte>.Shared.Return(buf);
+                        buf = bigger;
+                    }
+                    int n = fs.Read(buf, carry, buf.Length - carry);
+                    if (n <= 0) break;
+                    stats.Bytes += n;
+                    int len = carry + n, start = 0;
+                    while (true)
+                    {
+                        int nl = buf.AsSpan(start, len - start).IndexOf((byte)'\n');
+                        if (nl < 0) break;
+                        lineNo++;
+                        var line = buf.AsSpan(start, nl);
+                        goodEnd += nl + 1;
+                        if (line.Length > 0 && state.Apply(line, part, fileDay) is null)
+                        {
+                            fileBad++;
+                            if (fileBad <= 3) stats.Notes.Add($"{Path.GetFileName(path)}{(startOffset > 0 ? " after the checkpoint" : "")} line {lineNo}: unreadable, skipped");
+                        }
+                        start += nl + 1;
+                    }
+                    carry = len - start;
+                    if (carry > 0 && start > 0) Buffer.BlockCopy(buf, start, buf, 0, carry);
+                }
+            }
+            stats.Lines += lineNo;
+            stats.BadLines += fileBad;
+            if (fileBad > 3) stats.Notes.Add($"{Path.GetFileName(path)}: {fileBad} unreadable lines skipped in all");
+            if (carry > 0)
+            {
+                // A line without its newline: the write was cut by a crash. It is incomplete by definition.
+                stats.TornBytes += carry;
+                string text = Encoding.UTF8.GetString(buf, 0, Math.Min(carry, 200)).Replace('\0', '.');
+                if (repair)
+                {
+                    CutTornTail(path, goodEnd);
+                    stats.Notes.Add($"{Path.GetFileName(path)}: cut a torn last line of {carry} bytes (a crash mid-write): {text}");
+                }
+                else
+                {
+                    stats.Notes.Add($"{Path.GetFileName(path)}: torn last line of {carry} bytes left in place (read-only): {text}");
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buf);
+        }
+    }
+
+    /// <summary>Cuts <paramref name="path"/> back to <paramref name="length"/> (the end of its last whole line), durably.</summary>
+    static void CutTornTail(string path, long length)
+    {
+        using var w = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+        w.SetLength(length);
+        w.Flush(flushToDisk: true);
+    }
+}

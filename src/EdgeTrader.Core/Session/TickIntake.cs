@@ -1,0 +1,155 @@
+using EdgeTrader.Health;
+using EdgeTrader.Trading;
+using EdgeTrader.Transports;
+
+namespace EdgeTrader.Session;
+
+/// <summary>
+/// Bounded staleness under overload. Each turn drains the tick feed (up to <see cref="MaxDrain"/> payloads), taking
+/// every payload in (counted; invalid ones dropped by reason), then acts:
+/// <list type="bullet">
+/// <item>not behind (at most <see cref="FreshWindow"/> valid ticks waited): on every tick, in order;</item>
+/// <item>behind: on the last <see cref="FreshWindow"/> ticks in order and, before them, on each symbol's newest older
+/// tick when that symbol has none among them. Every other tick was superseded by a newer tick of its symbol: it is
+/// conflated (counted by symbol), never acted on.</item>
+/// </list>
+/// So what the loop acts on is at most one window behind the feed, however fast the feed runs, and a symbol's newest
+/// tick is never skipped; the loop's own age check still drops any tick older than risk.maxTickAgeMs. Every payload
+/// is accounted for: acted on (accepted or dropped STALE), dropped by a parse reason, or conflated. No allocation;
+/// tick thread only.
+/// </summary>
+public sealed class TickIntake
+{
+    /// <summary>Ticks acted on in order when behind: the most a tick can wait behind others in one turn.</summary>
+    public const int FreshWindow = 256;
+
+    /// <summary>
+    /// Payloads taken per turn at most, so gateway replies and housekeeping are never starved. A turn that stops at
+    /// this limit acts on nothing: more is waiting, so what it read is not the newest; the next turn goes on reading.
+    /// </summary>
+    public const int MaxDrain = 16_384;
+
+    const int Chunk = 256; // between chunks: a fresh receive time, and a waiting cancel_all goes out
+
+    readonly byte[] _rx = new byte[TickParser.MaxFrameBytes + 1];
+    readonly Tick[] _window = new Tick[FreshWindow];
+    readonly long[] _windowTs = new long[FreshWindow]; // when each was read (timestamp), for tick → order latency
+    readonly Tick[] _older;        // per symbol: the newest tick that fell out of the window this turn
+    readonly long[] _olderTs;
+    readonly long[] _olderArrival; // its arrival number, -1 when none
+    readonly int[] _inWindow;      // per symbol: ticks in the window
+    readonly int[] _olderOrder;    // scratch: symbols with an older tick, by arrival
+    int _start;
+    int _count;
+    long _arrival;
+
+    readonly LatencyHistogram _tickToOrder;
+    readonly TimeProvider _time;
+    long _lastFrameTs;
+
+    /// <summary>An intake for <paramref name="symbolCount"/> symbols; orders' latency from their tick's arrival goes to <paramref name="tickToOrder"/>.</summary>
+    public TickIntake(int symbolCount, LatencyHistogram tickToOrder, TimeProvider time)
+    {
+        _tickToOrder = tickToOrder;
+        _time = time;
+        _older = new Tick[symbolCount];
+        _olderTs = new long[symbolCount];
+        _olderArrival = new long[symbolCount];
+        _inWindow = new int[symbolCount];
+        _olderOrder = new int[symbolCount];
+        Array.Fill(_olderArrival, -1);
+    }
+
+    /// <summary>
+    /// Drains <paramref name="feed"/> and acts through <paramref name="loop"/>; returns the payloads taken.
+    /// <paramref name="heard"/> is true when a tick was acted on and accepted (valid and fresh): life of the bridge.
+    /// </summary>
+    public int Drain(ITickFeed feed, TradingLoop loop, CancelAllSchedule cancels, out bool heard)
+    {
+        var time = _time;
+        heard = false;
+        int taken = 0;
+        bool drained = false;
+        long nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        while (taken < MaxDrain)
+        {
+            int len = feed.TryReceive(_rx);
+            if (len < 0) { drained = true; break; }
+            taken++;
+            long ts = time.GetTimestamp();
+            Volatile.Write(ref _lastFrameTs, ts);
+            if (loop.TryAccept(_rx.AsSpan(0, Math.Min(len, _rx.Length)), nowMs, out var tick)) Push(in tick, ts, loop);
+            if (taken % Chunk == 0)
+            {
+                nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+                if (cancels.Pending) cancels.Flush();
+            }
+        }
+        if (!drained) return taken; // stopped at the limit: keep what was read, act once the feed is caught up
+        ActOnOlder(loop, cancels, ref heard);
+        for (int i = 0; i < _count; i++)
+        {
+            int k = (_start + i) % FreshWindow;
+            ref var t = ref _window[k];
+            _inWindow[t.SymbolId]--;
+            Act(in t, _windowTs[k], loop, cancels, ref heard);
+        }
+        _start = 0;
+        _count = 0;
+        return taken;
+    }
+
+    /// <summary>When the last payload of any kind was read (a timestamp; 0 before the first).</summary>
+    public long LastFrameTimestamp => Volatile.Read(ref _lastFrameTs);
+
+    void Push(in Tick tick, long ts, TradingLoop loop)
+    {
+        if (_count == FreshWindow)
+        {
+            // The oldest tick leaves the window: it becomes its symbol's older tick, superseding the one before.
+            ref var e = ref _window[_start];
+            int s = e.SymbolId;
+            _inWindow[s]--;
+            if (_olderArrival[s] >= 0) loop.OnConflated(in _older[s]);
+            _older[s] = e;
+            _olderTs[s] = _windowTs[_start];
+            _olderArrival[s] = _arrival - FreshWindow;
+            _start = (_start + 1) % FreshWindow;
+            _count--;
+        }
+        int slot = (_start + _count) % FreshWindow;
+        _window[slot] = tick;
+        _windowTs[slot] = ts;
+        _count++;
+        _inWindow[tick.SymbolId]++;
+        _arrival++;
+    }
+
+    void ActOnOlder(TradingLoop loop, CancelAllSchedule cancels, ref bool heard)
+    {
+        int n = 0;
+        for (int s = 0; s < _olderArrival.Length; s++)
+        {
+            if (_olderArrival[s] < 0) continue;
+            // Insertion by arrival: the symbols' older ticks are acted on in the order they came.
+            int i = n++;
+            while (i > 0 && _olderArrival[_olderOrder[i - 1]] > _olderArrival[s]) { _olderOrder[i] = _olderOrder[i - 1]; i--; }
+            _olderOrder[i] = s;
+        }
+        for (int i = 0; i < n; i++)
+        {
+            int s = _olderOrder[i];
+            if (_inWindow[s] > 0) loop.OnConflated(in _older[s]); // a newer tick of the symbol is in the window
+            else Act(in _older[s], _olderTs[s], loop, cancels, ref heard);
+            _olderArrival[s] = -1;
+        }
+    }
+
+    void Act(in Tick tick, long receivedTs, TradingLoop loop, CancelAllSchedule cancels, ref bool heard)
+    {
+        var outcome = loop.OnAcceptedTick(in tick);
+        if (outcome != TickOutcome.Dropped) heard = true;
+        if (outcome == TickOutcome.OrderSent) _tickToOrder.Record(_time.GetTimestamp() - receivedTs);
+        if (cancels.Pending) cancels.Flush(); // an engagement mid-batch: cancel_all before the next tick, not after the batch
+    }
+}
