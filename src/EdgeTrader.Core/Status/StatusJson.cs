@@ -82,8 +82,8 @@ public static class StatusJson
             w.WriteStartObject("day");
             w.WriteString("date", s.Day.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
             w.WriteNumber("trades", s.Day.Trades);
-            w.WriteNumber("realized", Math.Round(s.Day.Realized, 2));
-            w.WriteNumber("unrealized", Math.Round(s.Day.Unrealized, 2));
+            JsonNumbers.OrNull(w, "realized", Math.Round(s.Day.Realized, 2));
+            JsonNumbers.OrNull(w, "unrealized", Math.Round(s.Day.Unrealized, 2));
             w.WriteNumber("lossStreak", s.Day.LossStreak);
             w.WriteEndObject();
 
@@ -91,8 +91,8 @@ public static class StatusJson
             foreach (var p in s.Positions)
             {
                 w.WriteStartObject(p.Symbol);
-                w.WriteNumber("net", p.Net);
-                w.WriteNumber("avgPrice", p.AvgPrice);
+                JsonNumbers.OrNull(w, "net", p.Net);
+                JsonNumbers.OrNull(w, "avgPrice", p.AvgPrice);
                 w.WriteEndObject();
             }
             w.WriteEndObject();
