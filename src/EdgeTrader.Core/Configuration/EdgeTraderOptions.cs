@@ -25,6 +25,7 @@ public sealed record EdgeTraderOptions
     public PanelOptions Panel { get; set; } = new();
     public MqttOptions Mqtt { get; set; } = new();
     public HttpOptions Http { get; set; } = new();
+    public ClockOptions Clock { get; set; } = new();
 }
 
 /// <summary>The local control socket that status/engage/reset use.</summary>
@@ -105,12 +106,55 @@ public sealed record RiskOptions
     public int MaxLossStreak { get; set; } = 10;
     /// <summary>A tick older than this (tick time vs our clock) is dropped as stale; 0 = off.</summary>
     public int MaxTickAgeMs { get; set; } = 2_000;
+    /// <summary>A tick stamped more than this ahead of our clock is dropped (FUTURE_TICK): the two clocks disagree.</summary>
+    public int MaxTickFutureMs { get; set; } = 1_000;
+    /// <summary>An evaluation of the strategy and the pre-trade checks of one tick that takes longer than this engages (CHECK_TIMEOUT); the order in hand does not leave.</summary>
+    public int CheckTimeoutMs { get; set; } = 250;
+    /// <summary>Price sanity: absolute bounds and a per-symbol band around the last accepted mid.</summary>
+    public PriceBandOptions PriceBand { get; set; } = new();
     /// <summary>Contract size: P&amp;L = price difference × qty × this.</summary>
     public double ContractSize { get; set; } = 100_000.0;
     /// <summary>IANA time zone of the trading sessions and of the trading day.</summary>
     public string TimeZone { get; set; } = "UTC";
     /// <summary>Allowed trading windows; empty = always. Orders outside are denied OUTSIDE_TRADING_SESSION.</summary>
     public TradingSessionOptions[] Sessions { get; set; } = [];
+}
+
+/// <summary>
+/// Price sanity (docs/trading-rules.md): a quote outside [minPrice, maxPrice] is dropped OUT_OF_BOUNDS; one whose mid is
+/// further than maxDeviationPct from the symbol's last accepted mid is dropped OUT_OF_BAND; after start and after gapMs
+/// without an accepted tick the band bootstraps from bootstrapTicks consecutive ticks that agree (UNCONFIRMED until then);
+/// maxConsecutive out-of-band ticks in a row re-anchor the band at the new level and, with engageOnBreak, engage.
+/// </summary>
+public sealed record PriceBandOptions
+{
+    /// <summary>Largest move of a symbol's mid from its last accepted mid, in percent; 0 = no band (bounds only).</summary>
+    public double MaxDeviationPct { get; set; } = 5.0;
+    /// <summary>Lowest bid accepted.</summary>
+    public double MinPrice { get; set; } = 1e-6;
+    /// <summary>Highest ask accepted.</summary>
+    public double MaxPrice { get; set; } = 1e7;
+    /// <summary>Consecutive ticks within the band of each other that set a symbol's reference after start or a gap.</summary>
+    public int BootstrapTicks { get; set; } = 3;
+    /// <summary>No accepted tick of a symbol for this long: its band bootstraps again (markets gap over weekends).</summary>
+    public int GapMs { get; set; } = 300_000;
+    /// <summary>Out-of-band ticks of a symbol in a row that mean the market moved: the band re-anchors at the new level.</summary>
+    public int MaxConsecutive { get; set; } = 20;
+    /// <summary>True (default): such a break engages the breaker (source risk) so that a person confirms the new level by resetting.</summary>
+    public bool EngageOnBreak { get; set; } = true;
+}
+
+/// <summary>What the trading rules assume of the wall clock (docs/trading-rules.md, "Time").</summary>
+public sealed record ClockOptions
+{
+    /// <summary>A wall-clock step (against the monotonic clock) larger than this is an anomaly (CLOCK_STEP): logged, counted, in status.</summary>
+    public int StepToleranceMs { get; set; } = 1_000;
+    /// <summary>True: a wall-clock step back engages the breaker (source risk). False (default): logged and shown only.</summary>
+    public bool EngageOnStepBack { get; set; }
+    /// <summary>True (default): a clock no time source disciplines (or whose state cannot be read) is degraded (amber).</summary>
+    public bool DegradeWhenUnsynchronised { get; set; } = true;
+    /// <summary>True: an unsynchronised clock engages the breaker (source risk). False (default): degraded only.</summary>
+    public bool EngageWhenUnsynchronised { get; set; }
 }
 
 /// <summary>One trading window in <see cref="RiskOptions.TimeZone"/>.</summary>

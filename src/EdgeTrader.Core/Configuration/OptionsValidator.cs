@@ -22,6 +22,7 @@ public static partial class OptionsValidator
         if (IsNull(o.Panel)) Err("panel", "must be an object, not null");
         if (IsNull(o.Mqtt)) Err("mqtt", "must be an object, not null");
         if (IsNull(o.Http)) Err("http", "must be an object, not null");
+        if (IsNull(o.Clock)) Err("clock", "must be an object, not null");
         if (e.Count > 0) return e;
 
         if (string.IsNullOrEmpty(o.Node) || !NodeName().IsMatch(o.Node))
@@ -73,6 +74,19 @@ public static partial class OptionsValidator
         Positive("risk.maxTradesPerDay", r.MaxTradesPerDay, Err);
         NonNegative("risk.maxLossStreak", r.MaxLossStreak, Err);
         NonNegative("risk.maxTickAgeMs", r.MaxTickAgeMs, Err);
+        Positive("risk.maxTickFutureMs", r.MaxTickFutureMs, Err);
+        Positive("risk.checkTimeoutMs", r.CheckTimeoutMs, Err);
+        if (IsNull(r.PriceBand)) Err("risk.priceBand", "must be an object, not null");
+        else
+        {
+            var b = r.PriceBand;
+            if (!(b.MaxDeviationPct >= 0 && b.MaxDeviationPct <= 100)) Err("risk.priceBand.maxDeviationPct", "must be 0-100 (percent; 0 = no band)");
+            if (!(b.MinPrice > 0) || !double.IsFinite(b.MinPrice)) Err("risk.priceBand.minPrice", "must be a positive number");
+            if (!(b.MaxPrice > b.MinPrice) || !(b.MaxPrice <= 1e12)) Err("risk.priceBand.maxPrice", $"must be above risk.priceBand.minPrice ({b.MinPrice}) and at most 1e12 (every price x qty x contract size stays finite)");
+            if (b.BootstrapTicks is < 1 or > 1000) Err("risk.priceBand.bootstrapTicks", "must be 1-1000");
+            Positive("risk.priceBand.gapMs", b.GapMs, Err);
+            if (b.MaxConsecutive is < 1 or > 1_000_000) Err("risk.priceBand.maxConsecutive", "must be 1-1000000");
+        }
         if (!(r.ContractSize > 0) || !double.IsFinite(r.ContractSize)) Err("risk.contractSize", "must be a positive number");
         if (o.Strategy.Qty > r.MaxQty) Err("strategy.qty", $"{o.Strategy.Qty} is above risk.maxQty ({r.MaxQty}): every order would be denied");
         if (!TryFindTimeZone(r.TimeZone, out _)) Err("risk.timeZone", $"'{r.TimeZone}' is not a known IANA time zone on this system");
@@ -148,6 +162,7 @@ public static partial class OptionsValidator
             }
         }
         HttpOptions.Validate(o.Http, Err);
+        Positive("clock.stepToleranceMs", o.Clock.StepToleranceMs, Err);
         return e;
     }
 

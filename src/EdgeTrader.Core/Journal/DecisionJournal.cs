@@ -38,6 +38,7 @@ public sealed class DecisionJournal : IDecisionLog, IDisposable
     List<(int End, DateOnly Day)> _activeParts = [];
     List<(int End, DateOnly Day)> _spareParts = [];
     DateOnly _activeDay;
+    int _lineStart; // where the line being written starts in _active (its checksum covers it from there)
     readonly Utf8JsonWriter _w;
     FileStream? _file;
     DateOnly _fileDay;
@@ -109,8 +110,8 @@ public sealed class DecisionJournal : IDecisionLog, IDisposable
             _w.WriteString("code"u8, DenialCodes.Code(code));
             _w.WriteString("symbol"u8, _symbols.Utf8(i.SymbolId));
             _w.WriteString("side"u8, i.Side == Side.Buy ? "BUY"u8 : "SELL"u8);
-            _w.WriteNumber("qty"u8, i.Qty);
-            _w.WriteNumber("price"u8, i.Price);
+            Status.JsonNumbers.OrText(_w, "qty"u8, i.Qty);
+            Status.JsonNumbers.OrText(_w, "price"u8, i.Price);
             _w.WriteNumber("tickSeq"u8, tickSeq);
             _w.WriteNumber("time"u8, timeMs);
             EndLine();
@@ -162,9 +163,9 @@ public sealed class DecisionJournal : IDecisionLog, IDisposable
             _w.WriteString("id"u8, id);
             _w.WriteString("symbol"u8, _symbols.Utf8(symbolId));
             _w.WriteString("side"u8, side == Side.Buy ? "BUY"u8 : "SELL"u8);
-            _w.WriteNumber("qty"u8, qty);
-            _w.WriteNumber("price"u8, price);
-            _w.WriteNumber("realized"u8, realized);
+            Status.JsonNumbers.OrText(_w, "qty"u8, qty);
+            Status.JsonNumbers.OrText(_w, "price"u8, price);
+            Status.JsonNumbers.OrText(_w, "realized"u8, realized);
             if (via is not null) _w.WriteString("via"u8, via);
             _w.WriteNumber("time"u8, timeMs);
             EndLine();
@@ -185,13 +186,28 @@ public sealed class DecisionJournal : IDecisionLog, IDisposable
             _w.WriteString("id"u8, id);
             _w.WriteString("symbol"u8, _symbols.Utf8(symbolId));
             _w.WriteString("side"u8, side == Side.Buy ? "BUY"u8 : "SELL"u8);
-            _w.WriteNumber("qty"u8, qty);
-            _w.WriteNumber("price"u8, price);
+            Status.JsonNumbers.OrText(_w, "qty"u8, qty);
+            Status.JsonNumbers.OrText(_w, "price"u8, price);
             _w.WriteBoolean("recovered"u8, true);
             _w.WriteNumber("orderTime"u8, orderTimeMs);
             _w.WriteNumber("time"u8, timeMs);
             EndLine();
             return true;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Anomaly(AnomalyCode code, string detail, long timeMs)
+    {
+        lock (_lock)
+        {
+            if (_failure is not null) return;
+            BeginLine();
+            _w.WriteString("type"u8, "anomaly"u8);
+            _w.WriteString("code"u8, AnomalyCodes.Code(code));
+            _w.WriteString("detail"u8, detail);
+            _w.WriteNumber("time"u8, timeMs);
+            EndLine();
         }
     }
 
@@ -258,9 +274,9 @@ public sealed class DecisionJournal : IDecisionLog, IDisposable
             WriteId(seq);
             _w.WriteString("symbol"u8, _symbols.Utf8(symbolId));
             _w.WriteString("side"u8, side == Side.Buy ? "BUY"u8 : "SELL"u8);
-            _w.WriteNumber("qty"u8, qty);
-            _w.WriteNumber("price"u8, price);
-            _w.WriteNumber("realized"u8, realized);
+            Status.JsonNumbers.OrText(_w, "qty"u8, qty);
+            Status.JsonNumbers.OrText(_w, "price"u8, price);
+            Status.JsonNumbers.OrText(_w, "realized"u8, realized);
             _w.WriteNumber("time"u8, timeMs);
             EndLine();
         }
@@ -312,6 +328,7 @@ public sealed class DecisionJournal : IDecisionLog, IDisposable
             if (_active.WrittenCount > 0) _activeParts.Add((_active.WrittenCount, _activeDay));
             _activeDay = day;
         }
+        _lineStart = _active.WrittenCount;
         _w.WriteStartObject();
     }
 
@@ -323,8 +340,8 @@ public sealed class DecisionJournal : IDecisionLog, IDisposable
 
     void EndLine()
     {
-        _w.WriteEndObject();
         _w.Flush();
+        JournalLineCrc.Close(_active, _lineStart); // the line's checksum, and its closing brace
         _active.GetSpan(1)[0] = (byte)'\n';
         _active.Advance(1);
         _w.Reset(_active);

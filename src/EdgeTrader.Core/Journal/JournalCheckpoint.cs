@@ -6,13 +6,13 @@ namespace EdgeTrader.Journal;
 /// <summary>
 /// <c>stateDir/journal.checkpoint</c>: the journal's meaning (<see cref="JournalState"/>) up to a byte offset of one
 /// journal file, written atomically (<see cref="Persistence.AtomicFile"/>). It is trusted only when that file
-/// still holds, just before the offset, the very bytes the checkpoint recorded, and when every field is there and
-/// fits; otherwise the journal is read in full. Losing it costs time at start, never correctness.
+/// still holds, just before the offset, the very bytes the checkpoint recorded, when its own checksum matches and when
+/// every field is there and fits; otherwise the journal is read in full. Losing it costs time at start, never correctness.
 /// </summary>
 internal static class JournalCheckpoint
 {
     public const string FileName = "journal.checkpoint";
-    const int Version = 1;
+    const int Version = 2; // 2: the runs the journal holds; the file's own checksum
     public const int TailBytes = 64;
 
     /// <summary>Where a checkpoint stands: everything in files before <see cref="Day"/>, and in <see cref="File"/> before <see cref="Offset"/>.</summary>
@@ -29,7 +29,11 @@ internal static class JournalCheckpoint
         if (!File.Exists(path)) return null;
         try
         {
-            var c = JsonSerializer.Deserialize(File.ReadAllBytes(path), JournalCheckpointJson.Default.JournalCheckpointDto)
+            byte[] raw = File.ReadAllBytes(path);
+            var line = raw.AsSpan().TrimEnd((byte)'\n');
+            if (JournalLineCrc.Check(line) != LineCrc.Valid) { note = "journal checkpoint damaged (its checksum does not match); reading the journal in full"; return null; }
+            byte[] json = [.. line[..^JournalLineCrc.SuffixLength], (byte)'}'];
+            var c = JsonSerializer.Deserialize(json, JournalCheckpointJson.Default.JournalCheckpointDto)
                 ?? throw new JsonException("null checkpoint");
             if (c.Version != Version) { note = "journal checkpoint of another version ignored; reading the journal in full"; return null; }
             if (c.State.Node != node) { note = "journal checkpoint of another node ignored; reading the journal in full"; return null; }
@@ -77,7 +81,13 @@ internal static class JournalCheckpoint
             State = state.ToDto(),
             Time = timeMs,
         };
-        Persistence.AtomicFile.Write(Path.Combine(stateDir, FileName), JsonSerializer.SerializeToUtf8Bytes(dto, JournalCheckpointJson.Default.JournalCheckpointDto));
+        // One line closed by its checksum, like a journal line: a checkpoint changed on disk is ignored, never trusted.
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(dto, JournalCheckpointJson.Default.JournalCheckpointDto);
+        var buf = new System.Buffers.ArrayBufferWriter<byte>(json.Length + JournalLineCrc.SuffixLength + 1);
+        System.Buffers.BuffersExtensions.Write(buf, json.AsSpan(0, json.Length - 1));
+        JournalLineCrc.Close(buf, 0);
+        System.Buffers.BuffersExtensions.Write(buf, "\n"u8);
+        Persistence.AtomicFile.Write(Path.Combine(stateDir, FileName), buf.WrittenSpan.ToArray());
     }
 }
 
@@ -107,6 +117,8 @@ internal sealed class JournalStateDto
     public required List<JournalPendingDto> Pending { get; set; }
     /// <summary>[run, highest seq] pairs.</summary>
     public required List<long[]> MaxSeq { get; set; }
+    /// <summary>Runs whose start line the journal holds.</summary>
+    public required List<long> Runs { get; set; }
 }
 
 /// <summary>A net position of one symbol.</summary>

@@ -13,6 +13,9 @@ internal sealed class JournalReadStats
     public long BadLines;
     public long TornBytes;
     public readonly List<string> Notes = [];
+    /// <summary>Damaged lines (file and line, and why), the first 20; <see cref="DamagedLines"/> counts them all.</summary>
+    public readonly List<string> Damage = [];
+    public long DamagedLines;
 }
 
 /// <summary>
@@ -50,13 +53,18 @@ public static class JournalFiles
 
     /// <summary>
     /// Reads <paramref name="path"/> from <paramref name="startOffset"/> into <paramref name="state"/> as part
-    /// <paramref name="part"/>. An unreadable line is skipped and counted; a last line without its newline is torn:
-    /// cut off when <paramref name="repair"/> (the directory must be writable), else left and reported.
+    /// <paramref name="part"/>. Every line's checksum is checked (<see cref="JournalLineCrc"/>): a line whose checksum does
+    /// not match, a line without one after a checksummed line of the same file, and a line that does not parse are
+    /// damaged: not applied, and listed (file and line) in <paramref name="stats"/> (the start is then ENGAGED). Lines
+    /// without a checksum at the beginning of a file were written before checksums and are read as before. A last line
+    /// without its newline is torn: cut off when <paramref name="repair"/> (the directory must be writable), else left
+    /// and reported.
     /// </summary>
     internal static void Read(string path, JournalPart part, DateOnly fileDay, long startOffset, bool repair, JournalState state, JournalReadStats stats)
     {
         stats.Files++;
         long fileBad = 0, lineNo = 0, goodEnd = startOffset;
+        bool checksummed = startOffset > 0; // after a checkpoint: the file was written with checksums
         int carry = 0;
         byte[] buf = ArrayPool<byte>.Shared.Rent(1 << 20);
         try
@@ -85,10 +93,19 @@ public static class JournalFiles
                         lineNo++;
                         var line = buf.AsSpan(start, nl);
                         goodEnd += nl + 1;
-                        if (line.Length > 0 && state.Apply(line, part, fileDay) is null)
+                        if (line.Length > 0)
                         {
-                            fileBad++;
-                            if (fileBad <= 3) stats.Notes.Add($"{Path.GetFileName(path)}{(startOffset > 0 ? " after the checkpoint" : "")} line {lineNo}: unreadable, skipped");
+                            var crc = JournalLineCrc.Check(line);
+                            if (crc == LineCrc.Valid) checksummed = true;
+                            string? why = crc == LineCrc.Mismatch ? "its checksum does not match (the line was changed after it was written)"
+                                : crc == LineCrc.Missing && checksummed ? "it has no checksum, after checksummed lines"
+                                : state.Apply(line, part, fileDay) is null ? "it is not a journal line" : null;
+                            if (why is not null)
+                            {
+                                fileBad++;
+                                stats.DamagedLines++;
+                                if (stats.Damage.Count < 20) stats.Damage.Add($"{Path.GetFileName(path)} line {lineNo}{(startOffset > 0 ? " after the checkpoint" : "")}: {why}");
+                            }
                         }
                         start += nl + 1;
                     }
@@ -98,7 +115,7 @@ public static class JournalFiles
             }
             stats.Lines += lineNo;
             stats.BadLines += fileBad;
-            if (fileBad > 3) stats.Notes.Add($"{Path.GetFileName(path)}: {fileBad} unreadable lines skipped in all");
+            if (fileBad > 0) stats.Notes.Add($"{Path.GetFileName(path)}: {fileBad} damaged line(s), not applied");
             if (carry > 0)
             {
                 // A line without its newline: the write was cut by a crash. It is incomplete by definition.

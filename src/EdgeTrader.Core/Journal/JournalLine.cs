@@ -21,6 +21,8 @@ internal enum JournalLineType : byte
     SendFailed,
     /// <summary>A clean stop (the last line of a run).</summary>
     Stop,
+    /// <summary>A start of a run (its run number).</summary>
+    Start,
 }
 
 /// <summary>The fields of one journal line the reading uses. Spans point into the line (or the parser's scratch).</summary>
@@ -35,6 +37,7 @@ internal ref struct JournalRecord
     public double Realized;
     public long TimeMs;
     public long OrderTimeMs;
+    public long Run;
 }
 
 /// <summary>
@@ -67,6 +70,7 @@ internal sealed class JournalLineParser
         : t.SequenceEqual("ack"u8) ? JournalLineType.Ack
         : t.SequenceEqual("reject"u8) || t.SequenceEqual("given_up"u8) || t.SequenceEqual("unknown_at_gateway"u8) || t.SequenceEqual("discarded"u8) ? JournalLineType.End
         : t.SequenceEqual("stop"u8) ? JournalLineType.Stop
+        : t.SequenceEqual("start"u8) ? JournalLineType.Start
         : JournalLineType.Other;
 
     /// <summary>Parses a whole line; false when it is not one JSON object with a string <c>type</c> and well-typed fields.</summary>
@@ -115,6 +119,7 @@ internal sealed class JournalLineParser
                 else if (r.ValueTextEquals("realized"u8)) { if (!ReadDouble(ref r, out rec.Realized)) return false; }
                 else if (r.ValueTextEquals("time"u8)) { if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out rec.TimeMs)) return false; }
                 else if (r.ValueTextEquals("orderTime"u8)) { if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out rec.OrderTimeMs)) return false; }
+                else if (r.ValueTextEquals("run"u8)) { if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out rec.Run)) return false; }
                 else if (r.ValueTextEquals("sent"u8)) { if (!r.Read()) return false; notSent = r.TokenType == JsonTokenType.False; }
                 else
                 {

@@ -23,6 +23,7 @@ public static class JournalRestore
         var stats = new JournalReadStats();
         var state = new JournalState(node, symbols, contractSize, today);
         string? problem = null, from = null;
+        bool clockBehind = false;
         try
         {
             var files = JournalFiles.List(stateDir);
@@ -34,6 +35,16 @@ public static class JournalRestore
                 from = $"{c.Position.File} @ {c.Position.Offset}";
             }
             if (cpNote is not null) state.Note(cpNote);
+            // The trading day never goes back: a clock behind the journal (stepped back, or set wrong at boot) keeps
+            // the journal's latest day, so the day's trades and P&L are not restarted from zero.
+            var latest = files.Count > 0 ? files[^1].Day : today;
+            if (cp is { } ck && ck.State.Day > latest) latest = ck.State.Day;
+            if (latest > today)
+            {
+                state.Note($"CLOCK_BEHIND_JOURNAL: the wall clock's trading day {today:yyyy-MM-dd} is before the journal's latest day {latest:yyyy-MM-dd}: that day is kept");
+                clockBehind = true;
+                today = latest;
+            }
             state.RollTo(today);
             foreach (var (d, path) in files)
             {
@@ -50,6 +61,8 @@ public static class JournalRestore
         {
             problem = $"the journal in {stateDir} cannot be read ({ex.Message}): the day's limits are unknown";
         }
-        return state.Result(stats, problem, sw.Elapsed, from);
+        if (problem is null && stats.DamagedLines > 0)
+            problem = $"the journal is damaged: {string.Join("; ", stats.Damage.Take(3))}{(stats.DamagedLines > 3 ? $" ({stats.DamagedLines} damaged lines in all)" : "")}; nothing is restored from damaged lines";
+        return state.Result(stats, problem, sw.Elapsed, from, clockBehind);
     }
 }

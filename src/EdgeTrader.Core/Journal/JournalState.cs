@@ -52,6 +52,7 @@ internal sealed class JournalState
     readonly double[] _avg;
     readonly Dictionary<(long Run, long Seq), Entry> _pending = [];
     readonly Dictionary<long, long> _maxSeq = [];
+    readonly HashSet<long> _runs = [];
     readonly Dictionary<string, double> _other = new(StringComparer.Ordinal);
     readonly List<string> _notes = [];
     DateOnly _day;
@@ -145,6 +146,9 @@ internal sealed class JournalState
             case JournalLineType.SendFailed:
                 if (part != JournalPart.Old && Key(ref rec, out var ek) && _pending.Remove(ek, out var ee) && rec.Type == JournalLineType.SendFailed && ee.CountedToday)
                     _trades--; // never left: not a trade
+                break;
+            case JournalLineType.Start:
+                if (part != JournalPart.Old && rec.Run > 0) _runs.Add(rec.Run);
                 break;
             case JournalLineType.Other:
             case JournalLineType.Stop:
@@ -242,6 +246,7 @@ internal sealed class JournalState
             Positions = positions,
             Pending = pending,
             MaxSeq = [.. _maxSeq.Select(kv => new long[] { kv.Key, kv.Value })],
+            Runs = [.. _runs],
         };
     }
 
@@ -278,6 +283,7 @@ internal sealed class JournalState
                 Qty = e.Qty, Price = e.Price, TimeMs = e.Time, Filled = e.Filled, Notional = e.Notional, Acked = e.Acked, CountedToday = e.CountedToday,
             };
         }
+        foreach (long run in d.Runs) s._runs.Add(run);
         foreach (var m in d.MaxSeq)
         {
             if (m.Length != 2) throw new FormatException("maxSeq entries are [run, seq]");
@@ -289,7 +295,7 @@ internal sealed class JournalState
     static DateOnly ParseDay(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>The reading's result: what the journal says, with how the reading went (<paramref name="stats"/>).</summary>
-    public RestoredJournal Result(JournalReadStats stats, string? problem, TimeSpan elapsed, string? fromCheckpoint)
+    public RestoredJournal Result(JournalReadStats stats, string? problem, TimeSpan elapsed, string? fromCheckpoint, bool clockBehind = false)
     {
         int n = _symbols.Count;
         var net = new double[n];
@@ -332,7 +338,7 @@ internal sealed class JournalState
             Files = stats.Files,
             Bytes = stats.Bytes,
             Lines = stats.Lines,
-            BadLines = stats.BadLines,
+            BadLines = stats.DamagedLines,
             TornBytesRemoved = stats.TornBytes,
             ForeignIds = _foreign,
             Notes = notes,
@@ -340,6 +346,8 @@ internal sealed class JournalState
             Elapsed = elapsed,
             FromCheckpoint = fromCheckpoint,
             Continuation = problem is null ? this : null,
+            ClockBehindJournal = clockBehind,
+            Runs = [.. _runs],
         };
     }
 }

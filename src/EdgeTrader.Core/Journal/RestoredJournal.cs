@@ -33,7 +33,7 @@ public sealed class RestoredJournal
     public long Bytes { get; init; }
     /// <summary>Lines read.</summary>
     public long Lines { get; init; }
-    /// <summary>Lines that did not parse (skipped; a torn last line is not counted here, see <see cref="TornBytesRemoved"/>).</summary>
+    /// <summary>Damaged lines: not applied, and the reason of <see cref="Problem"/> (a torn last line is not counted here, see <see cref="TornBytesRemoved"/>).</summary>
     public long BadLines { get; init; }
     /// <summary>Bytes of torn last lines cut off (a crash mid-write leaves a line without its newline).</summary>
     public long TornBytesRemoved { get; init; }
@@ -49,6 +49,12 @@ public sealed class RestoredJournal
     public string? FromCheckpoint { get; init; }
 
     internal JournalState? Continuation { get; init; }
+
+    /// <summary>True when the wall clock's day at start was before the journal's latest day (kept as <see cref="Day"/>).</summary>
+    public bool ClockBehindJournal { get; init; }
+
+    /// <summary>Runs of this node whose start line the journal holds (today's and yesterday's files, and the checkpoint's).</summary>
+    public IReadOnlyCollection<long> Runs { get; init; } = [];
 
     /// <summary>
     /// A checkpointer that carries this reading on from the journal's writer thread (every committed batch), and

@@ -17,7 +17,8 @@ namespace EdgeTrader.Session;
 /// <param name="Book">Positions and the day's counters.</param>
 /// <param name="Day">The trading day every daily rule shares.</param>
 /// <param name="MaxTickAgeMs">The freshness bound (risk.maxTickAgeMs; 0 = none).</param>
-public sealed record LoopParts(TickParser Parser, IStrategy Strategy, PreTradeRisk Risk, PositionBook Book, TradingDay Day, int MaxTickAgeMs);
+/// <param name="Limits">The other rules' bounds (ticks from the future, price band, check timeout); null: the defaults.</param>
+public sealed record LoopParts(TickParser Parser, IStrategy Strategy, IRiskChecks Risk, PositionBook Book, TradingDay Day, int MaxTickAgeMs, LoopLimits? Limits = null);
 
 /// <summary>
 /// One trading session: the <see cref="TradingLoop"/> on the tick thread and every rule around it, on the injected
@@ -91,7 +92,11 @@ public sealed partial class TradingSession : IDisposable
         // The one place dry-run is decided: no gateway link, no orders leave.
         IOrderSink route = _link is null ? new DryRunSink() : new GatewayOrderSink(_link, _wire);
         _cancels = new CancelAllSchedule(route, time, _logger);
-        Loop = new TradingLoop(breaker, parts.Parser, parts.Strategy, parts.Risk, parts.Book, new CancelFirstSink(route, _cancels), log, parts.Day, time, parts.MaxTickAgeMs);
+        Loop = new TradingLoop(breaker, parts.Parser, parts.Strategy, parts.Risk, parts.Book, new CancelFirstSink(route, _cancels), log, parts.Day, time, parts.MaxTickAgeMs, parts.Limits)
+        {
+            DetailIds = ids,
+        };
+        Loop.Anomaly += (code, detail) => _logger.Error("anomaly {Code}: {Detail}", AnomalyCodes.Code(code), detail);
         TickToOrder = new LatencyHistogram(LatencyHistogram.TickPathBuckets, time.TimestampFrequency);
         _intake = new TickIntake(_symbols.Count, TickToOrder, time);
         long start = time.GetTimestamp();

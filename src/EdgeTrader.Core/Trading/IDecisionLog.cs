@@ -74,6 +74,9 @@ public interface IDecisionLog
     /// <summary>Records a fill of an order of an earlier run (by its full id).</summary>
     void Fill(string id, int symbolId, Side side, double qty, double price, double realized, long timeMs, string? via);
 
+    /// <summary>Records an anomaly a rule detected (<c>{"type":"anomaly","code":...,"detail":...}</c>).</summary>
+    void Anomaly(AnomalyCode code, string detail, long timeMs);
+
     /// <summary>A start-up summary line (warm/cold start, reconciliation result); <paramref name="fields"/> writes its fields.</summary>
     void Recovery(Action<Utf8JsonWriter> fields);
 

@@ -113,6 +113,12 @@ public sealed class InMemoryDecisionLog(bool keep = true) : IDecisionLog
     }
 
     /// <inheritdoc/>
+    public void Anomaly(AnomalyCode code, string detail, long timeMs)
+    {
+        if (Accept() && keep) Keep(new DecisionRecord("anomaly", 0, null, DenialCode.None, -1, default, 0, 0, 0, $"{AnomalyCodes.Code(code)}: {detail}", null));
+    }
+
+    /// <inheritdoc/>
     public void Recovery(Action<Utf8JsonWriter> fields)
     {
         if (!Accept() || !keep) return;

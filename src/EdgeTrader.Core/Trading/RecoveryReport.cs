@@ -30,6 +30,9 @@ public sealed class RecoveryReport
     internal long Discarded;
     internal long LeftForLive;
     internal long Rounds;
+    internal long Refused;
+    /// <summary>Ids of refused reports (the first 100), for status.</summary>
+    internal string[] RefusedIds = [];
 
     /// <summary><c>warm</c> (reconcile with the gateway), <c>cold</c> (run --cold: in-flight state discarded) or <c>dry-run</c> (no gateway).</summary>
     public string Mode { get => _mode; set => _mode = value; }
@@ -73,5 +76,11 @@ public sealed class RecoveryReport
         w.WriteNumber("discarded", Volatile.Read(ref Discarded));
         w.WriteNumber("leftForLiveStart", Volatile.Read(ref LeftForLive));
         w.WriteNumber("requestRounds", Volatile.Read(ref Rounds));
+        w.WriteNumber("refused", Volatile.Read(ref Refused));
+        w.WriteStartArray("refusedIds");
+        string[] refused;
+        lock (this) refused = RefusedIds;
+        foreach (var id in refused) w.WriteStringValue(id);
+        w.WriteEndArray();
     }
 }

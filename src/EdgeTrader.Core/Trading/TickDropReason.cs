@@ -19,6 +19,14 @@ public enum TickDropReason
     EmptyFrame,
     /// <summary>A frame larger than any tick can be (rejected unread).</summary>
     OversizeFrame,
+    /// <summary>Stamped more than risk.maxTickFutureMs ahead of our clock.</summary>
+    FutureTick,
+    /// <summary>A bid or ask outside [risk.priceBand.minPrice, maxPrice].</summary>
+    OutOfBounds,
+    /// <summary>A mid further than risk.priceBand.maxDeviationPct from the symbol's last accepted mid.</summary>
+    OutOfBand,
+    /// <summary>The symbol's band is bootstrapping (after start or a gap): not acted on until the prices agree.</summary>
+    Unconfirmed,
 }
 
 /// <summary>Stable wire names of <see cref="TickDropReason"/>.</summary>
@@ -38,6 +46,10 @@ public static class TickDropReasons
         TickDropReason.Stale => "STALE",
         TickDropReason.EmptyFrame => "EMPTY_FRAME",
         TickDropReason.OversizeFrame => "OVERSIZE_FRAME",
+        TickDropReason.FutureTick => "FUTURE_TICK",
+        TickDropReason.OutOfBounds => "OUT_OF_BOUNDS",
+        TickDropReason.OutOfBand => "OUT_OF_BAND",
+        TickDropReason.Unconfirmed => "UNCONFIRMED",
         _ => throw new ArgumentOutOfRangeException(nameof(r), r, "not a drop reason"),
     };
 }

@@ -26,6 +26,7 @@ public sealed class TradingCounters
     internal readonly long[] Dropped = new long[TickDropReasons.Count];
     internal readonly long[] Denied = new long[DenialCodes.Count];
     internal readonly long[] ConflatedBySymbol;
+    internal readonly long[] Anomalies = new long[AnomalyCodes.Count];
 
     /// <summary>Counters for a feed of <paramref name="symbolCount"/> symbols.</summary>
     public TradingCounters(int symbolCount) => ConflatedBySymbol = new long[symbolCount];
@@ -69,6 +70,8 @@ public sealed class TradingCounters
             return n;
         }
     }
+    /// <summary>Anomalies of one code (docs/trading-rules.md).</summary>
+    public long AnomalyCount(AnomalyCode c) => Volatile.Read(ref Anomalies[(int)c]);
     /// <summary>Denials of one code.</summary>
     public long DeniedFor(DenialCode c) => Volatile.Read(ref Denied[(int)c]);
     /// <summary>Sequence gaps seen in the feed (and ticks missing in them).</summary>

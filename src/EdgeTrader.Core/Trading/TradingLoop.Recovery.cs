@@ -1,3 +1,6 @@
+using EdgeTrader.KillSwitch;
+using EdgeTrader.Trading.Risk;
+
 namespace EdgeTrader.Trading;
 
 /// <summary>What one reconciliation did, for the log.</summary>
@@ -6,8 +9,15 @@ namespace EdgeTrader.Trading;
 /// <param name="GivenUp">Orders cancelled or rejected at the gateway: given up.</param>
 /// <param name="UnknownIds">Orders the gateway does not know: marked unknown_at_gateway, never resent.</param>
 /// <param name="RecoveredIds">Orders of this node the gateway knows and the journal did not hold (lost in the durability window): adopted.</param>
-/// <param name="Ignored">Reported orders that needed nothing (already settled in the journal, another node, this run, unknown symbol).</param>
-public sealed record ReconcileSummary(int Filled, int StillOpen, int GivenUp, IReadOnlyList<string> UnknownIds, IReadOnlyList<string> RecoveredIds, int Ignored);
+/// <param name="Ignored">Reported orders that needed nothing (already settled in the journal, another node).</param>
+public sealed record ReconcileSummary(int Filled, int StillOpen, int GivenUp, IReadOnlyList<string> UnknownIds, IReadOnlyList<string> RecoveredIds, int Ignored)
+{
+    /// <summary>
+    /// Reported orders of this node it cannot have sent (a run it never had, a seq above what that run can have lost,
+    /// this run, above risk.maxQty, an unknown symbol or side): not adopted; the reconciliation engages.
+    /// </summary>
+    public IReadOnlyList<string> RefusedIds { get; init; } = [];
+}
 
 // Orders of earlier runs restored at a warm start. They are looked up by their full id (a string: this path is rare and
 // off the per-tick path); this run's orders stay in the seq-keyed dictionary.
@@ -21,6 +31,7 @@ public sealed partial class TradingLoop
         public int SymbolId;
         public Side Side;
         public double Qty;
+        public double Price = double.NaN; // the limit; NaN when unknown (an order adopted from the gateway's answer)
         public double Filled;
         public double Notional;
         public bool Acked;
@@ -50,7 +61,7 @@ public sealed partial class TradingLoop
         foreach (var p in orders)
         {
             if (p.SymbolId < 0) continue;
-            var r = new RestoredOrder { Id = p.Id, SymbolId = p.SymbolId, Side = p.Side, Qty = p.Qty, Filled = p.FilledQty, Notional = p.FilledNotional, Acked = p.Acked };
+            var r = new RestoredOrder { Id = p.Id, SymbolId = p.SymbolId, Side = p.Side, Qty = p.Qty, Price = p.Price, Filled = p.FilledQty, Notional = p.FilledNotional, Acked = p.Acked };
             _restored[p.Id] = r;
             _book.AddPending(p.SymbolId, p.Side, r.Remaining);
         }
@@ -69,14 +80,31 @@ public sealed partial class TradingLoop
         return true;
     }
 
-    /// <summary>A (partial) fill of a restored order; false when the id is not one or the fill is unusable.</summary>
-    public bool OnRestoredFill(string id, double qty, double price)
+    /// <summary>
+    /// A (partial) fill of a restored order, checked against it like any fill (<see cref="FillCheck"/>); false when the
+    /// id is not one or the fill is unusable.
+    /// </summary>
+    public bool OnRestoredFill(string id, double qty, double price, Side? side = null)
     {
         if (!UsableFill(qty, price) || !_restored.TryGetValue(id, out var r)) return false;
-        FillRestored(r, Math.Min(qty, r.Remaining), price, via: null);
+        CheckedFill(r, qty, price, side, via: null);
         if (r.Remaining <= QtyEpsilon) RemoveRestored(r);
         CheckPostTrade();
         return true;
+    }
+
+    /// <summary>Books a gateway's fill of a restored order in the worst case for this node when its order does not allow it.</summary>
+    void CheckedFill(RestoredOrder r, double qty, double price, Side? side, string? via)
+    {
+        double left = r.Remaining;
+        var b = FillCheck.Check(r.Side, r.Price, left, side, qty, price, _band, r.SymbolId);
+        if (b.Side != r.Side) _book.OnGivenUp(r.SymbolId, r.Side, Math.Min(b.Qty, left));
+        double realized = _book.OnFill(r.SymbolId, b.Side, b.Qty, b.Price);
+        r.Filled += b.Qty;
+        r.Notional += b.Qty * b.Price;
+        Counters.Fills++;
+        _log.Fill(r.Id, r.SymbolId, b.Side, b.Qty, b.Price, realized, NowMs(), via);
+        if (b.Anomaly is { } a) RaiseAnomaly(a, FillDetail(r.Id, r.SymbolId, r.Side, r.Price, left, side, qty, price, b), BreakerSource.Gateway);
     }
 
     /// <summary>A reject of a restored order; false when the id is not one.</summary>
@@ -96,10 +124,19 @@ public sealed partial class TradingLoop
     /// rejected → given up; open → kept in flight; not reported → <c>unknown_at_gateway</c>, given up and never resent.
     /// A reported order of this node from an earlier run above the highest seq the journal holds for that run
     /// (<paramref name="maxSeqByRun"/>) was sent but lost from the journal in a crash: it is journaled as a recovered
-    /// order and settled the same way. Nothing is ever sent from here.
+    /// order and settled the same way, but only when this node can have sent it: a run the journal knows
+    /// (<paramref name="knownRuns"/>; default: the runs of <paramref name="maxSeqByRun"/>), not this run, a seq at most
+    /// what that run can have sent within the journal's durability window above its highest journaled seq
+    /// (risk.maxOrdersPerSecond × <see cref="AdoptionWindow"/>), a quantity within risk.maxQty, a configured symbol and a
+    /// side. Any other order of this node is refused, reported (<see cref="ReconcileSummary.RefusedIds"/>, status) and
+    /// engages (source gateway, ADOPTION_REFUSED). Nothing is ever sent from here.
     /// </summary>
-    public ReconcileSummary Reconcile(IReadOnlyCollection<GatewayOrderReport> reports, OrderIds ids, IReadOnlyDictionary<long, long> maxSeqByRun, SymbolTable symbols)
+    public ReconcileSummary Reconcile(IReadOnlyCollection<GatewayOrderReport> reports, OrderIds ids, IReadOnlyDictionary<long, long> maxSeqByRun, SymbolTable symbols,
+        IReadOnlyCollection<long>? knownRuns = null)
     {
+        var runs = knownRuns is null ? new HashSet<long>(maxSeqByRun.Keys) : new HashSet<long>(knownRuns);
+        long slack = Math.Max(1, (long)Math.Ceiling(_limits.MaxOrdersPerSecond * AdoptionWindow.TotalSeconds));
+        var refused = new List<string>();
         var byId = new Dictionary<string, GatewayOrderReport>(StringComparer.Ordinal);
         foreach (var rep in reports) byId[rep.Id] = rep;
         int filled = 0, open = 0, givenUp = 0, ignored = 0;
@@ -130,10 +167,21 @@ public sealed partial class TradingLoop
         var adopt = new List<(long Run, long Seq, GatewayOrderReport Rep)>();
         foreach (var rep in byId.Values)
         {
-            if (!ids.TryParseAnyRun(rep.Id, out long run, out long seq) || run >= ids.Run
-                || (maxSeqByRun.TryGetValue(run, out long max) && seq <= max))
+            if (!ids.TryParseAnyRun(rep.Id, out long run, out long seq))
             {
-                ignored++; // another node, this run, or settled in the journal already
+                ignored++; // not an id of this node
+                continue;
+            }
+            long max = maxSeqByRun.TryGetValue(run, out long m) ? m : 0;
+            if (run < ids.Run && runs.Contains(run) && seq <= max)
+            {
+                ignored++; // settled in the journal already
+                continue;
+            }
+            if (run >= ids.Run || !runs.Contains(run) || seq > max + slack || !(rep.Qty > 0 && rep.Qty <= _limits.MaxQty + 1e-9)
+                || rep.Side is null || rep.Symbol is null || symbols.Find(rep.Symbol) < 0)
+            {
+                refused.Add(rep.Id);
                 continue;
             }
             adopt.Add((run, seq, rep));
@@ -141,16 +189,12 @@ public sealed partial class TradingLoop
         adopt.Sort((a, b) => a.Run != b.Run ? a.Run.CompareTo(b.Run) : a.Seq.CompareTo(b.Seq));
         foreach (var (_, _, rep) in adopt)
         {
-            int sym = rep.Symbol is null ? -1 : symbols.Find(rep.Symbol);
-            if (sym < 0 || rep.Side is null || !(rep.Qty > 0))
-            {
-                ignored++;
-                continue;
-            }
+            int sym = symbols.Find(rep.Symbol!);
+            var side = rep.Side!.Value;
             double price = rep.AvgPrice > 0 && double.IsFinite(rep.AvgPrice) ? rep.AvgPrice : 0;
-            if (!_log.RecoveredOrder(rep.Id, sym, rep.Side.Value, rep.Qty, price, rep.TimeMs, now)) { ignored++; continue; }
-            _book.OnSent(sym, rep.Side.Value, rep.Qty); // a trade of the day like any order
-            var r = new RestoredOrder { Id = rep.Id, SymbolId = sym, Side = rep.Side.Value, Qty = rep.Qty };
+            if (!_log.RecoveredOrder(rep.Id, sym, side, rep.Qty, price, rep.TimeMs, now)) { ignored++; continue; }
+            _book.OnSent(sym, side, rep.Qty); // a trade of the day like any order
+            var r = new RestoredOrder { Id = rep.Id, SymbolId = sym, Side = side, Qty = rep.Qty };
             _restored[r.Id] = r;
             recovered.Add(rep.Id);
             Interlocked.Increment(ref Recovery.Recovered);
@@ -158,9 +202,18 @@ public sealed partial class TradingLoop
         }
         _restoredCount = _restored.Count;
         _holdOrders = false;
+        if (refused.Count > 0)
+        {
+            Interlocked.Add(ref Recovery.Refused, refused.Count);
+            lock (Recovery) Recovery.RefusedIds = [.. Recovery.RefusedIds, .. refused.Take(100)];
+            RaiseAnomaly(AnomalyCode.AdoptionRefused, $"the gateway's open_orders answer lists {refused.Count} order(s) of this node it cannot have sent; not adopted: {string.Join(' ', refused.Take(20))}", BreakerSource.Gateway);
+        }
         CheckPostTrade();
-        return new ReconcileSummary(filled, open, givenUp, unknown, recovered, ignored);
+        return new ReconcileSummary(filled, open, givenUp, unknown, recovered, ignored) { RefusedIds = refused };
     }
+
+    /// <summary>How long before a crash an order can have left without its line reaching the journal, at most (the adoption bound).</summary>
+    public static readonly TimeSpan AdoptionWindow = TimeSpan.FromSeconds(2);
 
     static int Order(string a, string b, OrderIds ids)
     {
@@ -187,14 +240,15 @@ public sealed partial class TradingLoop
     {
         // A gateway that says "filled" without a quantity filled everything.
         double gwFilled = rep.State == "filled" && !(rep.FilledQty > 0) ? r.Qty : rep.FilledQty;
-        double missing = Math.Min(gwFilled - r.Filled, r.Remaining);
+        double missing = gwFilled - r.Filled; // more than the order had left is an overfill: checked and booked as the gateway says
         if (missing > QtyEpsilon)
         {
             double avg = rep.AvgPrice > 0 && double.IsFinite(rep.AvgPrice) ? rep.AvgPrice : 0;
             // The price of the part the journal lacks: the gateway's average over all fills, less what is known.
             double price = avg > 0 ? (avg * gwFilled - r.Notional) / (gwFilled - r.Filled) : 0;
             if (!(price > 0) || !double.IsFinite(price)) price = avg;
-            if (price > 0) FillRestored(r, missing, price, via: "reconcile");
+            if (!(price > 0) && double.IsFinite(r.Price) && r.Price > 0) price = r.Price; // no price from the gateway: at the limit
+            if (price > 0) CheckedFill(r, missing, price, side: rep.Side, via: "reconcile");
         }
         switch (rep.State)
         {
@@ -218,15 +272,6 @@ public sealed partial class TradingLoop
                 _log.OrderEvent(OrderEventType.Ack, r.Id, rep.State == "open" ? null : $"gateway state '{rep.State}'", now, "reconcile");
                 return Settlement.Open;
         }
-    }
-
-    void FillRestored(RestoredOrder r, double qty, double price, string? via)
-    {
-        double realized = _book.OnFill(r.SymbolId, r.Side, qty, price);
-        r.Filled += qty;
-        r.Notional += qty * price;
-        Counters.Fills++;
-        _log.Fill(r.Id, r.SymbolId, r.Side, qty, price, realized, NowMs(), via);
     }
 
     void RemoveRestored(RestoredOrder r)

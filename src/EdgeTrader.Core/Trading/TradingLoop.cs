@@ -35,7 +35,10 @@ public sealed partial class TradingLoop
     readonly CircuitBreaker _breaker;
     readonly TickParser _parser;
     readonly IStrategy _strategy;
-    readonly PreTradeRisk _risk;
+    readonly IRiskChecks _risk;
+    readonly PriceBand _band;
+    readonly LoopLimits _limits;
+    readonly long _checkTimeoutTicks;
     readonly PositionBook _book;
     readonly IOrderSink _sink;
     readonly IDecisionLog _log;
@@ -51,11 +54,15 @@ public sealed partial class TradingLoop
     {
         public int SymbolId;
         public Side Side;
+        public double Price;
         public double Remaining;
         public long SentTimestamp;
         public bool Acked;
         public bool TimedOut;
     }
+
+    /// <summary>Raised (tick thread) for every anomaly, after it was counted and journaled: the session logs it.</summary>
+    public event Action<AnomalyCode, string>? Anomaly;
 
     /// <summary>Hook for tests: runs between the risk check and gate 2 (null in production).</summary>
     internal Action? BetweenGates;
@@ -63,11 +70,16 @@ public sealed partial class TradingLoop
     /// <summary>
     /// Composes the loop; everything is owned by the tick thread except the breaker. Whether fills are simulated
     /// (dry-run) is the sink's to say (<see cref="IOrderSink.SimulatesFills"/>), decided once where the sink is chosen.
-    /// A tick older than <paramref name="maxTickAgeMs"/> (0 = no limit) is dropped before anything acts on it.
+    /// A tick older than <paramref name="maxTickAgeMs"/> (0 = no limit) is dropped before anything acts on it;
+    /// <paramref name="limits"/> (default: the options' defaults) has the other rules' bounds: ticks from the future,
+    /// the price band, the check timeout.
     /// </summary>
-    public TradingLoop(CircuitBreaker breaker, TickParser parser, IStrategy strategy, PreTradeRisk risk, PositionBook book,
-        IOrderSink sink, IDecisionLog log, TradingDay day, TimeProvider time, int maxTickAgeMs)
+    public TradingLoop(CircuitBreaker breaker, TickParser parser, IStrategy strategy, IRiskChecks risk, PositionBook book,
+        IOrderSink sink, IDecisionLog log, TradingDay day, TimeProvider time, int maxTickAgeMs, LoopLimits? limits = null)
     {
+        _limits = limits ?? LoopLimits.From(new Configuration.RiskOptions());
+        _band = new PriceBand(_limits.PriceBand, parser.Symbols.Count, time.TimestampFrequency);
+        _checkTimeoutTicks = (long)(_limits.CheckTimeoutMs / 1000.0 * time.TimestampFrequency);
         _breaker = breaker;
         _parser = parser;
         _strategy = strategy;
@@ -87,6 +99,9 @@ public sealed partial class TradingLoop
 
     /// <summary>Positions and daily counters.</summary>
     public PositionBook Book => _book;
+
+    /// <summary>The price band (references per symbol).</summary>
+    public PriceBand Band => _band;
 
     /// <summary>The trading day the loop rolls.</summary>
     public TradingDay Day => _day;
@@ -164,12 +179,14 @@ public sealed partial class TradingLoop
     TickOutcome Process(in Tick tick, DateTimeOffset now)
     {
         long nowMs = now.ToUnixTimeMilliseconds();
-        // The one staleness rule: a tick older than the bound by our clock is never acted on.
-        if (_maxTickAgeMs > 0 && nowMs - tick.TimeMs > _maxTickAgeMs)
-        {
-            Counters.Dropped[(int)TickDropReason.Stale]++;
-            return TickOutcome.Dropped;
-        }
+        // Freshness both ways: a tick older than the bound, or stamped ahead of our clock, is never acted on.
+        if (_maxTickAgeMs > 0 && nowMs - tick.TimeMs > _maxTickAgeMs) return Drop(TickDropReason.Stale);
+        if (tick.TimeMs - nowMs > _limits.MaxTickFutureMs) return Drop(TickDropReason.FutureTick);
+        long nowTs = _time.GetTimestamp();
+        // Price sanity: bounds and the symbol's band; a dropped price reaches neither the book nor the strategy.
+        double reference = _band.Reference(tick.SymbolId);
+        var verdict = _band.Check(tick.SymbolId, tick.Bid, tick.Ask, nowTs);
+        if (verdict != PriceVerdict.Accepted) return DropPrice(verdict, in tick, reference);
         Counters.TicksAccepted++;
         _book.Mark(tick.SymbolId, tick.Mid);
         CheckPostTrade(); // the new mark may put the day's P&L past its limit
@@ -181,14 +198,43 @@ public sealed partial class TradingLoop
             return TickOutcome.BlockedAtGate1;
         }
 
-        if (!_strategy.OnTick(in tick, out var intent)) return TickOutcome.NoSignal;
+        bool signal;
+        OrderIntent intent;
+        try
+        {
+            signal = _strategy.OnTick(in tick, out intent);
+        }
+        catch (Exception ex)
+        {
+            FailClosed(AnomalyCode.CheckFailed, "the strategy", ex);
+            return TickOutcome.NoSignal;
+        }
+        if (!signal) return TickOutcome.NoSignal;
         Counters.Signals++;
 
-        long nowTs = _time.GetTimestamp();
         // A warm start holds new orders until the previous run's orders are reconciled with the gateway.
         if (_holdOrders) return Deny(in intent, DenialCode.ReconciliationPending, tick.Seq, nowMs);
-        var denial = _risk.Check(in intent, now, nowTs);
+        DenialCode denial;
+        try
+        {
+            denial = _risk.Check(in intent, now, nowTs);
+        }
+        catch (Exception ex)
+        {
+            FailClosed(AnomalyCode.CheckFailed, "the pre-trade risk check", ex);
+            return Deny(in intent, DenialCode.CheckFailed, tick.Seq, nowMs);
+        }
+        if (_time.GetTimestamp() - nowTs > _checkTimeoutTicks)
+        {
+            FailClosed(AnomalyCode.CheckTimeout, $"the strategy and the pre-trade checks took longer than risk.checkTimeoutMs ({_limits.CheckTimeoutMs} ms)", null);
+            return Deny(in intent, DenialCode.CheckFailed, tick.Seq, nowMs);
+        }
         if (denial != DenialCode.None) return Deny(in intent, denial, tick.Seq, nowMs);
+        if (!(intent.Qty > 0 && intent.Qty <= FillCheck.MaxFillQty) || !_band.InBounds(intent.Price))
+        {
+            FailClosed(AnomalyCode.CheckFailed, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the strategy's intent (qty {intent.Qty}, price {intent.Price}) is outside the bounds"), null);
+            return Deny(in intent, DenialCode.CheckFailed, tick.Seq, nowMs);
+        }
 
         var order = new Order
         {
@@ -220,6 +266,43 @@ public sealed partial class TradingLoop
         return outcome;
     }
 
+    TickOutcome Drop(TickDropReason reason)
+    {
+        Counters.Dropped[(int)reason]++;
+        return TickOutcome.Dropped;
+    }
+
+    TickOutcome DropPrice(PriceVerdict verdict, in Tick tick, double reference)
+    {
+        switch (verdict)
+        {
+            case PriceVerdict.OutOfBounds: return Drop(TickDropReason.OutOfBounds);
+            case PriceVerdict.Unconfirmed: return Drop(TickDropReason.Unconfirmed);
+            case PriceVerdict.OutOfBand: return Drop(TickDropReason.OutOfBand);
+            case PriceVerdict.BandBroken:
+                var inv = System.Globalization.CultureInfo.InvariantCulture;
+                RaiseAnomaly(AnomalyCode.PriceBandBroken, string.Create(inv,
+                    $"{_parser.Symbols.Name(tick.SymbolId)}: {_limits.PriceBand.MaxConsecutive} ticks in a row more than {_limits.PriceBand.MaxDeviationPct}% from the last accepted mid {reference}, the last at {tick.Mid}; the band bootstraps again at the new level"),
+                    _limits.PriceBand.EngageOnBreak ? BreakerSource.Risk : null);
+                return Drop(TickDropReason.OutOfBand);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(verdict), verdict, "not a price verdict");
+        }
+    }
+
+    /// <summary>A check that cannot be evaluated: counted, journaled, and the breaker engages (source risk).</summary>
+    void FailClosed(AnomalyCode code, string what, Exception? ex) =>
+        RaiseAnomaly(code, ex is null ? what : $"{what} threw {ex.GetType().Name}: {ex.Message}", BreakerSource.Risk);
+
+    /// <summary>Counts, journals and reports an anomaly; engages as <paramref name="engageAs"/> when given.</summary>
+    internal void RaiseAnomaly(AnomalyCode code, string detail, BreakerSource? engageAs)
+    {
+        Counters.Anomalies[(int)code]++;
+        _log.Anomaly(code, detail, NowMs());
+        if (engageAs is { } source) _breaker.Engage($"{AnomalyCodes.Code(code)}: {detail}", source);
+        Anomaly?.Invoke(code, detail);
+    }
+
     TickOutcome Emit(in Order order, in OrderIntent intent, long tickSeq, long nowTs)
     {
         if (!_log.Order(in order)) return Deny(in intent, DenialCode.JournalUnavailable, tickSeq, order.TimeMs);
@@ -242,7 +325,7 @@ public sealed partial class TradingLoop
         }
         else
         {
-            _inFlight[order.Seq] = new InFlight { SymbolId = order.SymbolId, Side = order.Side, Remaining = order.Qty, SentTimestamp = nowTs };
+            _inFlight[order.Seq] = new InFlight { SymbolId = order.SymbolId, Side = order.Side, Price = order.Price, Remaining = order.Qty, SentTimestamp = nowTs };
         }
         return TickOutcome.OrderSent;
     }
@@ -257,20 +340,39 @@ public sealed partial class TradingLoop
     void TrackSeq(long seq)
     {
         if (seq <= 0) return;
-        if (_lastTickSeq > 0 && seq > _lastTickSeq + 1)
+        if (_lastTickSeq > 0)
         {
-            Counters.SeqGaps++;
-            Counters.SeqGapTicks += seq - _lastTickSeq - 1;
+            // seq - last cannot overflow (both positive); last + 1 could, at 2^63 - 1.
+            if (seq > _lastTickSeq)
+            {
+                long missing = seq - _lastTickSeq - 1;
+                if (missing > 0)
+                {
+                    Counters.SeqGaps++;
+                    Counters.SeqGapTicks = missing > long.MaxValue - Counters.SeqGapTicks ? long.MaxValue : Counters.SeqGapTicks + missing; // saturates
+                }
+            }
+            else Counters.SeqResets++; // the bridge restarted its numbering: follow it
         }
-        else if (_lastTickSeq > 0 && seq <= _lastTickSeq) Counters.SeqResets++; // the bridge restarted its numbering: follow it
         _lastTickSeq = seq;
     }
 
     void CheckPostTrade()
     {
         if (_breaker.IsEngaged) return;
-        var breach = _risk.PostTradeBreach();
-        if (breach is not null) _breaker.Engage(breach, BreakerSource.Risk);
+        string? breach;
+        try
+        {
+            breach = _risk.PostTradeBreach();
+        }
+        catch (Exception ex)
+        {
+            FailClosed(AnomalyCode.CheckFailed, "the post-trade check", ex);
+            return;
+        }
+        if (breach is null) return;
+        if (!double.IsFinite(_book.DailyPnl)) RaiseAnomaly(AnomalyCode.PnlNotFinite, breach, BreakerSource.Risk);
+        else _breaker.Engage(breach, BreakerSource.Risk);
     }
 
     /// <summary>
@@ -289,19 +391,34 @@ public sealed partial class TradingLoop
         _log.OrderEvent(OrderEventType.Ack, seq, null, NowMs());
     }
 
-    /// <summary>A (partial) fill of order <paramref name="seq"/> of this run; more than the order's remaining quantity is never booked.</summary>
-    public void OnFill(long seq, double qty, double price)
+    /// <summary>
+    /// A (partial) fill of order <paramref name="seq"/> of this run, on <paramref name="side"/> when the gateway said
+    /// (null: the order's). Checked against its order (<see cref="FillCheck"/>): an impossible fill is booked in the worst
+    /// case for this node, counted, journaled and engages (source gateway).
+    /// </summary>
+    public void OnFill(long seq, double qty, double price, Side? side = null)
     {
         if (!UsableFill(qty, price) || !_inFlight.TryGetValue(seq, out var f))
         {
             Counters.UnknownGatewayMessages++;
             return;
         }
-        double q = Math.Min(qty, f.Remaining);
-        f.Remaining -= q;
+        var b = FillCheck.Check(f.Side, f.Price, f.Remaining, side, qty, price, _band, f.SymbolId);
+        double released = Math.Min(b.Qty, f.Remaining);
+        f.Remaining -= released;
         if (f.Remaining <= 1e-12) _inFlight.Remove(seq); else _inFlight[seq] = f;
-        ApplyFill(seq, f.SymbolId, f.Side, q, price, NowMs());
+        if (b.Side != f.Side) _book.OnGivenUp(f.SymbolId, f.Side, released); // the order's own side is no longer pending
+        RecordFill(seq, f.SymbolId, b.Side, b.Qty, b.Price, NowMs());
+        if (b.Anomaly is { } a) RaiseAnomaly(a, FillDetail(DetailIds?.Format(seq) ?? seq.ToString(System.Globalization.CultureInfo.InvariantCulture), f.SymbolId, f.Side, f.Price, f.Remaining + released, side, qty, price, b), BreakerSource.Gateway);
+        CheckPostTrade();
     }
+
+    /// <summary>Ids for anomaly details (set by the session); null: seq numbers only.</summary>
+    internal OrderIds? DetailIds;
+
+    string FillDetail(string id, int symbolId, Side orderSide, double limit, double left, Side? side, double qty, double price, FillBooking b) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"order {id} {(orderSide == Side.Buy ? "BUY" : "SELL")} {_parser.Symbols.Name(symbolId)} limited at {limit} with {left} left: the gateway reports {(side is { } sd ? (sd == Side.Buy ? "BUY " : "SELL ") : "")}{qty} at {price}; booked {(b.Side == Side.Buy ? "BUY" : "SELL")} {b.Qty} at {b.Price} (the band's reference {_band.Reference(symbolId)})");
 
     /// <summary>The gateway rejected order <paramref name="seq"/> of this run.</summary>
     public void OnReject(long seq, string reason)
@@ -334,12 +451,6 @@ public sealed partial class TradingLoop
         return flagged;
     }
 
-    void ApplyFill(long seq, int symbolId, Side side, double qty, double price, long timeMs)
-    {
-        RecordFill(seq, symbolId, side, qty, price, timeMs);
-        CheckPostTrade();
-    }
-
     void RecordFill(long seq, int symbolId, Side side, double qty, double price, long timeMs)
     {
         double realized = _book.OnFill(symbolId, side, qty, price);
@@ -348,4 +459,16 @@ public sealed partial class TradingLoop
     }
 
     long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+}
+
+/// <summary>The bounds of the loop's rules beyond the tick age: ticks from the future, the check timeout, the price band.</summary>
+/// <param name="MaxTickFutureMs">risk.maxTickFutureMs.</param>
+/// <param name="CheckTimeoutMs">risk.checkTimeoutMs.</param>
+/// <param name="PriceBand">risk.priceBand.</param>
+/// <param name="MaxQty">risk.maxQty (the largest order a warm start adopts).</param>
+/// <param name="MaxOrdersPerSecond">risk.maxOrdersPerSecond (bounds the seq of an order a crash can have kept from the journal).</param>
+public sealed record LoopLimits(int MaxTickFutureMs, int CheckTimeoutMs, Configuration.PriceBandOptions PriceBand, double MaxQty, int MaxOrdersPerSecond)
+{
+    /// <summary>The limits of validated risk options.</summary>
+    public static LoopLimits From(Configuration.RiskOptions r) => new(r.MaxTickFutureMs, r.CheckTimeoutMs, r.PriceBand, r.MaxQty, r.MaxOrdersPerSecond);
 }

@@ -177,7 +177,7 @@ public sealed class JournalCheckpointTests(ITestOutputHelper output) : IDisposab
         File.WriteAllText(CheckpointPath, "{ not json");
         r = Load(day);
         Assert.Null(r.FromCheckpoint);
-        Assert.Contains(r.Notes, n => n.Contains("checkpoint unreadable"));
+        Assert.Contains(r.Notes, n => n.Contains("checkpoint damaged"));
         AssertSameMeaning(full, r);
 
         File.Delete(journal);

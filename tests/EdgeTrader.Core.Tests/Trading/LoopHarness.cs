@@ -33,9 +33,13 @@ internal sealed class LoopHarness
     public PositionBook Book { get; }
     long _seq;
 
-    public LoopHarness(RiskOptions? risk = null, StrategyKind strategy = StrategyKind.EveryTick, bool dryRun = false, string[]? symbols = null, TickFormat format = TickFormat.Json)
+    public LoopHarness(RiskOptions? risk = null, StrategyKind strategy = StrategyKind.EveryTick, bool dryRun = false, string[]? symbols = null, TickFormat format = TickFormat.Json,
+        PriceBandOptions? priceBand = null)
     {
         risk ??= new RiskOptions { MaxOrdersPerSecond = 1000, MaxPosition = 100, MaxLossStreak = 0 };
+        // Unless a test is about the band: the first tick is the reference (bootstrapTicks 1), so tests of other rules
+        // need not feed a bootstrap first.
+        risk = risk with { PriceBand = priceBand ?? new PriceBandOptions { BootstrapTicks = 1 } };
         Breaker = new CircuitBreaker(BreakerState.FreshInstall(Time.GetUtcNow()), Time);
         Symbols = new SymbolTable(symbols ?? ["EURUSD"]);
         var opts = new StrategyOptions { Kind = strategy, Qty = 0.01, Symbols = symbols ?? ["EURUSD"], Fast = 2, Slow = 4 };
@@ -44,7 +48,7 @@ internal sealed class LoopHarness
         Day = new TradingDay(sessions.Zone, Time.GetUtcNow());
         Sink = new RecordingSink(simulatesFills: dryRun);
         var pre = new PreTradeRisk(risk, sessions, Book, Time.TimestampFrequency);
-        Loop = new TradingLoop(Breaker, new TickParser(Symbols, format), StrategyFactory.Create(opts, Symbols), pre, Book, Sink, Log, Day, Time, risk.MaxTickAgeMs);
+        Loop = new TradingLoop(Breaker, new TickParser(Symbols, format), StrategyFactory.Create(opts, Symbols), pre, Book, Sink, Log, Day, Time, risk.MaxTickAgeMs, LoopLimits.From(risk));
     }
 
     public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();

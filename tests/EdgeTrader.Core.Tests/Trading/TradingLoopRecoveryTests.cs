@@ -30,7 +30,7 @@ public sealed class TradingLoopRecoveryTests : IDisposable
 
     TradingLoopRecoveryTests(bool dryRun, bool backgroundJournal = false)
     {
-        var risk = new RiskOptions { MaxOrdersPerSecond = 100_000, MaxPosition = 100, MaxLossStreak = 0, MaxDailyLoss = 1e12, MaxTradesPerDay = 1_000_000 };
+        var risk = new RiskOptions { MaxOrdersPerSecond = 100_000, MaxPosition = 100, MaxLossStreak = 0, MaxDailyLoss = 1e12, MaxTradesPerDay = 1_000_000, PriceBand = new PriceBandOptions { BootstrapTicks = 1 } };
         _breaker = new CircuitBreaker(BreakerState.FreshInstall(_time.GetUtcNow()), _time);
         var day = new TradingDay(TimeZoneInfo.Utc, _time.GetUtcNow());
         _journal = new DecisionJournal(_dir, _symbols, _ids, day, _time, null, background: backgroundJournal);
@@ -38,7 +38,7 @@ public sealed class TradingLoopRecoveryTests : IDisposable
         _sink = new LoopHarness.RecordingSink(simulatesFills: dryRun);
         var pre = new PreTradeRisk(risk, new TradingSessions(risk), _book, _time.TimestampFrequency);
         var strategy = StrategyFactory.Create(new StrategyOptions { Kind = StrategyKind.EveryTick, Qty = 0.01, Symbols = ["EURUSD"] }, _symbols);
-        _loop = new TradingLoop(_breaker, new TickParser(_symbols, TickFormat.Json), strategy, pre, _book, _sink, _journal, day, _time, risk.MaxTickAgeMs);
+        _loop = new TradingLoop(_breaker, new TickParser(_symbols, TickFormat.Json), strategy, pre, _book, _sink, _journal, day, _time, risk.MaxTickAgeMs, LoopLimits.From(risk));
     }
 
     public void Dispose()
@@ -140,10 +140,12 @@ public sealed class TradingLoopRecoveryTests : IDisposable
             Report("pi-1-4-000003", "filled", 0.01, 1.1),                    // settled in the journal already
             Report("pi-1-3-000001", "open", side: Side.Sell),               // run 3 has no line at all: adopt, stays open
             Report("pi-2-4-000009", "filled", 0.01, 1.1),                    // another node
-            Report("pi-1-5-000001", "filled", 0.01, 1.1),                    // this run
-        ], _ids, new Dictionary<long, long> { [4] = 6 }, _symbols);
+            Report("pi-1-5-000001", "filled", 0.01, 1.1),                    // this run: it sent nothing yet, refused
+        ], _ids, new Dictionary<long, long> { [4] = 6 }, _symbols, knownRuns: [3, 4]); // run 3 started, journaled no order
         Assert.Equal(["pi-1-3-000001", "pi-1-4-000007"], s.RecoveredIds);
-        Assert.Equal(3, s.Ignored);
+        Assert.Equal(2, s.Ignored);
+        Assert.Equal(["pi-1-5-000001"], s.RefusedIds);
+        Assert.True(_breaker.IsEngaged);
         Assert.Equal((1, 1), (s.Filled, s.StillOpen));
         Assert.Equal(12, _book.TradesToday);
         Assert.Equal(0.01, _book.Net(0), 9);

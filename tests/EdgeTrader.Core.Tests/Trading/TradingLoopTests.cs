@@ -243,19 +243,23 @@ public class TradingLoopTests
     }
 
     [Fact]
-    public void An_overfill_books_only_what_the_order_had_left()
+    public void An_overfill_books_what_the_gateway_reports_and_engages()
     {
         var h = new LoopHarness();
         h.Tick();
-        h.Loop.OnFill(1, 0.004, 1.1);
-        h.Loop.OnFill(1, 5.0, 1.1); // the gateway fills more than was ordered
-        Assert.Equal(0.01, h.Book.Net(0), 9);
+        h.Loop.OnFill(1, 0.004, 1.0851);
+        h.Loop.OnFill(1, 5.0, 1.0851); // the gateway fills more than was ordered: if it is right, that is the exposure
+        Assert.Equal(5.004, h.Book.Net(0), 9);
         Assert.Equal(0, h.Loop.InFlightCount);
-        Assert.Equal([0.004, 0.006], h.Log.OfType("fill").Select(f => Math.Round(f.Qty, 9)));
-        h.Loop.RestoreInFlight([new PendingOrder { Id = "pi-1-4-000001", SymbolId = 0, Side = Side.Sell, Qty = 0.02 }], holdOrders: false);
-        Assert.True(h.Loop.OnRestoredFill("pi-1-4-000001", 1.0, 1.2));
-        Assert.Equal(-0.01, h.Book.Net(0), 9);
+        Assert.Equal([0.004, 5.0], h.Log.OfType("fill").Select(f => Math.Round(f.Qty, 9)));
+        Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.Overfill));
+        Assert.Contains(h.Log.OfType("anomaly"), a => a.Text!.StartsWith("OVERFILL", StringComparison.Ordinal));
+        Assert.True(h.Breaker.IsEngaged);
+        h.Loop.RestoreInFlight([new PendingOrder { Id = "pi-1-4-000001", SymbolId = 0, Side = Side.Sell, Qty = 0.02, Price = 1.0850 }], holdOrders: false);
+        Assert.True(h.Loop.OnRestoredFill("pi-1-4-000001", 1.0, 1.0850));
+        Assert.Equal(4.004, h.Book.Net(0), 9);
         Assert.Equal(0, h.Loop.RestoredCount);
+        Assert.Equal(2, h.Loop.Counters.AnomalyCount(AnomalyCode.Overfill));
     }
 
     [Fact]

@@ -24,6 +24,8 @@ public enum DenialCode
     /// leaves until positions and orders in flight are known.
     /// </summary>
     ReconciliationPending,
+    /// <summary>A check could not be evaluated (it threw, timed out or met a non-finite number): the breaker engages.</summary>
+    CheckFailed,
 }
 
 /// <summary>Wire names of <see cref="DenialCode"/>.</summary>
@@ -44,6 +46,7 @@ public static class DenialCodes
         DenialCode.DailyTradeLimit => "DAILY_TRADE_LIMIT",
         DenialCode.JournalUnavailable => "JOURNAL_UNAVAILABLE",
         DenialCode.ReconciliationPending => "RECONCILIATION_PENDING",
+        DenialCode.CheckFailed => "CHECK_FAILED",
         _ => throw new ArgumentOutOfRangeException(nameof(c), c, "not a denial code"),
     };
 }

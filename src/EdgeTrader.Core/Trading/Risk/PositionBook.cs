@@ -13,7 +13,6 @@ public sealed class PositionBook
     readonly double[] _pendingBuy;
     readonly double[] _pendingSell;
     readonly double[] _unrealized;
-    double _unrealizedTotal;
 
     /// <summary>Empty book for <paramref name="symbolCount"/> symbols.</summary>
     public PositionBook(int symbolCount, double contractSize)
@@ -35,10 +34,23 @@ public sealed class PositionBook
     public double RealizedToday { get; private set; }
     /// <summary>Consecutive losing closes (reset by a winning close).</summary>
     public int LossStreak { get; private set; }
-    /// <summary>Unrealised P&amp;L of all open positions at the last mids.</summary>
-    public double UnrealizedTotal => _unrealizedTotal;
+    /// <summary>
+    /// Unrealised P&amp;L of all open positions at the last mids: summed from the per-symbol values each time, never
+    /// carried as a running total (a running total absorbs a loss into the rounding of a huge mark and never gives it
+    /// back). Not finite while any symbol's mark makes it so.
+    /// </summary>
+    public double UnrealizedTotal
+    {
+        get
+        {
+            double t = 0;
+            var u = _unrealized;
+            for (int i = 0; i < u.Length; i++) t += u[i];
+            return t;
+        }
+    }
     /// <summary>Realised today + unrealised: the number the daily-loss limit watches.</summary>
-    public double DailyPnl => RealizedToday + _unrealizedTotal;
+    public double DailyPnl => RealizedToday + UnrealizedTotal;
 
     /// <summary>Net position of a symbol (positive long).</summary>
     public double Net(int symbolId) => _net[symbolId];
@@ -117,13 +129,11 @@ public sealed class PositionBook
         return realized;
     }
 
-    /// <summary>Marks a symbol to a new mid (keeps the unrealised total in O(1)).</summary>
+    /// <summary>Marks a symbol to a new mid: its unrealised P&amp;L is recomputed from its position alone.</summary>
     public void Mark(int symbolId, double mid)
     {
         _lastMid[symbolId] = mid;
         double net = _net[symbolId];
-        double u = net == 0 ? 0 : (mid - _avg[symbolId]) * net * _contractSize;
-        _unrealizedTotal += u - _unrealized[symbolId];
-        _unrealized[symbolId] = u;
+        _unrealized[symbolId] = net == 0 ? 0 : (mid - _avg[symbolId]) * net * _contractSize;
     }
 }

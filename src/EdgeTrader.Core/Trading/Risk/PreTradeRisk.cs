@@ -9,7 +9,7 @@ namespace EdgeTrader.Trading.Risk;
 /// any check (<see cref="TradingDay"/>), and a stale tick never gets this far (the loop drops it, reason STALE).
 /// A denial costs no rate-limit slot.
 /// </summary>
-public sealed class PreTradeRisk
+public sealed class PreTradeRisk : IRiskChecks
 {
     readonly RiskOptions _o;
     readonly TradingSessions _sessions;
@@ -53,11 +53,14 @@ public sealed class PreTradeRisk
 
     /// <summary>
     /// Post-trade limits: the reason to engage the breaker (source risk) when the day's loss or the loss streak is at
-    /// its limit, else null.
+    /// its limit, or when the day's P&amp;L is not a finite number (the limit cannot be evaluated), else null.
     /// </summary>
     public string? PostTradeBreach()
     {
-        if (-_book.DailyPnl >= _o.MaxDailyLoss)
+        double pnl = _book.DailyPnl;
+        if (!double.IsFinite(pnl))
+            return $"{AnomalyCodes.Code(AnomalyCode.PnlNotFinite)}: the day's P&L is {pnl} (realised {_book.RealizedToday}, unrealised {_book.UnrealizedTotal}): the daily loss limit cannot be evaluated";
+        if (!(-pnl < _o.MaxDailyLoss))
             return $"daily loss limit: P&L {_book.DailyPnl:0.00} (realised {_book.RealizedToday:0.00}) reached -{_o.MaxDailyLoss:0.00}";
         if (_o.MaxLossStreak > 0 && _book.LossStreak >= _o.MaxLossStreak)
             return $"loss streak limit: {_book.LossStreak} losing closes in a row (limit {_o.MaxLossStreak})";

@@ -1,0 +1,51 @@
+namespace EdgeTrader.Trading.Risk;
+
+/// <summary>How a fill is booked once it was checked against its order.</summary>
+/// <param name="Anomaly">What was impossible about it, or null for a fill its order allows.</param>
+/// <param name="Side">The side booked: the gateway's (exposure follows the gateway).</param>
+/// <param name="Qty">The quantity booked: the gateway's (bounded by <see cref="FillCheck.MaxFillQty"/>).</param>
+/// <param name="Price">The price booked: the gateway's when the order allows it, else the worse for this node of the
+/// gateway's price (within the bounds) and the order's limit, so no fill credits more than the order's limit allows.</param>
+public readonly record struct FillBooking(AnomalyCode? Anomaly, Side Side, double Qty, double Price);
+
+/// <summary>
+/// The one rule for a fill against its order (docs/trading-rules.md, "Fills"): the side must be the order's, the
+/// quantity at most what the order has left, and the price no worse than the order's limit and within the price bounds
+/// and band. An impossible fill is still booked, in the worst case for this node: the gateway's side and quantity
+/// (what the gateway holds is what the node is exposed to) at the worse of its price and the limit; the caller counts
+/// it, journals it and engages (source gateway). Pure; no allocation.
+/// </summary>
+public static class FillCheck
+{
+    /// <summary>The largest quantity a single fill is booked with (keeps every price x qty product finite).</summary>
+    public const double MaxFillQty = 1e9;
+
+    const double QtyEpsilon = 1e-9;
+    const double PriceTolerance = 1e-9; // relative: formatting of the same number
+
+    /// <summary>
+    /// Checks a fill of <paramref name="qty"/> at <paramref name="price"/> (finite and positive: the caller's usability
+    /// rule) on <paramref name="gatewaySide"/> (null: the gateway did not say, the order's) against an order on
+    /// <paramref name="orderSide"/> limited at <paramref name="limit"/> (NaN: unknown) with <paramref name="remaining"/> left.
+    /// </summary>
+    public static FillBooking Check(Side orderSide, double limit, double remaining, Side? gatewaySide, double qty, double price, PriceBand band, int symbolId)
+    {
+        var side = gatewaySide ?? orderSide;
+        AnomalyCode? anomaly = null;
+        if (side != orderSide) anomaly = AnomalyCode.FillSideMismatch;
+        else if (qty > remaining + QtyEpsilon) anomaly = AnomalyCode.Overfill;
+        bool hasLimit = limit > 0 && double.IsFinite(limit);
+        bool beyondLimit = hasLimit && (side == Side.Buy ? price > limit * (1 + PriceTolerance) : price < limit * (1 - PriceTolerance));
+        bool implausible = !band.Plausible(symbolId, price);
+        if (anomaly is null && beyondLimit) anomaly = AnomalyCode.FillBeyondLimit;
+        if (anomaly is null && implausible) anomaly = AnomalyCode.FillOutOfBand;
+        double booked = price;
+        if (implausible || anomaly == AnomalyCode.FillSideMismatch)
+        {
+            // Never better for this node than the limit; never outside the bounds.
+            double p = Math.Clamp(price, band.MinPrice, band.MaxPrice);
+            booked = !hasLimit ? p : side == Side.Buy ? Math.Max(p, limit) : Math.Min(p, limit);
+        }
+        return new FillBooking(anomaly, side, Math.Min(qty, MaxFillQty), booked);
+    }
+}
