@@ -14,8 +14,8 @@ public sealed record EdgeTraderOptions
     public string StateDir { get; set; } = "/var/lib/edgetrader";
     /// <summary>Rolling JSON log files.</summary>
     public string LogDir { get; set; } = "/var/log/edgetrader";
-    /// <summary>Console log level: verbose, debug, information, warning, error.</summary>
-    public string LogLevel { get; set; } = "information";
+    /// <summary>Lowest level logged: verbose, debug, information, warning, error.</summary>
+    public LogLevel LogLevel { get; set; } = LogLevel.Information;
     public ControlOptions Control { get; set; } = new();
     public BridgeOptions Bridge { get; set; } = new();
     public GatewayOptions Gateway { get; set; } = new();
@@ -39,7 +39,7 @@ public sealed record BridgeOptions
     /// <summary>ZeroMQ endpoint of the bridge's PUB socket, e.g. tcp://127.0.0.1:32770.</summary>
     public string Ticks { get; set; } = "tcp://127.0.0.1:32770";
     /// <summary>"json" or "dwx".</summary>
-    public string Format { get; set; } = "json";
+    public BridgeFormat Format { get; set; } = BridgeFormat.Json;
     /// <summary>Receive high-water mark (messages queued in libzmq before the oldest-arriving are dropped by the PUB side).</summary>
     public int ReceiveHighWaterMark { get; set; } = 1_000_000;
     /// <summary>No tick for this long marks the bridge link degraded (amber).</summary>
@@ -76,7 +76,7 @@ public sealed record ExecutionOptions
 public sealed record StrategyOptions
 {
     /// <summary>"ema-cross" or "every-tick".</summary>
-    public string Kind { get; set; } = "ema-cross";
+    public StrategyKind Kind { get; set; } = StrategyKind.EmaCross;
     /// <summary>Order quantity (lots).</summary>
     public double Qty { get; set; } = 0.01;
     /// <summary>Symbols traded; ticks of any other symbol are dropped (reason unknown_symbol).</summary>
@@ -116,7 +116,7 @@ public sealed record RiskOptions
 public sealed record TradingSessionOptions
 {
     /// <summary>Days, e.g. ["mon","tue","wed","thu","fri"]; empty = every day.</summary>
-    public string[] Days { get; set; } = [];
+    public SessionDay[] Days { get; set; } = [];
     /// <summary>Start, "HH:mm" local.</summary>
     public string Start { get; set; } = "00:00";
     /// <summary>End, "HH:mm" local (exclusive); an end before start spans midnight.</summary>
@@ -127,7 +127,7 @@ public sealed record TradingSessionOptions
 public sealed record PanelOptions
 {
     /// <summary>"gpio" (Linux GPIO uAPI v2), "sim" (in process) or "none".</summary>
-    public string Driver { get; set; } = "none";
+    public PanelDriverKind Driver { get; set; } = PanelDriverKind.None;
     /// <summary>gpio: restrict the line search to this chip (label like "pinctrl-rp1", or path like /dev/gpiochip0); empty = all chips.</summary>
     public string Chip { get; set; } = "";
     /// <summary>Emergency-stop line name (NC contact to ground, pull-up: high = pressed or wire broken).</summary>
@@ -141,7 +141,7 @@ public sealed record PanelOptions
     /// <summary>How long reset must be held (while the emergency stop is released).</summary>
     public int ResetHoldMs { get; set; } = 2_000;
     /// <summary>Bias on the inputs: "as-is" (external pull-ups, hw/README.md) or "pull-up" (the SoC's internal pull-up).</summary>
-    public string Bias { get; set; } = "as-is";
+    public PanelBias Bias { get; set; } = PanelBias.AsIs;
     /// <summary>Kernel debounce period of the inputs.</summary>
     public int DebounceMs { get; set; } = 20;
 }

@@ -6,8 +6,6 @@ namespace EdgeTrader.Configuration;
 /// <summary>Start-up checks of the bound options. Every message names the key and says why it is wrong.</summary>
 public static partial class OptionsValidator
 {
-    static readonly string[] DayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
-
     /// <summary>All problems found; empty when the options can be used.</summary>
     public static IReadOnlyList<ConfigError> Validate(EdgeTraderOptions o)
     {
@@ -29,13 +27,12 @@ public static partial class OptionsValidator
             Err("node", "must be 1-64 characters of letters, digits, '-' or '_' (it is part of MQTT topics and order ids)");
         if (string.IsNullOrWhiteSpace(o.StateDir)) Err("stateDir", "must be a directory path");
         if (string.IsNullOrWhiteSpace(o.LogDir)) Err("logDir", "must be a directory path");
-        if (o.LogLevel is not ("verbose" or "debug" or "information" or "warning" or "error"))
-            Err("logLevel", $"'{o.LogLevel}' is not one of verbose, debug, information, warning, error");
+        Defined("logLevel", o.LogLevel, Err);
         if (string.IsNullOrWhiteSpace(o.Control.Socket)) Err("control.socket", "must be a Unix socket path");
         else if (System.Text.Encoding.UTF8.GetByteCount(o.Control.Socket) > 107) Err("control.socket", "longer than the 107 bytes a Unix socket path may have");
 
         Endpoint("bridge.ticks", o.Bridge.Ticks, Err);
-        if (o.Bridge.Format is not ("json" or "dwx")) Err("bridge.format", $"'{o.Bridge.Format}' is not \"json\" or \"dwx\"");
+        Defined("bridge.format", o.Bridge.Format, Err);
         if (o.Bridge.ReceiveHighWaterMark < 0) Err("bridge.receiveHighWaterMark", "must be >= 0 (0 = unlimited)");
         Positive("bridge.staleAfterMs", o.Bridge.StaleAfterMs, Err);
         NonNegative("bridge.engageOnSilenceMs", o.Bridge.EngageOnSilenceMs, Err);
@@ -47,7 +44,7 @@ public static partial class OptionsValidator
         Positive("gateway.ackTimeoutMs", o.Gateway.AckTimeoutMs, Err);
         if (o.Gateway.SendHighWaterMark < 0) Err("gateway.sendHighWaterMark", "must be >= 0 (0 = unlimited)");
 
-        if (o.Strategy.Kind is not ("ema-cross" or "every-tick")) Err("strategy.kind", $"'{o.Strategy.Kind}' is not \"ema-cross\" or \"every-tick\"");
+        Defined("strategy.kind", o.Strategy.Kind, Err);
         if (!(o.Strategy.Qty > 0) || !double.IsFinite(o.Strategy.Qty)) Err("strategy.qty", "must be a positive number");
         if (o.Strategy.Symbols is null || o.Strategy.Symbols.Length == 0) Err("strategy.symbols", "must list at least one symbol");
         else
@@ -60,7 +57,7 @@ public static partial class OptionsValidator
             if (o.Strategy.Symbols.Distinct(StringComparer.Ordinal).Count() != o.Strategy.Symbols.Length) Err("strategy.symbols", "lists a symbol twice");
             if (o.Strategy.Symbols.Length > 256) Err("strategy.symbols", "at most 256 symbols");
         }
-        if (o.Strategy.Kind == "ema-cross")
+        if (o.Strategy.Kind == StrategyKind.EmaCross)
         {
             if (o.Strategy.Fast < 1) Err("strategy.fast", "must be >= 1");
             if (o.Strategy.Slow <= o.Strategy.Fast) Err("strategy.slow", $"must be greater than strategy.fast ({o.Strategy.Fast})");
@@ -88,15 +85,16 @@ public static partial class OptionsValidator
                 if (s is null) { Err(k, "must be an object"); continue; }
                 if (!TryParseClock(s.Start, out _)) Err(k + ".start", $"'{s.Start}' is not HH:mm (00:00-24:00)");
                 if (!TryParseClock(s.End, out _)) Err(k + ".end", $"'{s.End}' is not HH:mm (00:00-24:00)");
-                if (s.Days is not null)
+                if (s.Days is null) Err(k + ".days", "must be a list of days (empty = every day)");
+                else
                     for (int d = 0; d < s.Days.Length; d++)
-                        if (Array.IndexOf(DayNames, s.Days[d]) < 0) Err($"{k}.days[{d}]", $"'{s.Days[d]}' is not one of {string.Join(",", DayNames)}");
+                        Defined($"{k}.days[{d}]", s.Days[d], Err);
             }
         }
 
         var p = o.Panel;
-        if (p.Driver is not ("gpio" or "sim" or "none")) Err("panel.driver", $"'{p.Driver}' is not \"gpio\", \"sim\" or \"none\"");
-        if (p.Driver == "gpio")
+        Defined("panel.driver", p.Driver, Err);
+        if (p.Driver == PanelDriverKind.Gpio)
         {
             var lines = new (string Key, string Value)[]
             {
@@ -108,7 +106,7 @@ public static partial class OptionsValidator
             foreach (var dup in lines.GroupBy(l => l.Value, StringComparer.Ordinal).Where(g => g.Count() > 1 && !string.IsNullOrWhiteSpace(g.Key)))
                 Err(dup.Last().Key, $"line '{dup.Key}' is used by {string.Join(" and ", dup.Select(d => d.Key))}");
         }
-        if (p.Bias is not ("as-is" or "pull-up")) Err("panel.bias", $"'{p.Bias}' is not \"as-is\" or \"pull-up\"");
+        Defined("panel.bias", p.Bias, Err);
         Positive("panel.resetHoldMs", p.ResetHoldMs, Err);
         if (p.DebounceMs < 0 || p.DebounceMs > 1000) Err("panel.debounceMs", "must be 0-1000");
 
@@ -173,6 +171,12 @@ public static partial class OptionsValidator
     {
         if (string.IsNullOrWhiteSpace(value) || !(value.StartsWith("tcp://", StringComparison.Ordinal) || value.StartsWith("ipc://", StringComparison.Ordinal) || value.StartsWith("inproc://", StringComparison.Ordinal)))
             err(key, $"'{value}' is not a ZeroMQ endpoint (tcp://host:port or ipc:///path)");
+    }
+
+    // Options built in code can hold any number; from the file only the names bind.
+    static void Defined<T>(string key, T value, Action<string, string> err) where T : struct, Enum
+    {
+        if (!Enum.IsDefined(value)) err(key, $"{value} is not one of {string.Join(", ", OptionNames.All<T>().Select(n => $"\"{n}\""))}");
     }
 
     static void Positive(string key, int v, Action<string, string> err)

@@ -23,14 +23,12 @@ public sealed class BreakerStateFile : IBreakerStateStore
     readonly string _reserve;
     readonly string _dir;
     readonly string _path;
-    readonly string _tmp;
 
     /// <summary>Uses <paramref name="stateDir"/>, which must exist and be writable.</summary>
     public BreakerStateFile(string stateDir)
     {
         _dir = stateDir;
         _path = Path.Combine(stateDir, FileName);
-        _tmp = _path + ".tmp";
         _reserve = Path.Combine(stateDir, ReserveFileName);
     }
 
@@ -125,14 +123,7 @@ public sealed class BreakerStateFile : IBreakerStateStore
             HighestSeenGeneration = s.HighestSeenGeneration,
             ResetGeneration = s.ResetGeneration,
         };
-        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(dto, PersistenceJson.Default.BreakerStateDto);
-        using (var fs = new FileStream(_tmp, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
-        {
-            fs.Write(bytes);
-            fs.Flush(flushToDisk: true);
-        }
-        File.Move(_tmp, _path, overwrite: true);
-        PosixFile.FsyncDirectory(_dir);
+        AtomicFile.Write(_path, JsonSerializer.SerializeToUtf8Bytes(dto, PersistenceJson.Default.BreakerStateDto));
     }
 }
 

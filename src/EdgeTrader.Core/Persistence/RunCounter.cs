@@ -1,5 +1,4 @@
 using System.Globalization;
-using EdgeTrader.Interop.Posix;
 
 namespace EdgeTrader.Persistence;
 
@@ -21,14 +20,7 @@ public static class RunCounter
             }
         }
         long run = prev + 1;
-        string tmp = path + ".tmp";
-        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write))
-        {
-            fs.Write(System.Text.Encoding.ASCII.GetBytes(run.ToString(CultureInfo.InvariantCulture) + "\n"));
-            fs.Flush(flushToDisk: true);
-        }
-        File.Move(tmp, path, overwrite: true);
-        PosixFile.FsyncDirectory(stateDir);
+        AtomicFile.Write(path, System.Text.Encoding.ASCII.GetBytes(run.ToString(CultureInfo.InvariantCulture) + "\n"));
         return run;
     }
 }

@@ -24,10 +24,10 @@ public enum TickDropReason
 /// <summary>Stable wire names of <see cref="TickDropReason"/>.</summary>
 public static class TickDropReasons
 {
-    /// <summary>Number of reasons (array sizing).</summary>
-    public const int Count = 8;
+    /// <summary>Number of reasons (array sizing); the values run from 0 to Count - 1.</summary>
+    public static readonly int Count = Enum.GetValues<TickDropReason>().Length;
 
-    /// <summary>The code, e.g. "CROSSED_QUOTE".</summary>
+    /// <summary>The code, e.g. "CROSSED_QUOTE"; throws for a value that is not a reason.</summary>
     public static string Code(TickDropReason r) => r switch
     {
         TickDropReason.Malformed => "MALFORMED",
@@ -37,6 +37,7 @@ public static class TickDropReasons
         TickDropReason.UnknownSymbol => "UNKNOWN_SYMBOL",
         TickDropReason.Stale => "STALE",
         TickDropReason.EmptyFrame => "EMPTY_FRAME",
-        _ => "OVERSIZE_FRAME",
+        TickDropReason.OversizeFrame => "OVERSIZE_FRAME",
+        _ => throw new ArgumentOutOfRangeException(nameof(r), r, "not a drop reason"),
     };
 }

@@ -26,10 +26,10 @@ internal static class TickPathBenchmark
     public static int Run(long ticks, int repeats)
     {
         Console.WriteLine($"tick-path benchmark: {ticks:N0} ticks x {repeats} runs per case, {Environment.ProcessorCount} CPUs, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "native AOT")}");
-        Case("no-signal, JSON payloads (parse included)", "ema-cross", json: true, ticks, repeats);
-        Case("no-signal, parsed ticks", "ema-cross", json: false, ticks, repeats);
-        Case("every-tick, JSON payloads (parse included)", "every-tick", json: true, ticks, repeats);
-        Case("every-tick, parsed ticks", "every-tick", json: false, ticks, repeats);
+        Case("no-signal, JSON payloads (parse included)", StrategyKind.EmaCross, json: true, ticks, repeats);
+        Case("no-signal, parsed ticks", StrategyKind.EmaCross, json: false, ticks, repeats);
+        Case("every-tick, JSON payloads (parse included)", StrategyKind.EveryTick, json: true, ticks, repeats);
+        Case("every-tick, parsed ticks", StrategyKind.EveryTick, json: false, ticks, repeats);
         EngageToGatesClosed(20_000);
         return 0;
     }
@@ -64,7 +64,7 @@ internal static class TickPathBenchmark
         }
     }
 
-    static void Case(string name, string strategy, bool json, long ticks, int repeats)
+    static void Case(string name, StrategyKind strategy, bool json, long ticks, int repeats)
     {
         var time = TimeProvider.System;
         var risk = new RiskOptions { MaxOrdersPerSecond = 1_000_000, MaxPosition = 1_000, MaxTradesPerDay = int.MaxValue, MaxLossStreak = 0, MaxDailyLoss = 1e15, MaxTickAgeMs = 60_000 };

@@ -1,3 +1,4 @@
+using EdgeTrader.Configuration;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Json;
@@ -7,15 +8,16 @@ namespace EdgeTrader.App.Cli;
 /// <summary>Serilog set-up: console (human) plus rolling JSON files through the async sink. Set up in code: no reflection.</summary>
 internal static class Logging
 {
-    public static ILogger Create(string logDir, string level, bool console)
+    public static ILogger Create(string logDir, LogLevel level, bool console)
     {
         var min = level switch
         {
-            "verbose" => LogEventLevel.Verbose,
-            "debug" => LogEventLevel.Debug,
-            "warning" => LogEventLevel.Warning,
-            "error" => LogEventLevel.Error,
-            _ => LogEventLevel.Information,
+            LogLevel.Verbose => LogEventLevel.Verbose,
+            LogLevel.Debug => LogEventLevel.Debug,
+            LogLevel.Information => LogEventLevel.Information,
+            LogLevel.Warning => LogEventLevel.Warning,
+            LogLevel.Error => LogEventLevel.Error,
+            _ => throw new ArgumentOutOfRangeException(nameof(level), level, "logLevel"),
         };
         var cfg = new LoggerConfiguration().MinimumLevel.Is(min).Enrich.FromLogContext();
         try

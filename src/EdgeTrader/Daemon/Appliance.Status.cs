@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeTrader.Configuration;
 using EdgeTrader.Health;
 using EdgeTrader.KillSwitch;
 using EdgeTrader.Panel;
@@ -17,7 +18,7 @@ public sealed partial class Appliance
         WriteBreaker(w, Breaker.State);
         w.WriteNumber("uptimeSeconds", Math.Round(_time.GetElapsedTime(_startTs).TotalSeconds, 3));
         w.WriteBoolean("dryRun", _o.Execution.DryRun);
-        w.WriteString("strategy", _o.Strategy.Kind);
+        w.WriteString("strategy", OptionNames.Of(_o.Strategy.Kind));
         w.WriteNumber("pid", Environment.ProcessId);
         w.WriteNumber("run", _ids.Run);
         w.WriteBoolean("loopAlive", Health.LoopAlive);

@@ -106,7 +106,12 @@ public sealed partial class Appliance : IDisposable
 
         var strategy = StrategyFactory.Create(o.Strategy, _symbols);
         var risk = new PreTradeRisk(o.Risk, sessions, book, time.TimestampFrequency);
-        var parser = new TickParser(_symbols, o.Bridge.Format == "dwx" ? TickFormat.Dwx : TickFormat.Json);
+        var parser = new TickParser(_symbols, o.Bridge.Format switch
+        {
+            BridgeFormat.Json => TickFormat.Json,
+            BridgeFormat.Dwx => TickFormat.Dwx,
+            _ => throw new ArgumentOutOfRangeException(nameof(o), o.Bridge.Format, "bridge.format"),
+        });
         _engine = new ZmqTradingEngine(o, Breaker, Health, time, log, _ids, _symbols,
             sink => new TradingLoop(Breaker, parser, strategy, risk, book, sink, _journal, time, o.Execution.DryRun, o.Risk.MaxTickAgeMs));
         // Positions, the day's counters, and orders left in flight (warm start; --cold discards them).
@@ -114,9 +119,15 @@ public sealed partial class Appliance : IDisposable
 
         panelDriver ??= o.Panel.Driver switch
         {
-            "gpio" => new GpioPanelDriver(o.Panel, log, o.Panel.Bias == "pull-up" ? GpioInputBias.PullUp : GpioInputBias.AsIs),
-            "sim" => new SimPanelDriver(),
-            _ => null,
+            PanelDriverKind.Gpio => new GpioPanelDriver(o.Panel, log, o.Panel.Bias switch
+            {
+                PanelBias.AsIs => GpioInputBias.AsIs,
+                PanelBias.PullUp => GpioInputBias.PullUp,
+                _ => throw new ArgumentOutOfRangeException(nameof(o), o.Panel.Bias, "panel.bias"),
+            }),
+            PanelDriverKind.Sim => new SimPanelDriver(),
+            PanelDriverKind.None => null,
+            _ => throw new ArgumentOutOfRangeException(nameof(o), o.Panel.Driver, "panel.driver"),
         };
         if (panelDriver is not null) _panel = new PanelController(panelDriver, Breaker, Health, o.Panel, time, log);
 

@@ -41,9 +41,9 @@ internal static class DemoCommand
             Bridge = new BridgeOptions { Ticks = ticks, StaleAfterMs = 2000 },
             Gateway = new GatewayOptions { Endpoint = gateway, HeartbeatMs = 500, StaleAfterMs = 2000 },
             Execution = new ExecutionOptions { DryRun = false }, // orders go to the simulated gateway on loopback only
-            Strategy = new StrategyOptions { Kind = "ema-cross", Symbols = symbols, Fast = 5, Slow = 20, Qty = 0.01 },
+            Strategy = new StrategyOptions { Kind = StrategyKind.EmaCross, Symbols = symbols, Fast = 5, Slow = 20, Qty = 0.01 },
             Risk = new RiskOptions { MaxOrdersPerSecond = 50, MaxQty = 0.1, MaxPosition = 1, MaxDailyLoss = 100_000, MaxLossStreak = 0 },
-            Panel = new PanelOptions { Driver = "sim", ResetHoldMs = 2000 },
+            Panel = new PanelOptions { Driver = PanelDriverKind.Sim, ResetHoldMs = 2000 },
             Mqtt = new MqttOptions { Enabled = broker, Host = "127.0.0.1", Port = 1883, TopicPrefix = "edgetrader/demo" },
         };
         var errors = OptionsValidator.Validate(o);
@@ -52,7 +52,7 @@ internal static class DemoCommand
         Console.WriteLine($"EdgeTrader demo {Program.Version}: sim bridge {ticks}, sim gateway {gateway}, state in {dir}");
         Console.WriteLine(broker ? "MQTT: a broker answers on 127.0.0.1:1883, mirroring on (prefix edgetrader/demo)"
                                  : "MQTT: no broker on 127.0.0.1:1883, mirroring off (the demo goes on without it)");
-        var log = Logging.Create(o.LogDir, "information", console: false);
+        var log = Logging.Create(o.LogDir, LogLevel.Information, console: false);
         var panel = new SimPanelDriver();
         using var sim = new SimBridgeServer(new SimBridgeOptions { TicksEndpoint = ticks, GatewayEndpoint = gateway, Rate = 1000, Symbols = symbols, WaitForSubscriber = true });
         var sw = Stopwatch.StartNew();

@@ -12,7 +12,7 @@ public class ConfigLoaderTests
         var o = ConfigLoader.Parse("{}");
         Assert.True(o.Execution.DryRun);
         Assert.False(o.Mqtt.AllowRemoteReset);
-        Assert.Equal("none", o.Panel.Driver);
+        Assert.Equal(PanelDriverKind.None, o.Panel.Driver);
     }
 
     [Fact]
@@ -61,6 +61,52 @@ public class ConfigLoaderTests
         var ex = Fails(json);
         var e = Assert.Single(ex.Errors, e => e.Key == key);
         Assert.False(string.IsNullOrWhiteSpace(e.Reason));
+    }
+
+    [Theory]
+    [InlineData("{\"strategy\":{\"kind\":\"ema-cross, every-tick\"}}", "strategy.kind", "'ema-cross, every-tick' is not one of \"ema-cross\", \"every-tick\"")]
+    [InlineData("{\"strategy\":{\"kind\":\"EMA-CROSS\"}}", "strategy.kind", "\"ema-cross\", \"every-tick\"")]
+    [InlineData("{\"strategy\":{\"kind\":1}}", "strategy.kind", "a string, not a number")]
+    [InlineData("{\"bridge\":{\"format\":\" json\"}}", "bridge.format", "\"json\", \"dwx\"")]
+    [InlineData("{\"panel\":{\"driver\":\"GPIO\"}}", "panel.driver", "\"none\", \"gpio\", \"sim\"")]
+    [InlineData("{\"panel\":{\"bias\":\"pullup\"}}", "panel.bias", "\"as-is\", \"pull-up\"")]
+    [InlineData("{\"logLevel\":\"info\"}", "logLevel", "\"information\"")]
+    [InlineData("{\"risk\":{\"sessions\":[{\"days\":[\"mon\",\"funday\"]}]}}", "risk.sessions[0].days[1]", "'funday' is not one of \"sun\"")]
+    public void An_option_with_a_closed_set_takes_exactly_one_of_its_names(string json, string key, string reason)
+    {
+        var e = Assert.Single(Fails(json).Errors);
+        Assert.Equal(key, e.Key);
+        Assert.Contains(reason, e.Reason);
+    }
+
+    [Fact]
+    public void Options_bind_to_their_enums_and_print_by_their_names()
+    {
+        var o = ConfigLoader.Parse("""
+            { "logLevel": "debug", "bridge": { "format": "dwx" }, "strategy": { "kind": "every-tick" },
+              "panel": { "driver": "sim", "bias": "pull-up" }, "risk": { "sessions": [{ "days": ["sat", "sun"] }] } }
+            """);
+        Assert.Equal(LogLevel.Debug, o.LogLevel);
+        Assert.Equal(BridgeFormat.Dwx, o.Bridge.Format);
+        Assert.Equal(StrategyKind.EveryTick, o.Strategy.Kind);
+        Assert.Equal(PanelDriverKind.Sim, o.Panel.Driver);
+        Assert.Equal(PanelBias.PullUp, o.Panel.Bias);
+        Assert.Equal([SessionDay.Sat, SessionDay.Sun], o.Risk.Sessions[0].Days);
+        string json = ConfigLoader.ToJson(o);
+        foreach (var shown in new[] { "\"debug\"", "\"dwx\"", "\"every-tick\"", "\"sim\"", "\"pull-up\"", "\"sat\"" })
+            Assert.Contains(shown, json);
+    }
+
+    [Fact]
+    public void Options_built_in_code_with_a_value_outside_the_enum_are_refused()
+    {
+        var o = new EdgeTraderOptions();
+        o.Strategy.Kind = (StrategyKind)7;
+        o.Panel.Bias = (PanelBias)7;
+        var keys = OptionsValidator.Validate(o).Select(e => e.Key).ToArray();
+        Assert.Contains("strategy.kind", keys);
+        Assert.Contains("panel.bias", keys);
+        Assert.ThrowsAny<ArgumentException>(() => OptionNames.Of((StrategyKind)7));
     }
 
     [Fact]

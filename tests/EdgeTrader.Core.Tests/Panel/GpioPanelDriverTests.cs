@@ -9,7 +9,7 @@ namespace EdgeTrader.Tests.Panel;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class GpioPanelDriverTests
 {
-    static GpioPanelDriver Driver(PanelOptions? o = null) => new(o ?? new PanelOptions { Driver = "gpio" }, Serilog.Core.Logger.None);
+    static GpioPanelDriver Driver(PanelOptions? o = null) => new(o ?? new PanelOptions { Driver = PanelDriverKind.Gpio }, Serilog.Core.Logger.None);
 
     [Fact]
     public void Emergency_stop_reads_active_until_started_so_no_reset_can_pass()
@@ -22,7 +22,7 @@ public sealed class GpioPanelDriverTests
     [Fact]
     public void A_line_configured_twice_is_rejected_naming_both_keys()
     {
-        using var d = Driver(new PanelOptions { Driver = "gpio", RedLedLine = "GPIO17" });
+        using var d = Driver(new PanelOptions { Driver = PanelDriverKind.Gpio, RedLedLine = "GPIO17" });
         var ex = Assert.Throws<PanelException>(d.Start);
         Assert.Contains("GPIO17", ex.Message);
         Assert.Contains("panel.emergencyStopLine", ex.Message);
@@ -42,7 +42,7 @@ public sealed class GpioPanelDriverTests
     [Fact]
     public void A_chip_filter_that_matches_nothing_says_what_exists()
     {
-        using var d = Driver(new PanelOptions { Driver = "gpio", Chip = "/dev/gpiochip-none" });
+        using var d = Driver(new PanelOptions { Driver = PanelDriverKind.Gpio, Chip = "/dev/gpiochip-none" });
         var ex = Assert.Throws<PanelException>(d.Start);
         Assert.Contains("gpiochip", ex.Message);
     }

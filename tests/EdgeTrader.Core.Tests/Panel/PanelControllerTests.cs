@@ -22,7 +22,7 @@ public sealed class PanelControllerTests : IDisposable
     {
         _health = new HealthMonitor(_time);
         _breaker = new CircuitBreaker(BreakerState.FreshInstall(_time.GetUtcNow()), _time);
-        _panel = new PanelController(_sim, _breaker, _health, new PanelOptions { Driver = "sim", ResetHoldMs = 2000 }, _time, Serilog.Core.Logger.None);
+        _panel = new PanelController(_sim, _breaker, _health, new PanelOptions { Driver = PanelDriverKind.Sim, ResetHoldMs = 2000 }, _time, Serilog.Core.Logger.None);
     }
 
     public void Dispose() => _panel.Dispose();

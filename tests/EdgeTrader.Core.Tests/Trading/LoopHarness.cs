@@ -29,7 +29,7 @@ internal sealed class LoopHarness
     public PositionBook Book { get; }
     long _seq;
 
-    public LoopHarness(RiskOptions? risk = null, string strategy = "every-tick", bool dryRun = false, string[]? symbols = null, TickFormat format = TickFormat.Json)
+    public LoopHarness(RiskOptions? risk = null, StrategyKind strategy = StrategyKind.EveryTick, bool dryRun = false, string[]? symbols = null, TickFormat format = TickFormat.Json)
     {
         risk ??= new RiskOptions { MaxOrdersPerSecond = 1000, MaxPosition = 100, MaxLossStreak = 0 };
         Breaker = new CircuitBreaker(BreakerState.FreshInstall(Time.GetUtcNow()), Time);

@@ -35,7 +35,7 @@ public sealed class TradingLoopRecoveryTests : IDisposable
         _journal = new DecisionJournal(_dir, _symbols, _ids, _ => Day, _time, null, background: backgroundJournal);
         _book = new PositionBook(1, risk.ContractSize);
         var pre = new PreTradeRisk(risk, new TradingSessions(risk), _book, _time.TimestampFrequency);
-        var strategy = StrategyFactory.Create(new StrategyOptions { Kind = "every-tick", Qty = 0.01, Symbols = ["EURUSD"] }, _symbols);
+        var strategy = StrategyFactory.Create(new StrategyOptions { Kind = StrategyKind.EveryTick, Qty = 0.01, Symbols = ["EURUSD"] }, _symbols);
         _loop = new TradingLoop(_breaker, new TickParser(_symbols, TickFormat.Json), strategy, pre, _book, _sink, _journal, _time, dryRun, risk.MaxTickAgeMs);
     }
 

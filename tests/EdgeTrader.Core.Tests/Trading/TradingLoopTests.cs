@@ -98,7 +98,7 @@ public class TradingLoopTests
         var risk = new RiskOptions
         {
             MaxPosition = 100, MaxLossStreak = 0, MaxTickAgeMs = 0, TimeZone = "Europe/Berlin",
-            Sessions = [new TradingSessionOptions { Days = ["mon", "tue", "wed", "thu", "fri"], Start = "10:30", End = "17:00" }],
+            Sessions = [new TradingSessionOptions { Days = [SessionDay.Mon, SessionDay.Tue, SessionDay.Wed, SessionDay.Thu, SessionDay.Fri], Start = "10:30", End = "17:00" }],
         };
         var h = new LoopHarness(risk);
         Assert.Equal(TickOutcome.Denied, h.Tick());

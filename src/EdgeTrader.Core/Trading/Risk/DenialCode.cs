@@ -31,10 +31,10 @@ public enum DenialCode
 /// <summary>Wire names of <see cref="DenialCode"/>.</summary>
 public static class DenialCodes
 {
-    /// <summary>Number of codes including None (array sizing).</summary>
-    public const int Count = 10;
+    /// <summary>Number of codes including None (array sizing); the values run from 0 to Count - 1.</summary>
+    public static readonly int Count = Enum.GetValues<DenialCode>().Length;
 
-    /// <summary>The stable code, e.g. "RATE_LIMIT_EXCEEDED".</summary>
+    /// <summary>The stable code, e.g. "RATE_LIMIT_EXCEEDED"; throws for a value that is not a code.</summary>
     public static string Code(DenialCode c) => c switch
     {
         DenialCode.None => "NONE",
@@ -46,6 +46,7 @@ public static class DenialCodes
         DenialCode.OutsideTradingSession => "OUTSIDE_TRADING_SESSION",
         DenialCode.DailyTradeLimit => "DAILY_TRADE_LIMIT",
         DenialCode.JournalUnavailable => "JOURNAL_UNAVAILABLE",
-        _ => "RECONCILIATION_PENDING",
+        DenialCode.ReconciliationPending => "RECONCILIATION_PENDING",
+        _ => throw new ArgumentOutOfRangeException(nameof(c), c, "not a denial code"),
     };
 }

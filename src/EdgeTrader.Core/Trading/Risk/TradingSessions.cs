@@ -14,15 +14,26 @@ public sealed class TradingSessions
     public TradingSessions(RiskOptions risk)
     {
         OptionsValidator.TryFindTimeZone(risk.TimeZone, out _zone);
-        string[] names = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
         _windows = [.. risk.Sessions.Select(s =>
         {
-            int mask = s.Days.Length == 0 ? 0x7F : s.Days.Aggregate(0, (m, d) => m | 1 << Array.IndexOf(names, d));
+            int mask = s.Days.Length == 0 ? 0x7F : s.Days.Aggregate(0, (m, d) => m | 1 << (int)DayOf(d));
             OptionsValidator.TryParseClock(s.Start, out int start);
             OptionsValidator.TryParseClock(s.End, out int end);
             return (mask, start, end);
         })];
     }
+
+    static DayOfWeek DayOf(SessionDay d) => d switch
+    {
+        SessionDay.Sun => DayOfWeek.Sunday,
+        SessionDay.Mon => DayOfWeek.Monday,
+        SessionDay.Tue => DayOfWeek.Tuesday,
+        SessionDay.Wed => DayOfWeek.Wednesday,
+        SessionDay.Thu => DayOfWeek.Thursday,
+        SessionDay.Fri => DayOfWeek.Friday,
+        SessionDay.Sat => DayOfWeek.Saturday,
+        _ => throw new ArgumentOutOfRangeException(nameof(d), d, "not a day"),
+    };
 
     /// <summary>The time zone of sessions and trading days.</summary>
     public TimeZoneInfo Zone => _zone;

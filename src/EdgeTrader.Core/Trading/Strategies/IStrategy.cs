@@ -18,10 +18,11 @@ public interface IStrategy
 /// <summary>Builds the configured strategy.</summary>
 public static class StrategyFactory
 {
-    /// <summary>The strategy for <paramref name="options"/> (kind already validated).</summary>
+    /// <summary>The strategy for <paramref name="options"/>; throws for a kind that is not one.</summary>
     public static IStrategy Create(StrategyOptions options, SymbolTable symbols) => options.Kind switch
     {
-        "every-tick" => new EveryTickStrategy(options.Qty, symbols.Count),
-        _ => new EmaCrossStrategy(options.Fast, options.Slow, options.Qty, symbols.Count),
+        StrategyKind.EmaCross => new EmaCrossStrategy(options.Fast, options.Slow, options.Qty, symbols.Count),
+        StrategyKind.EveryTick => new EveryTickStrategy(options.Qty, symbols.Count),
+        _ => throw new ArgumentOutOfRangeException(nameof(options), options.Kind, "strategy.kind is not a known strategy"),
     };
 }

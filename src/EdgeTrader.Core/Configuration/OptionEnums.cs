@@ -1,0 +1,94 @@
+using System.Text.Json.Serialization;
+
+namespace EdgeTrader.Configuration;
+
+// Every option with a closed set of values is an enum, bound once from its wire name ([JsonStringEnumMemberName]).
+// Code past the loader switches on these, exhaustively; a value outside the set throws instead of falling back.
+
+/// <summary><c>strategy.kind</c>.</summary>
+[JsonConverter(typeof(StrictEnumConverter<StrategyKind>))]
+public enum StrategyKind
+{
+    /// <summary>Fast/slow EMA cross of the mid price (the default).</summary>
+    [JsonStringEnumMemberName("ema-cross")] EmaCross,
+    /// <summary>One order per accepted tick (tests and benchmarks).</summary>
+    [JsonStringEnumMemberName("every-tick")] EveryTick,
+}
+
+/// <summary><c>bridge.format</c>: the payload of a tick frame.</summary>
+[JsonConverter(typeof(StrictEnumConverter<BridgeFormat>))]
+public enum BridgeFormat
+{
+    /// <summary>One flat JSON object per tick.</summary>
+    [JsonStringEnumMemberName("json")] Json,
+    /// <summary>The DWX connector's "SYMBOL bid;ask" text.</summary>
+    [JsonStringEnumMemberName("dwx")] Dwx,
+}
+
+/// <summary><c>panel.driver</c>.</summary>
+[JsonConverter(typeof(StrictEnumConverter<PanelDriverKind>))]
+public enum PanelDriverKind
+{
+    /// <summary>No panel.</summary>
+    [JsonStringEnumMemberName("none")] None,
+    /// <summary>The Linux GPIO character device (uAPI v2).</summary>
+    [JsonStringEnumMemberName("gpio")] Gpio,
+    /// <summary>In process (demo, tests).</summary>
+    [JsonStringEnumMemberName("sim")] Sim,
+}
+
+/// <summary><c>panel.bias</c>: the bias of the panel's input lines.</summary>
+[JsonConverter(typeof(StrictEnumConverter<PanelBias>))]
+public enum PanelBias
+{
+    /// <summary>Leave the lines as they are (external pull-ups, hw/README.md).</summary>
+    [JsonStringEnumMemberName("as-is")] AsIs,
+    /// <summary>The SoC's internal pull-up.</summary>
+    [JsonStringEnumMemberName("pull-up")] PullUp,
+}
+
+/// <summary><c>logLevel</c>: the lowest level written.</summary>
+[JsonConverter(typeof(StrictEnumConverter<LogLevel>))]
+public enum LogLevel
+{
+    /// <summary>Everything.</summary>
+    [JsonStringEnumMemberName("verbose")] Verbose,
+    /// <summary>Diagnostics.</summary>
+    [JsonStringEnumMemberName("debug")] Debug,
+    /// <summary>The default.</summary>
+    [JsonStringEnumMemberName("information")] Information,
+    /// <summary>Warnings and errors.</summary>
+    [JsonStringEnumMemberName("warning")] Warning,
+    /// <summary>Errors only.</summary>
+    [JsonStringEnumMemberName("error")] Error,
+}
+
+/// <summary>A day of <c>risk.sessions[].days</c>; the numbers are <see cref="DayOfWeek"/>'s.</summary>
+[JsonConverter(typeof(StrictEnumConverter<SessionDay>))]
+public enum SessionDay
+{
+    /// <summary>Sunday.</summary>
+    [JsonStringEnumMemberName("sun")] Sun = DayOfWeek.Sunday,
+    /// <summary>Monday.</summary>
+    [JsonStringEnumMemberName("mon")] Mon = DayOfWeek.Monday,
+    /// <summary>Tuesday.</summary>
+    [JsonStringEnumMemberName("tue")] Tue = DayOfWeek.Tuesday,
+    /// <summary>Wednesday.</summary>
+    [JsonStringEnumMemberName("wed")] Wed = DayOfWeek.Wednesday,
+    /// <summary>Thursday.</summary>
+    [JsonStringEnumMemberName("thu")] Thu = DayOfWeek.Thursday,
+    /// <summary>Friday.</summary>
+    [JsonStringEnumMemberName("fri")] Fri = DayOfWeek.Friday,
+    /// <summary>Saturday.</summary>
+    [JsonStringEnumMemberName("sat")] Sat = DayOfWeek.Saturday,
+}
+
+/// <summary>Wire names of the option enums.</summary>
+public static class OptionNames
+{
+    /// <summary>The configuration name of <paramref name="value"/>, e.g. "ema-cross"; throws for a value outside the enum.</summary>
+    public static string Of<T>(T value) where T : struct, Enum => StrictEnumConverter<T>.NameOf(value);
+
+    /// <summary>Every name of <typeparamref name="T"/>, in declaration order.</summary>
+    public static IReadOnlyList<string> All<T>() where T : struct, Enum => StrictEnumConverter<T>.Names;
+}
