@@ -51,7 +51,7 @@ public class CliTests
     {
         var (exit, stdout, _) = Bin.Run("--version");
         Assert.Equal(0, exit);
-        Assert.Matches(@"edgetrader \d+\.\d+\.\d+ \(\.NET .*linux-x64.*\)", stdout);
+        Assert.Matches($@"^edgetrader \d+\.\d+\.\d+ \(\.NET 10\.\d+\.\d+, {Bin.Rid}, native AOT\)$", stdout.TrimEnd());
     }
 
     [Fact]
