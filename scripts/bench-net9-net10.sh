@@ -2,8 +2,8 @@
 # .NET 10 against .NET 9 NativeAOT, same sources, same machine, one run: binary size, start -> ready
 # (scripts/bench-startup.sh) and the peak RSS of `edgetrader demo --duration 8`, the two binaries alternating.
 #   scripts/bench-net9-net10.sh [ROUNDS]      (default 3 rounds; each: bench-startup 20 runs + one demo per binary)
-# The net9.0 binary is published into artifacts/net9-linux-x64 (-p:TargetFramework=net9.0; needs the net9 ILCompiler
-# and runtime packs in the feed); the net10.0 one is artifacts/linux-x64/edgetrader (./build-aot.sh when missing).
+# The net9.0 binary is published into artifacts/net9-linux-x64 from a copy of the sources switched to net9.0 (needs
+# the net9 ILCompiler and runtime packs in the feed); the net10.0 one is artifacts/linux-x64/edgetrader (./build-aot.sh when missing).
 # Prints one line per measurement and a median per binary. Note the load average: numbers taken while the machine is
 # busy are provisional.
 set -euo pipefail
@@ -14,12 +14,17 @@ command -v /usr/bin/time >/dev/null || { echo "bench-net9-net10: /usr/bin/time i
 NET10=$PWD/artifacts/linux-x64/edgetrader
 NET9=$PWD/artifacts/net9-linux-x64/edgetrader
 if [ ! -x "$NET9" ]; then
+  # A copy of the sources with the target framework switched to net9.0 (the projects' single TargetFramework comes
+  # from Directory.Build.props; a global -p:TargetFramework does not reach NuGet restore). The checkout is untouched.
   echo "bench-net9-net10: publishing the net9.0 binary"
-  rm -rf artifacts/net9-linux-x64 src/*/obj/Release/net9.0
-  dotnet publish src/EdgeTrader/EdgeTrader.csproj -c Release -r linux-x64 -p:TargetFramework=net9.0 \
-    -o artifacts/net9-linux-x64 -nologo -clp:NoSummary -v q >/dev/null
+  tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+  cp -r src Directory.Build.props Directory.Packages.props "$tmp/"
+  rm -rf "$tmp"/src/*/bin "$tmp"/src/*/obj
+  sed -i 's|<TargetFramework>net10.0</TargetFramework>|<TargetFramework>net9.0</TargetFramework>|' "$tmp/Directory.Build.props"
+  dotnet publish "$tmp/src/EdgeTrader/EdgeTrader.csproj" -c Release -r linux-x64 -o "$PWD/artifacts/net9-linux-x64" \
+    -nologo -clp:NoSummary -v q >"$tmp/publish.log" 2>&1 || { cat "$tmp/publish.log"; exit 1; }
   rm -f artifacts/net9-linux-x64/*.pdb artifacts/net9-linux-x64/*.dbg
-  dotnet restore EdgeTrader.sln -v q >/dev/null   # back to net10.0 assets for the next build
+  rm -rf "$tmp"; trap - EXIT
 fi
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for b in "$NET9" "$NET10"; do echo "$("$b" --version): $(stat -c %s "$b") bytes"; done
@@ -28,7 +33,8 @@ out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
 for r in $(seq "$rounds"); do
   for b in "$NET9" "$NET10"; do
     tag=$(basename "$(dirname "$b")")
-    line=$(scripts/bench-startup.sh 20 --binary "$b" | head -n1)
+    line=$(scripts/bench-startup.sh 20 --binary "$b")
+    line=${line%%$'\n'*}
     ready=$(echo "$line" | grep -oE 'median [0-9.]+' | grep -oE '[0-9.]+')
     rss_ready=$(echo "$line" | grep -oE 'RSS when ready [0-9.]+' | grep -oE '[0-9.]+$')
     (cd "$out" && /usr/bin/time -f %M "$b" demo --duration 8 </dev/null >demo.out 2>time.err) || true

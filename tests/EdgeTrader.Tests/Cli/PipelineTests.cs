@@ -4,6 +4,7 @@ using System.Text.Json;
 namespace EdgeTrader.Tests.Cli;
 
 /// <summary>The daemon and sim-bridge as separate processes over real ZeroMQ sockets on loopback.</summary>
+[Trait("Arch", "arm64")] // also run against the arm64 binary under qemu-user (Bin, scripts/test.sh)
 public class PipelineTests
 {
     static (Process P, Task<string> Out) StartSim(string ticks, string gateway, int rate, long startSeq = 0)
