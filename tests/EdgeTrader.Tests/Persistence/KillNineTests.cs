@@ -113,12 +113,18 @@ public class KillNineTests(ITestOutputHelper output)
         Assert.Equal(0, summary.GetProperty("duplicateOrderIds").GetInt64()); // no id reached the gateway twice
         // Nothing lost: every order that reached the gateway is in the journal (orders lost with a crash inside the
         // group-commit window were recovered from the gateway at the next start), and every journaled order either
-        // reached the gateway or is marked unknown_at_gateway (it died in the killed process's send queue).
+        // reached the gateway, is marked unknown_at_gateway (it died in the killed process's send queue) or is journaled as not sent.
         Assert.Equal(unknown, j.UnknownAtGateway.Count);
         Assert.All(j.UnknownAtGateway, id => Assert.True(j.OrderIds.ContainsKey(id)));
-        Assert.Equal(summary.GetProperty("orders").GetInt64(), j.OrderIds.Count - j.UnknownAtGateway.Count);
+        // An order whose send failed (journaled as a reject with "sent":false) never left either: natively the DEALER
+        // has finished its handshake before the first tick after a restart; emulated, the first orders can find it
+        // not yet connected (IMMEDIATE: not queued, a send failure).
+        long atGateway = summary.GetProperty("orders").GetInt64();
+        Assert.Empty(j.SendFailed.Intersect(j.UnknownAtGateway));
+        Assert.True(atGateway == j.OrderIds.Count - j.UnknownAtGateway.Count - j.SendFailed.Count,
+            $"{atGateway} orders at the gateway, {j.OrderIds.Count} journaled, {j.UnknownAtGateway.Count} unknown at the gateway, {j.SendFailed.Count} not sent; seed {seed}");
         Assert.True(engagedKills >= iterations / 3);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{iterations} kills ({engagedKills} engaged), {j.OrderIds.Count} orders, {j.Lines} journal lines, {tornTails} torn tails cut, {recovered} orders recovered from the gateway, {reconciledFills} settled as filled, {unknown} unknown at the gateway, {total.Elapsed.TotalSeconds:0.0} s"));
+            $"{iterations} kills ({engagedKills} engaged), {j.OrderIds.Count} orders ({j.SendFailed.Count} not sent), {j.Lines} journal lines, {tornTails} torn tails cut, {recovered} orders recovered from the gateway, {reconciledFills} settled as filled, {unknown} unknown at the gateway, {total.Elapsed.TotalSeconds:0.0} s"));
     }
 }
