@@ -8,8 +8,8 @@
 #   abi        the pinned ABI values (Category=Abi) against each architecture's headers: x64, then arm64 (qemu-aarch64)
 #   e2e-arm64  tests/EdgeTrader.Tests, the Arch=arm64 subset, against the arm64 binary under qemu-user
 #   deb-arm64  the arm64 Debian package: control fields, its binary and configuration run
-#   vm-x64     the GPIO panel on the real kernel interface: QEMU x86_64 + gpio-sim
-#   vm-arm64   the same checks in qemu-system-aarch64 (cortex-a72) with Debian's arm64 kernel
+#   vms        the GPIO panel on the real kernel interface: QEMU x86_64 + gpio-sim, and side by side the same checks
+#              in qemu-system-aarch64 (cortex-a72) with Debian's arm64 kernel
 #   ops        unit hardening, SSH deploy with rollback, the amd64 Debian package, the unit under a real systemd
 # EDGETRADER_SKIP_VM=1 skips both VMs, EDGETRADER_SKIP_ARM64=1 the arm64 build and stages, EDGETRADER_SKIP_OPS=1 ops
 # (local runs only; CI runs everything).
@@ -102,16 +102,23 @@ if [ "$arm64" = 1 ]; then
 fi
 
 if [ "${EDGETRADER_SKIP_VM:-0}" != "1" ]; then
-  begin vm-x64 "GPIO panel on the real kernel interface (QEMU x86_64 + gpio-sim)"
-  scripts/test-gpio-vm.sh --arch amd64 --aot "$X64" 2>&1 | tee "$results/vm.log" | tail -n 40
-  count_line "$results/vm.log" gpio-vm
-  end
+  # The two VMs run side by side: each guest is one TCG vCPU (one host thread), so on two cores each has its own.
+  # The x86 host set-up goes first: it downloads linux-source, which the arm64 set-up then reuses.
+  begin vms "GPIO panel on the real kernel interface: QEMU x86_64$([ "$arm64" = 1 ] && echo " and qemu-system-aarch64 (cortex-a72)") + gpio-sim"
+  tests/vm/setup-host.sh >"$results/vm-setup.log" 2>&1 || { cat "$results/vm-setup.log"; }
   if [ "$arm64" = 1 ]; then
-    begin vm-arm64 "GPIO panel on arm64 (qemu-system-aarch64 cortex-a72 + gpio-sim)"
-    scripts/test-gpio-vm.sh --arch arm64 --aot "$ARM64" 2>&1 | tee "$results/vm-arm64.log" | tail -n 40
-    count_line "$results/vm-arm64.log" gpio-vm-arm64
-    end
+    scripts/test-gpio-vm.sh --arch arm64 --aot "$ARM64" >"$results/vm-arm64.log" 2>&1 &
+    vm_arm64_pid=$!
   fi
+  scripts/test-gpio-vm.sh --arch amd64 --aot "$X64" >"$results/vm.log" 2>&1
+  echo "-- vm-x64"; grep -E '^(FAIL|PASS (press_release|engage_latency))|^gpio-vm:' "$results/vm.log" || tail -n 40 "$results/vm.log"
+  count_line "$results/vm.log" gpio-vm
+  if [ "$arm64" = 1 ]; then
+    wait "$vm_arm64_pid"
+    echo "-- vm-arm64"; grep -E '^(FAIL|PASS (press_release|engage_latency))|^gpio-vm-arm64:' "$results/vm-arm64.log" || tail -n 40 "$results/vm-arm64.log"
+    count_line "$results/vm-arm64.log" gpio-vm-arm64
+  fi
+  end
 fi
 
 if [ "${EDGETRADER_SKIP_OPS:-0}" != "1" ]; then
