@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using EdgeTrader.KillSwitch;
+using EdgeTrader.Persistence;
 using EdgeTrader.Trading;
 using EdgeTrader.Trading.Risk;
 
@@ -275,10 +276,7 @@ public sealed class DecisionJournal : IDisposable
             if (_failure is not null) return;
             _w.WriteStartObject();
             _w.WriteString("type"u8, "breaker"u8);
-            _w.WriteString("state"u8, BreakerNames.Of(s.Position));
-            _w.WriteNumber("generation"u8, s.Generation);
-            _w.WriteString("reason"u8, s.Reason);
-            _w.WriteString("source"u8, BreakerNames.Of(s.Source));
+            BreakerStateCodec.WriteFields(_w, s);
             _w.WriteNumber("time"u8, s.Since.ToUnixTimeMilliseconds());
             EndLine();
         }
@@ -354,10 +352,12 @@ public sealed class DecisionJournal : IDisposable
             if (_file is null || day != _fileDay)
             {
                 _file?.Dispose();
-                _file = new FileStream(FileFor(_dir, day), FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
+                _file = null;
+                _file = AppendOnlyFile.OpenForAppend(FileFor(_dir, day)); // never after a torn line
                 _fileDay = day;
                 _checkpoints?.OnNewFile();
             }
+            AppendOnlyFile.EnsureStillLinked(FileFor(_dir, _fileDay)); // an unlinked file or a removed directory is a failure
             _file.Write(batch.WrittenSpan);
             _file.Flush(flushToDisk: true);
             Interlocked.Exchange(ref _committedLines, lines);

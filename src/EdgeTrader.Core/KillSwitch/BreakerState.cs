@@ -27,42 +27,100 @@ public enum BreakerSource
     Gateway,
     /// <summary>The local control socket (`edgetrader engage`/`reset`).</summary>
     Cli,
-    /// <summary>The appliance itself at start: a corrupt or unreadable state file.</summary>
+    /// <summary>The appliance itself at start: a corrupt, unreadable or missing state file, or a storage problem.</summary>
     Startup,
+}
+
+/// <summary>This node as an origin of engagements: its name, its incarnation and its own counter.</summary>
+/// <param name="Node">The configured node name.</param>
+/// <param name="Incarnation">Drawn at random when the state directory was first written (<see cref="EngagementId.NewIncarnation"/>).</param>
+/// <param name="Counter">The <see cref="EngagementId.Seq"/> of this node's latest own engagement (0: none yet). Only this
+/// node's own engagements move it; nothing a peer sends does.</param>
+public sealed record NodeIdentity(string Node, string Incarnation, long Counter)
+{
+    /// <summary>This node's latest own engagement, when it has made one.</summary>
+    public EngagementId? Latest => Counter > 0 ? new EngagementId(Node, Incarnation, Counter) : null;
+
+    /// <summary>The identity of the next own engagement.</summary>
+    public EngagementId Next => new(Node, Incarnation, Counter + 1);
 }
 
 /// <summary>
 /// One immutable reading of the breaker. A new instance is published on every transition, so a reader always sees
-/// a consistent (position, generation, reason, source, since) tuple with a single reference read.
+/// a consistent (position, engagement, reason, source, since) tuple with a single reference read.
 /// </summary>
 /// <param name="Position">SAFE or ENGAGED.</param>
-/// <param name="Generation">The generation of the current (or last) engagement; grows by one per own engagement and mirrors a peer's.</param>
+/// <param name="Engagement">The current engagement (ENGAGED) or the last one (SAFE); null when there has been none.</param>
 /// <param name="Reason">Why it is in this position (free text from whoever engaged or reset).</param>
 /// <param name="Source">Who engaged it, or who reset it when SAFE.</param>
 /// <param name="Since">When this position was entered (from the injected clock).</param>
-/// <param name="HighestSeenGeneration">Highest generation this node has seen, own or peer's.</param>
-/// <param name="ResetGeneration">Highest generation seen when last reset: peer engagements at or below it are already dealt with.</param>
+/// <param name="Self">This node as an origin: name, incarnation, own counter.</param>
+/// <param name="Dealt">What this node's operator dealt with at its resets, per peer.</param>
 public sealed record BreakerState(
     BreakerPosition Position,
-    long Generation,
+    EngagementId? Engagement,
     string Reason,
     BreakerSource Source,
     DateTimeOffset Since,
-    long HighestSeenGeneration,
-    long ResetGeneration)
+    NodeIdentity Self,
+    EngagementLedger Dealt)
 {
     /// <summary>True while every new order must be refused.</summary>
     public bool IsEngaged => Position == BreakerPosition.Engaged;
 
-    /// <summary>The state of a fresh install: SAFE, generation 0.</summary>
-    public static BreakerState FreshInstall(DateTimeOffset now) =>
-        new(BreakerPosition.Safe, 0, "fresh install", BreakerSource.Startup, now, 0, 0);
+    /// <summary>The counter of the current (or last) engagement, for logs and the journal; 0 when there has been none.
+    /// Not an identity: two nodes have the same generations (see <see cref="Engagement"/>).</summary>
+    public long Generation => Engagement?.Seq ?? 0;
+
+    /// <summary>The state of a fresh install: SAFE, no engagement, a new incarnation.</summary>
+    public static BreakerState FreshInstall(DateTimeOffset now, string node = "local", string? incarnation = null) =>
+        new(BreakerPosition.Safe, null, "fresh install", BreakerSource.Startup, now,
+            new NodeIdentity(node, incarnation ?? EngagementId.NewIncarnation(), 0), EngagementLedger.Empty);
 }
+
+/// <summary>What a peer's retained state says, as read by the mirror.</summary>
+/// <param name="Publisher">The node whose state topic it came on (the broker's ACL lets only that node write it).</param>
+/// <param name="Position">The peer's position.</param>
+/// <param name="Current">The engagement the peer is in (ENGAGED) or was last in (SAFE): its own, or one it adopted.</param>
+/// <param name="Own">The peer's latest own engagement (origin = publisher), null when it has made none.</param>
+/// <param name="Reason">The peer's reason, sanitised and shortened.</param>
+public sealed record PeerReport(string Publisher, BreakerPosition Position, EngagementId? Current, EngagementId? Own, string Reason);
+
+/// <summary>What a peer's report did to this breaker.</summary>
+public enum PeerVerdict
+{
+    /// <summary>It named an engagement this node had not dealt with, and this SAFE node engaged.</summary>
+    Engaged,
+    /// <summary>It named an engagement not dealt with, while this node was already ENGAGED: remembered, so that the next reset deals with it.</summary>
+    Seen,
+    /// <summary>Everything it named was dealt with at a reset here, or is this node's own.</summary>
+    DealtWith,
+}
+
+/// <summary>Whether an explicit engage made a new engagement or renewed one on an ENGAGED node.</summary>
+public enum EngageOutcome
+{
+    /// <summary>SAFE → ENGAGED.</summary>
+    New,
+    /// <summary>Already ENGAGED: a new engagement replaced the current one and is published again (peers that reset since engage again).</summary>
+    Renewed,
+    /// <summary>Already ENGAGED and the engage was automatic (risk, links, isolation re-evaluating): nothing changed.</summary>
+    Unchanged,
+}
+
+/// <summary>The result of an engage.</summary>
+/// <param name="Outcome">New, renewed or unchanged.</param>
+/// <param name="State">The state after the call (gates closed).</param>
+public readonly record struct EngageResult(EngageOutcome Outcome, BreakerState State);
 
 /// <summary>A transition the breaker made; observers get every one, in order.</summary>
 /// <param name="Previous">State before.</param>
 /// <param name="Current">State after.</param>
-public sealed record BreakerTransition(BreakerState Previous, BreakerState Current);
+public sealed record BreakerTransition(BreakerState Previous, BreakerState Current)
+{
+    /// <summary>True when this transition made a new engagement (SAFE → ENGAGED, or a renewal).</summary>
+    public bool IsNewEngagement => Current.IsEngaged && (!Previous.IsEngaged || Current.Engagement != Previous.Engagement);
+}
 
 /// <summary>Wire names of <see cref="BreakerSource"/> and <see cref="BreakerPosition"/>, without reflection.</summary>
 public static class BreakerNames
@@ -80,7 +138,8 @@ public static class BreakerNames
         BreakerSource.Bridge => "bridge",
         BreakerSource.Gateway => "gateway",
         BreakerSource.Cli => "cli",
-        _ => "startup",
+        BreakerSource.Startup => "startup",
+        _ => throw new ArgumentOutOfRangeException(nameof(s), s, "unknown breaker source"),
     };
 
     /// <summary>Parses a lower-case source name; unknown names are rejected.</summary>

@@ -21,27 +21,57 @@ public interface IBreakerStateStore
 public readonly record struct ResetResult(bool Done, string? RefusedBecause, BreakerState State);
 
 /// <summary>
-/// The kill switch: a SAFE/ENGAGED latch. Anything may engage it, from any thread, at any time; engagement is
-/// idempotent and closes every gate with a single reference write before anything else happens (persisting,
-/// notifying). Only <see cref="Reset"/> leaves ENGAGED: never a timer, never a restart. Gates read
-/// <see cref="IsEngaged"/>, which is one volatile read and takes no lock.
+/// The kill switch: a SAFE/ENGAGED latch. Anything may engage it, from any thread, at any time; engaging closes every
+/// gate with a single reference write before anything else happens (persisting, notifying). Only <see cref="Reset"/>
+/// leaves ENGAGED: never a timer, never a restart. Gates read <see cref="IsEngaged"/>, which is one volatile read and
+/// takes no lock.
+/// <para>
+/// Transitions are serialised by one lock, which covers only the state change and its save. Observers run after the
+/// lock is released, in transition order, one transition at a time (as Polly's <c>ScheduledTaskExecutor</c> schedules
+/// circuit callbacks): the thread that made a transition runs the queued observers unless another thread is already
+/// running them, so an observer that stalls (a blocked stderr) delays only later notifications, never another engage
+/// or reset.
+/// </para>
+/// <para>
+/// An ENGAGED state that cannot be saved stays ENGAGED in memory (the safe side), is reported through
+/// <see cref="LatchSaved"/>/<see cref="LatchProblem"/>, is retried every <see cref="SaveRetryInterval"/>, and every
+/// reset is refused until it is saved.
+/// </para>
 /// </summary>
 public sealed class CircuitBreaker
 {
+    /// <summary>How often an ENGAGED state that could not be saved is tried again.</summary>
+    public static readonly TimeSpan SaveRetryInterval = TimeSpan.FromSeconds(1);
+
     readonly object _transitionLock = new();
     readonly TimeProvider _time;
     readonly IBreakerStateStore? _store;
     readonly List<IResetInterlock> _interlocks = [];
-    readonly List<Action<BreakerTransition>> _observers = [];
+    volatile Action<BreakerTransition>[] _observers = [];
+    volatile Action<string?>[] _latchObservers = [];
+    readonly List<DealtEntry> _seen = []; // not dealt with, seen since the last reset (under _transitionLock)
+    readonly Queue<Action> _pending = new();
+    readonly object _pendingLock = new();
+    bool _draining;
     volatile BreakerState _state;
+    volatile string? _latchProblem;
+    ITimer? _retryTimer;
     long _lastGatesClosedTimestamp;
 
-    /// <summary>Starts in <paramref name="initial"/>, which is the persisted state (or ENGAGED when that was unreadable).</summary>
-    public CircuitBreaker(BreakerState initial, TimeProvider time, IBreakerStateStore? store = null)
+    /// <summary>
+    /// Starts in <paramref name="initial"/>, the state read at start. <paramref name="initialSaved"/> false (a state
+    /// made at start, e.g. ENGAGED because of a storage problem) saves it now, with the usual retry and reporting.
+    /// </summary>
+    public CircuitBreaker(BreakerState initial, TimeProvider time, IBreakerStateStore? store = null, bool initialSaved = true)
     {
         _state = initial;
         _time = time;
         _store = store;
+        if (!initialSaved)
+        {
+            lock (_transitionLock) Persist(initial);
+            Drain();
+        }
     }
 
     /// <summary>The gate: true means no order may pass. One volatile read; safe from any thread.</summary>
@@ -53,13 +83,26 @@ public sealed class CircuitBreaker
     /// <summary>The current state as one consistent snapshot.</summary>
     public BreakerState State => _state;
 
+    /// <summary>False while the current state could not be saved (then every reset is refused); see <see cref="LatchProblem"/>.</summary>
+    public bool LatchSaved => _latchProblem is null;
+
+    /// <summary>Why the current state is not saved, or null when it is.</summary>
+    public string? LatchProblem => _latchProblem;
+
     /// <summary>
-    /// Registers an observer of every transition. Observers run on the thread that made the transition, in transition
-    /// order, after the gates have already closed; they must be quick and must not block (enqueue, signal, return).
+    /// Registers an observer of every transition. Observers run after the gates have closed and after the transition
+    /// lock is released, in transition order, one at a time; they should be quick (enqueue, signal, return).
     /// </summary>
     public void Subscribe(Action<BreakerTransition> observer)
     {
-        lock (_transitionLock) _observers.Add(observer);
+        lock (_transitionLock) _observers = [.. _observers, observer];
+    }
+
+    /// <summary>Registers an observer of the latch's save status: called with the problem when a save fails, and with
+    /// null when a retry (or a later save) succeeds. Scheduled like transition observers.</summary>
+    public void SubscribeLatchSaved(Action<string?> observer)
+    {
+        lock (_transitionLock) _latchObservers = [.. _latchObservers, observer];
     }
 
     /// <summary>Adds a veto on resets (checked on every reset attempt).</summary>
@@ -69,90 +112,143 @@ public sealed class CircuitBreaker
     }
 
     /// <summary>
-    /// Engages with a new generation (highest seen + 1). When already ENGAGED nothing changes: the first reason stays,
-    /// the call is a no-op and returns the current state. On return the gates are closed.
+    /// An automatic engagement (a risk limit, a silent link, isolation, a start-up problem re-evaluated): when already
+    /// ENGAGED nothing changes, the first reason stays and no new engagement is made. On return the gates are closed.
     /// </summary>
-    public BreakerState Engage(string reason, BreakerSource source)
+    public BreakerState Engage(string reason, BreakerSource source) => EngageCore(reason, source, renew: false).State;
+
+    /// <summary>
+    /// An explicit stop (the CLI, the control socket, an MQTT engage command, a press of the button): a stop for the
+    /// whole cluster. On a SAFE node it engages; on an ENGAGED node it makes a new engagement that replaces the current
+    /// one (reason, source, identity), which is published, so peers that were reset since engage again. On return the
+    /// gates are closed; the result says which of the two happened.
+    /// </summary>
+    public EngageResult Command(string reason, BreakerSource source) => EngageCore(reason, source, renew: true);
+
+    EngageResult EngageCore(string reason, BreakerSource source, bool renew)
     {
         var current = _state; // one read: a second one could already see a concurrent reset
-        if (current.IsEngaged) return current; // idempotent fast path: already latched
+        if (current.IsEngaged && !renew) return new EngageResult(EngageOutcome.Unchanged, current); // already latched
+        EngageResult result;
         lock (_transitionLock)
         {
             var prev = _state;
-            if (prev.IsEngaged) return prev;
-            long gen = prev.HighestSeenGeneration + 1;
+            if (prev.IsEngaged && !renew) return new EngageResult(EngageOutcome.Unchanged, prev);
+            var id = prev.Self.Next;
             var next = prev with
             {
                 Position = BreakerPosition.Engaged,
-                Generation = gen,
+                Engagement = id,
                 Reason = string.IsNullOrWhiteSpace(reason) ? "(no reason given)" : reason,
                 Source = source,
                 Since = _time.GetUtcNow(),
-                HighestSeenGeneration = gen,
+                Self = prev.Self with { Counter = id.Seq },
             };
             _state = next; // gates closed here
             Volatile.Write(ref _lastGatesClosedTimestamp, System.Diagnostics.Stopwatch.GetTimestamp());
-            PersistEngaged(next);
-            Notify(prev, next);
-            return next;
+            Persist(next);
+            Schedule(prev, next);
+            result = new EngageResult(prev.IsEngaged ? EngageOutcome.Renewed : EngageOutcome.New, next);
         }
+        Drain();
+        return result;
     }
 
     /// <summary>
-    /// A peer reported ENGAGED at <paramref name="peerGeneration"/>. Engages (adopting that generation, source peer)
-    /// only when the generation is above the one this node had seen when it was last reset; otherwise it is an
-    /// engagement this node's operator already dealt with. Returns true when this call engaged the breaker.
+    /// A peer's retained state. Every engagement it names (the one it is in or was last in, and its own latest) that this
+    /// node has not dealt with engages this node (source peer, adopting that engagement's identity) or, when already
+    /// ENGAGED, is remembered so that the next reset deals with it. Dealt with means: shown before a reset here by the
+    /// same peer or by its origin (see <see cref="EngagementLedger"/>), or this node's own engagement. A peer's own
+    /// counter also makes the ledger forget what it holds for it above that counter (never issued, so planted or buggy).
     /// </summary>
-    public bool EngageFromPeer(long peerGeneration, string reason)
+    public PeerVerdict EngageFromPeer(PeerReport report)
     {
+        PeerVerdict verdict = PeerVerdict.DealtWith;
         lock (_transitionLock)
         {
             var prev = _state;
-            if (peerGeneration <= prev.ResetGeneration)
+            var ledger = prev.Dealt;
+            if (report.Own is { } own && own.Origin == report.Publisher) ledger = ledger.ForgetAbove(own.Origin, own.Incarnation, own.Seq);
+            EngagementId? fresh = null;
+            foreach (var claim in Claims(report))
             {
-                return false;
+                if (IsOwn(prev.Self, claim) || ledger.IsDealtWith(report.Publisher, claim)) continue;
+                Remember(DealtEntry.For(report.Publisher, claim));
+                fresh ??= claim;
             }
-            if (prev.IsEngaged)
+            if (fresh is not null) verdict = PeerVerdict.Seen;
+            if (fresh is { } f && !prev.IsEngaged)
             {
-                if (peerGeneration > prev.HighestSeenGeneration) _state = prev with { HighestSeenGeneration = peerGeneration };
-                return false;
+                var next = prev with
+                {
+                    Position = BreakerPosition.Engaged,
+                    Engagement = f,
+                    Reason = string.IsNullOrWhiteSpace(report.Reason) ? $"peer {report.Publisher} engaged" : $"peer {report.Publisher} engaged: {report.Reason}",
+                    Source = BreakerSource.Peer,
+                    Since = _time.GetUtcNow(),
+                    Dealt = ledger,
+                };
+                _state = next;
+                Persist(next);
+                Schedule(prev, next);
+                verdict = PeerVerdict.Engaged;
             }
-            var next = prev with
+            else if (!ReferenceEquals(ledger, prev.Dealt))
             {
-                Position = BreakerPosition.Engaged,
-                Generation = peerGeneration,
-                Reason = string.IsNullOrWhiteSpace(reason) ? "peer engaged" : reason,
-                Source = BreakerSource.Peer,
-                Since = _time.GetUtcNow(),
-                HighestSeenGeneration = Math.Max(prev.HighestSeenGeneration, peerGeneration),
-            };
-            _state = next;
-            PersistEngaged(next);
-            Notify(prev, next);
-            return true;
+                // Only forgets what was held for a peer: saved, not a transition.
+                var next = prev with { Dealt = ledger };
+                _state = next;
+                Persist(next);
+            }
         }
+        Drain();
+        return verdict;
     }
 
-    /// <summary>Records a generation seen elsewhere (a peer's SAFE state) so that own engagements number above it.</summary>
-    public void ObserveGeneration(long generation)
+    static IEnumerable<EngagementId> Claims(PeerReport r)
     {
-        lock (_transitionLock)
+        if (r.Current is { } c) yield return c;
+        if (r.Own is { } o && o != r.Current) yield return o;
+    }
+
+    /// <summary>This node's own engagement (made here, in this incarnation): this node knows exactly what became of it.</summary>
+    static bool IsOwn(NodeIdentity self, EngagementId claim) =>
+        claim.Origin == self.Node && claim.Incarnation == self.Incarnation && claim.Seq <= self.Counter;
+
+    void Remember(DealtEntry e)
+    {
+        int i = _seen.FindIndex(x => x.Publisher == e.Publisher && x.Origin == e.Origin);
+        if (i >= 0)
         {
-            var prev = _state;
-            if (generation > prev.HighestSeenGeneration) _state = prev with { HighestSeenGeneration = generation };
+            var old = _seen[i];
+            if (old.Incarnation == e.Incarnation && old.Seq >= e.Seq) return;
+            _seen.RemoveAt(i);
         }
+        _seen.Add(e);
+        if (_seen.Count > EngagementLedger.MaxEntries) _seen.RemoveAt(0);
     }
 
     /// <summary>
-    /// The deliberate local act that returns to SAFE. Refused while any interlock vetoes it (e.g. the emergency stop is
-    /// pressed) or when the new state cannot be persisted; the breaker then stays ENGAGED. Resetting a SAFE breaker is a no-op.
+    /// The deliberate act that returns to SAFE. Refused while any interlock vetoes it (e.g. the emergency stop is
+    /// pressed), while the ENGAGED state is not saved, when <paramref name="expected"/> is given and is not the current
+    /// engagement (a signed remote reset names the engagement it clears), or when the new state cannot be persisted; the
+    /// breaker then stays ENGAGED. Every engagement this node has seen is then dealt with. Resetting a SAFE breaker is a no-op.
     /// </summary>
-    public ResetResult Reset(string reason, BreakerSource by)
+    public ResetResult Reset(string reason, BreakerSource by, EngagementId? expected = null)
     {
+        ResetResult result;
         lock (_transitionLock)
         {
             var prev = _state;
             if (!prev.IsEngaged) return new ResetResult(true, null, prev);
+            if (expected is { } e && prev.Engagement != e)
+            {
+                return new ResetResult(false, $"the reset names engagement {e}, not the current one ({prev.Engagement?.ToString() ?? "none"})", prev);
+            }
+            if (_latchProblem is { } unsaved)
+            {
+                return new ResetResult(false, $"the engagement is not saved yet ({unsaved}): reset refused until it is", prev);
+            }
             foreach (var interlock in _interlocks)
             {
                 var why = interlock.WhyResetIsRefused();
@@ -164,7 +260,7 @@ public sealed class CircuitBreaker
                 Reason = string.IsNullOrWhiteSpace(reason) ? "reset" : reason,
                 Source = by,
                 Since = _time.GetUtcNow(),
-                ResetGeneration = prev.HighestSeenGeneration,
+                Dealt = prev.Dealt.With(_seen),
             };
             try
             {
@@ -174,31 +270,115 @@ public sealed class CircuitBreaker
             {
                 return new ResetResult(false, $"cannot persist the breaker state: {ex.Message}", prev);
             }
+            _seen.Clear();
             _state = next;
-            Notify(prev, next);
-            return new ResetResult(true, null, next);
+            Schedule(prev, next);
+            result = new ResetResult(true, null, next);
         }
+        Drain();
+        return result;
     }
 
-    void PersistEngaged(BreakerState next)
+    // ---- saving an ENGAGED state (under _transitionLock) ----
+
+    void Persist(BreakerState next)
     {
+        if (_store is null) return;
         try
         {
-            _store?.Save(next);
+            _store.Save(next);
+            if (_latchProblem is not null) SetLatchProblem(null);
         }
-        catch (Exception)
+        catch (Exception ex)
         {
-            // Already ENGAGED in memory, which is the safe side; the store reports its own failure.
+            // Already ENGAGED in memory, which is the safe side; said in status, logs and lamps, and retried.
+            var problem = $"cannot save the breaker state: {ex.Message}";
+            if (problem != _latchProblem) SetLatchProblem(problem);
+            _retryTimer ??= _time.CreateTimer(_ => RetrySave(), null, SaveRetryInterval, SaveRetryInterval);
         }
     }
 
-    void Notify(BreakerState prev, BreakerState next)
+    void SetLatchProblem(string? problem)
+    {
+        _latchProblem = problem;
+        if (problem is null)
+        {
+            _retryTimer?.Dispose();
+            _retryTimer = null;
+        }
+        var observers = _latchObservers;
+        lock (_pendingLock)
+        {
+            _pending.Enqueue(() =>
+            {
+                foreach (var o in observers)
+                {
+                    try { o(problem); }
+                    catch (Exception) { /* an observer's failure must not undo or block anything */ }
+                }
+            });
+        }
+    }
+
+    /// <summary>
+    /// Tries to save the current state now, when it is not saved (the last attempt before the process ends). True when
+    /// the state is saved; false means the state on disk is older than the one in memory, and a start after the
+    /// storage is repaired would not know the current engagement.
+    /// </summary>
+    public bool TrySaveLatch()
+    {
+        RetrySave();
+        return LatchSaved;
+    }
+
+    void RetrySave()
+    {
+        lock (_transitionLock)
+        {
+            if (_latchProblem is null) return;
+            Persist(_state);
+        }
+        Drain();
+    }
+
+    // ---- observers (scheduled under the lock, run after it) ----
+
+    void Schedule(BreakerState prev, BreakerState next)
     {
         var t = new BreakerTransition(prev, next);
-        foreach (var o in _observers)
+        var observers = _observers;
+        lock (_pendingLock)
         {
-            try { o(t); }
-            catch (Exception) { /* an observer's failure must not undo or block a transition */ }
+            _pending.Enqueue(() =>
+            {
+                foreach (var o in observers)
+                {
+                    try { o(t); }
+                    catch (Exception) { /* an observer's failure must not undo or block a transition */ }
+                }
+            });
+        }
+    }
+
+    void Drain()
+    {
+        lock (_pendingLock)
+        {
+            if (_draining) return; // another thread is running them: it runs ours too, in order
+            _draining = true;
+        }
+        while (true)
+        {
+            Action next;
+            lock (_pendingLock)
+            {
+                if (!_pending.TryDequeue(out next!))
+                {
+                    _draining = false;
+                    return;
+                }
+            }
+            next();
         }
     }
 }

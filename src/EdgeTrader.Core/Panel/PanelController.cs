@@ -63,7 +63,7 @@ public sealed class PanelController : IResetInterlock, IDisposable
     {
         _driver.Start();
         if (_driver.IsActive(PanelInput.EmergencyStop))
-            EngageFromButton(Stopwatch.GetTimestamp());
+            EngageFromButton(Stopwatch.GetTimestamp(), press: false); // found held at start: a state, not a new press
         lock (_gate)
         {
             WriteLed(PanelLed.Green, true);
@@ -116,10 +116,14 @@ public sealed class PanelController : IResetInterlock, IDisposable
         RefreshLeds();
     }
 
-    void EngageFromButton(long edgeMonotonicNs)
+    void EngageFromButton(long edgeMonotonicNs, bool press = true)
     {
         bool wasEngaged = _breaker.IsEngaged;
-        _breaker.Engage("emergency stop pressed or its wire broken", BreakerSource.Button);
+        const string Reason = "emergency stop pressed or its wire broken";
+        // A press is a stop for the cluster (renews an engagement); a stop found held at start only keeps it engaged,
+        // so restarting an engaged node with a broken wire does not stop its peers again.
+        if (press) _breaker.Command(Reason, BreakerSource.Button);
+        else _breaker.Engage(Reason, BreakerSource.Button);
         long t = _breaker.LastGatesClosedTimestamp; // stamped inside Engage, before persisting and notifying
         long closedNs = Stopwatch.Frequency == 1_000_000_000 ? t : (long)(t * (1e9 / Stopwatch.Frequency));
         if (!wasEngaged) EngageLatency.Add((closedNs - edgeMonotonicNs) / 1000.0);
@@ -141,7 +145,7 @@ public sealed class PanelController : IResetInterlock, IDisposable
             bool blinkPhase = ((long)elapsed.TotalMilliseconds / 500) % 2 == 0;
             WriteLed(PanelLed.Red, engaged);
             WriteLed(PanelLed.Green, !engaged && _health.LoopAlive && blinkPhase);
-            WriteLed(PanelLed.Amber, _health.AnyDegraded);
+            WriteLed(PanelLed.Amber, _health.AnyDegraded || !_breaker.LatchSaved); // an unsaved latch is a fault too
         }
     }
 

@@ -1,18 +1,16 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using EdgeTrader.Interop.Posix;
 using EdgeTrader.KillSwitch;
 
 namespace EdgeTrader.Persistence;
 
 /// <summary>
-/// The breaker's state on disk (<c>stateDir/breaker.json</c>), written atomically: temp file, fsync, rename, fsync of
-/// the directory. A missing file is a fresh install (SAFE); an unreadable or corrupt one starts ENGAGED (source startup).
-/// A small space reserve (<c>stateDir/breaker.reserve</c>) is kept so that the engagement a full disk causes can
-/// still be saved: when a save fails, the reserve is deleted and the save tried once more.
+/// The breaker's state on disk (<c>stateDir/breaker.json</c>, <see cref="BreakerStateCodec.ToFile"/>), written with
+/// <see cref="AtomicFile"/>. An unreadable or corrupt file starts ENGAGED (source startup); the start-up policy is
+/// <see cref="StateDirectory.LoadBreaker"/>. A space reserve (<c>stateDir/breaker.reserve</c>) is kept so that the
+/// engagement a full disk causes can still be saved: when a save fails, the reserve is deleted and the save tried once
+/// more. Without a reserve (it cannot be recreated) resets are refused: the next engagement might not be saveable.
 /// </summary>
-public sealed class BreakerStateFile : IBreakerStateStore
+public sealed class BreakerStateFile : IBreakerStateStore, IResetInterlock
 {
     /// <summary>File name inside the state directory.</summary>
     public const string FileName = "breaker.json";
@@ -36,109 +34,90 @@ public sealed class BreakerStateFile : IBreakerStateStore
     public string FilePath => _path;
 
     /// <summary>
-    /// Reads the state at start. <paramref name="problem"/> says why the result is a fail-closed ENGAGED state, when it is.
-    /// Also (re)creates the space reserve when the directory is writable.
+    /// Reads the state at start. <paramref name="problem"/> says why the result is a fail-closed ENGAGED state, when it
+    /// is; <paramref name="migrated"/> that it was read from an older format (it must be saved again). A missing file
+    /// reads as a fresh install (the caller decides whether that is plausible).
     /// </summary>
-    public BreakerState Load(DateTimeOffset now, out string? problem)
+    public BreakerState Load(string node, DateTimeOffset now, out string? problem, out bool migrated)
     {
-        EnsureReserve();
         problem = null;
+        migrated = false;
         byte[] bytes;
         try
         {
-            if (!File.Exists(_path)) return BreakerState.FreshInstall(now);
+            if (!File.Exists(_path)) return BreakerState.FreshInstall(now, node);
             bytes = File.ReadAllBytes(_path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             problem = $"state file {_path} cannot be read: {ex.Message}";
-            return FailClosed(now, problem, 0);
+            return StateDirectory.FailClosed(BreakerState.FreshInstall(now, node), problem, now);
         }
-        try
-        {
-            var dto = JsonSerializer.Deserialize(bytes, PersistenceJson.Default.BreakerStateDto)
-                ?? throw new JsonException("empty document");
-            if (!BreakerNames.TryParsePosition(dto.State, out var pos)) throw new JsonException($"unknown state '{dto.State}'");
-            if (!BreakerNames.TryParseSource(dto.Source, out var src)) throw new JsonException($"unknown source '{dto.Source}'");
-            if (dto.Generation < 0 || dto.HighestSeenGeneration < dto.Generation || dto.ResetGeneration > dto.HighestSeenGeneration)
-                throw new JsonException("inconsistent generations");
-            var since = DateTimeOffset.Parse(dto.Since ?? throw new JsonException("missing since"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-            return new BreakerState(pos, dto.Generation, dto.Reason ?? "", src, since, dto.HighestSeenGeneration, dto.ResetGeneration);
-        }
-        catch (Exception ex) when (ex is JsonException or FormatException)
-        {
-            problem = $"state file {_path} is corrupt ({ex.Message}); starting ENGAGED";
-            return FailClosed(now, problem, 0);
-        }
+        if (BreakerStateCodec.TryReadFile(bytes, node, out var state, out migrated, out var error)) return state;
+        problem = $"state file {_path} is corrupt ({error}); starting ENGAGED";
+        return StateDirectory.FailClosed(BreakerState.FreshInstall(now, node), problem, now);
     }
-
-    static BreakerState FailClosed(DateTimeOffset now, string reason, long gen) =>
-        new(BreakerPosition.Engaged, gen + 1, reason, BreakerSource.Startup, now, gen + 1, 0);
 
     /// <summary>True when the space reserve is in place.</summary>
     public bool HasReserve => File.Exists(_reserve) && new FileInfo(_reserve).Length >= ReserveBytes;
 
-    void EnsureReserve()
+    /// <summary>(Re)creates the space reserve when missing; false when it cannot.</summary>
+    public bool EnsureReserve()
     {
         try
         {
-            if (HasReserve) return;
+            if (HasReserve) return true;
             using (var fs = new FileStream(_reserve, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None))
             {
                 fs.Write(new byte[ReserveBytes]); // written, not sparse: the blocks must really be held
                 fs.Flush(flushToDisk: true);
             }
             PosixFile.FsyncDirectory(_dir);
+            return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             try { File.Delete(_reserve); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            return false;
         }
     }
 
     /// <inheritdoc/>
+    /// <remarks>Refuses a reset while the space reserve cannot be kept (tried again at every reset).</remarks>
+    public string? WhyResetIsRefused() => EnsureReserve()
+        ? null
+        : $"no space reserve for the breaker state ({_reserve} cannot be written): the next engagement might not be saved, so resets are refused until there is room";
+
+    /// <inheritdoc/>
     public void Save(BreakerState s)
+    {
+        var bytes = BreakerStateCodec.ToFile(s);
+        // A state directory removed under the running daemon is made again: the latch must reach the disk.
+        if (!Directory.Exists(_dir)) Directory.CreateDirectory(_dir);
+        try
+        {
+            AtomicFile.Write(_path, bytes);
+        }
+        catch (Exception ex) when ((ex is IOException or UnauthorizedAccessException) && GiveBackReserve())
+        {
+            // Likely a full disk: the reserve is given back, try once more, so the latch that a full disk engaged persists.
+            AtomicFile.Write(_path, bytes);
+        }
+    }
+
+    /// <summary>Deletes the space reserve; false when there is none or it cannot be deleted (then the save's own error
+    /// is the one reported, not the reserve's).</summary>
+    bool GiveBackReserve()
     {
         try
         {
-            SaveOnce(s);
-        }
-        catch (Exception ex) when ((ex is IOException or UnauthorizedAccessException) && File.Exists(_reserve))
-        {
-            // Likely a full disk: give the reserve back and try once more, so the latch that a full disk engaged persists.
+            if (!File.Exists(_reserve)) return false;
             File.Delete(_reserve);
-            SaveOnce(s);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
-
-    void SaveOnce(BreakerState s)
-    {
-        var dto = new BreakerStateDto
-        {
-            State = BreakerNames.Of(s.Position),
-            Generation = s.Generation,
-            Reason = s.Reason,
-            Source = BreakerNames.Of(s.Source),
-            Since = s.Since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-            HighestSeenGeneration = s.HighestSeenGeneration,
-            ResetGeneration = s.ResetGeneration,
-        };
-        AtomicFile.Write(_path, JsonSerializer.SerializeToUtf8Bytes(dto, PersistenceJson.Default.BreakerStateDto));
-    }
 }
-
-/// <summary>On-disk form of <see cref="BreakerState"/>.</summary>
-internal sealed class BreakerStateDto
-{
-    public string? State { get; set; }
-    public long Generation { get; set; }
-    public string? Reason { get; set; }
-    public string? Source { get; set; }
-    public string? Since { get; set; }
-    public long HighestSeenGeneration { get; set; }
-    public long ResetGeneration { get; set; }
-}
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip)]
-[JsonSerializable(typeof(BreakerStateDto))]
-internal sealed partial class PersistenceJson : JsonSerializerContext;

@@ -85,6 +85,14 @@ internal static class DaemonCommands
             }
             log.Information("shutting down (signal)");
             systemd?.Stopping();
+            // The one fatal outcome of a clean stop: ending with a kill-switch state that is not on disk (a start after
+            // the storage is repaired would not know this engagement). Said, and exit 1.
+            if (!app.Breaker.TrySaveLatch())
+            {
+                log.Fatal("stopping with the kill switch latch NOT saved ({Problem}): the state on disk is older than engagement {Engagement}",
+                    app.Breaker.LatchProblem, app.Breaker.State.Engagement?.ToString());
+                return ExitCodes.Fatal;
+            }
             return ExitCodes.Ok;
         }
         catch (Exception ex) when (ex is DllNotFoundException or Panel.PanelException or ZmqException or IOException or SocketException or UnauthorizedAccessException)
@@ -131,7 +139,9 @@ internal static class DaemonCommands
         var r = doc.RootElement;
         if (r.TryGetProperty("state", out var s) && s.GetString() == "ENGAGED")
         {
-            Console.WriteLine($"ENGAGED (generation {r.GetProperty("generation").GetInt64()}, source {r.GetProperty("source").GetString()}): {r.GetProperty("reason").GetString()}");
+            // "new" or "renewed": an engage of an engaged node is a new stop, published to the cluster again.
+            string how = r.TryGetProperty("engage", out var e) ? e.GetString() ?? "new" : "new";
+            Console.WriteLine($"ENGAGED ({how} engagement {r.GetProperty("engagement").GetString()}, source {r.GetProperty("source").GetString()}): {r.GetProperty("reason").GetString()}");
             return ExitCodes.Ok;
         }
         Console.Error.WriteLine($"edgetrader: engage failed: {resp}");

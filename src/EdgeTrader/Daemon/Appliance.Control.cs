@@ -16,9 +16,14 @@ public sealed partial class Appliance
             case "status":
                 return Json(w => WriteStatus(w));
             case "engage":
-                var s = Breaker.Engage(string.IsNullOrWhiteSpace(r.Reason) ? "operator (cli)" : r.Reason, BreakerSource.Cli);
-                // Engage returned: the gates are closed (one volatile write inside it).
-                return Json(w => { w.WriteBoolean("ok", true); WriteBreaker(w, s); });
+                var e = Breaker.Command(string.IsNullOrWhiteSpace(r.Reason) ? "operator (cli)" : r.Reason, BreakerSource.Cli);
+                // Command returned: the gates are closed (one volatile write inside it).
+                return Json(w =>
+                {
+                    w.WriteBoolean("ok", true);
+                    w.WriteString("engage", e.Outcome == EngageOutcome.Renewed ? "renewed" : "new");
+                    WriteBreaker(w, e.State);
+                });
             case "reset":
                 var res = Breaker.Reset(string.IsNullOrWhiteSpace(r.Reason) ? "operator reset (cli)" : r.Reason, BreakerSource.Cli);
                 return Json(w =>
@@ -44,14 +49,11 @@ public sealed partial class Appliance
         return Encoding.UTF8.GetString(ms.ToArray());
     }
 
-    static void WriteBreaker(Utf8JsonWriter w, BreakerState s)
+    void WriteBreaker(Utf8JsonWriter w, BreakerState s)
     {
-        w.WriteString("state", BreakerNames.Of(s.Position));
-        w.WriteNumber("generation", s.Generation);
-        w.WriteString("reason", s.Reason);
-        w.WriteString("source", BreakerNames.Of(s.Source));
-        w.WriteString("since", s.Since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
-        w.WriteNumber("highestSeenGeneration", s.HighestSeenGeneration);
-        w.WriteNumber("resetGeneration", s.ResetGeneration);
+        BreakerStateCodec.WriteFields(w, s);
+        w.WriteNumber("counter", s.Self.Counter);
+        w.WriteBoolean("latchSaved", Breaker.LatchSaved);
+        if (Breaker.LatchProblem is { } problem) w.WriteString("latchProblem", problem);
     }
 }

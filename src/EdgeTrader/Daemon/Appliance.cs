@@ -35,6 +35,7 @@ public sealed partial class Appliance : IDisposable
     readonly PanelController? _panel;
     readonly MqttMirror? _mirror;
     readonly ControlServer _control;
+    readonly StateDirectory _stateDir;
 
     /// <summary>The kill switch.</summary>
     public CircuitBreaker Breaker { get; }
@@ -57,26 +58,32 @@ public sealed partial class Appliance : IDisposable
         _symbols = new SymbolTable(o.Strategy.Symbols);
         Health = new HealthMonitor(time);
 
-        // State first: the breaker must come back as it was before anything can trade.
-        string? storageProblem = PrepareStateDir(o.StateDir);
-        var store = new BreakerStateFile(o.StateDir);
-        BreakerState initial;
-        if (storageProblem is not null)
+        // State first: one daemon per state directory (locked before anything in it is read or written), and the
+        // breaker back as it was before anything can trade (Persistence.StateDirectory has the start-up policy).
+        _stateDir = StateDirectory.Open(o.StateDir);
+        string? storageProblem = _stateDir.NotWritable;
+        BreakerStartup startup;
+        try
         {
-            // Numbered above what the (possibly still readable) state file had seen, so peers and the log stay ordered.
-            var previous = store.Load(_startedAt, out _);
-            long gen = previous.HighestSeenGeneration + 1;
-            initial = new BreakerState(BreakerPosition.Engaged, gen, storageProblem, BreakerSource.Startup, _startedAt, gen, previous.ResetGeneration);
-            _log.Error("storage problem, starting ENGAGED: {Problem}", storageProblem);
+            startup = _stateDir.LoadBreaker(o.Node, _startedAt);
         }
-        else
+        catch
         {
-            initial = store.Load(_startedAt, out var problem);
-            if (problem is not null) _log.Error("{Problem}", problem);
+            _stateDir.Dispose();
+            throw;
         }
-        Breaker = new CircuitBreaker(initial, time, store);
-        _log.Information("breaker restored: {State} generation {Generation} ({Reason}, source {Source})",
-            BreakerNames.Of(initial.Position), initial.Generation, initial.Reason, BreakerNames.Of(initial.Source));
+        var initial = startup.Initial;
+        if (startup.Problem is not null) _log.Error("starting ENGAGED: {Problem}", startup.Problem);
+        Breaker = new CircuitBreaker(initial, time, startup.Store, initialSaved: startup.Saved);
+        Breaker.AddResetInterlock(startup.Store);
+        Breaker.SubscribeLatchSaved(problem =>
+        {
+            if (problem is not null) _log.Error("KILL SWITCH LATCH NOT SAVED (resets refused until it is; retrying): {Problem}", problem);
+            else _log.Warning("kill switch latch saved again");
+        });
+        if (!Breaker.LatchSaved) _log.Error("KILL SWITCH LATCH NOT SAVED (resets refused until it is; retrying): {Problem}", Breaker.LatchProblem);
+        _log.Information("breaker restored: {State} engagement {Engagement} ({Reason}, source {Source})",
+            BreakerNames.Of(initial.Position), initial.Engagement?.ToString() ?? "none", initial.Reason, BreakerNames.Of(initial.Source));
 
         long run;
         try { run = RunCounter.Next(o.StateDir); }
@@ -100,7 +107,8 @@ public sealed partial class Appliance : IDisposable
         {
             _journal.Breaker(t);
             var c = t.Current;
-            if (c.IsEngaged) _log.Warning("KILL SWITCH ENGAGED: generation {Generation}, source {Source}, reason {Reason}", c.Generation, BreakerNames.Of(c.Source), c.Reason);
+            if (c.IsEngaged) _log.Warning("KILL SWITCH ENGAGED{Renewed}: engagement {Engagement}, source {Source}, reason {Reason}",
+                t.Previous.IsEngaged ? " (renewed)" : "", c.Engagement?.ToString(), BreakerNames.Of(c.Source), c.Reason);
             else _log.Warning("kill switch reset to SAFE by {Source}: {Reason}", BreakerNames.Of(c.Source), c.Reason);
         });
 
@@ -165,26 +173,6 @@ public sealed partial class Appliance : IDisposable
         }
     }
 
-    static string? PrepareStateDir(string dir)
-    {
-        try
-        {
-            Directory.CreateDirectory(dir);
-            string probe = Path.Combine(dir, ".write-probe");
-            using (var fs = new FileStream(probe, FileMode.Create, FileAccess.Write))
-            {
-                fs.WriteByte(1);
-                fs.Flush(flushToDisk: true);
-            }
-            File.Delete(probe);
-            return null;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return $"state directory {dir} is not writable ({ex.Message}): the appliance does not trade on state it cannot save";
-        }
-    }
-
     /// <summary>Why the daemon must stop, when a part died (the tick loop); null while running.</summary>
     public Exception? Fatal => _engine.Fatal;
 
@@ -197,5 +185,6 @@ public sealed partial class Appliance : IDisposable
         _panel?.Dispose();
         _journal.Stop("shutdown"); // the last line of a clean run: the next start need not look for lost orders
         _journal.Dispose();
+        _stateDir.Dispose();
     }
 }

@@ -9,7 +9,7 @@ public class CircuitBreakerTests
     static CircuitBreaker NewBreaker(FakeTimeProvider? time = null, IBreakerStateStore? store = null)
     {
         time ??= TestClock.New();
-        return new CircuitBreaker(BreakerState.FreshInstall(time.GetUtcNow()), time, store);
+        return new CircuitBreaker(BreakerState.FreshInstall(time.GetUtcNow(), "me"), time, store);
     }
 
     [Fact]
@@ -27,11 +27,11 @@ public class CircuitBreakerTests
     }
 
     [Fact]
-    public void Engage_is_idempotent_and_keeps_the_first_reason()
+    public void An_automatic_engage_of_an_engaged_breaker_changes_nothing_and_keeps_the_first_reason()
     {
         var b = NewBreaker();
-        b.Engage("first", BreakerSource.Button);
-        var s = b.Engage("second", BreakerSource.Cli);
+        b.Engage("first", BreakerSource.Risk);
+        var s = b.Engage("second", BreakerSource.Bridge);
         Assert.Equal("first", s.Reason);
         Assert.Equal(1, s.Generation);
     }
@@ -54,7 +54,7 @@ public class CircuitBreakerTests
         var r = b.Reset("checked", BreakerSource.Cli);
         Assert.True(r.Done);
         Assert.False(b.IsEngaged);
-        Assert.Equal(1, b.State.ResetGeneration);
+        Assert.Equal(BreakerSource.Cli, b.State.Source);
         Assert.Equal(2, b.Engage("again", BreakerSource.Cli).Generation);
     }
 
@@ -92,16 +92,17 @@ public class CircuitBreakerTests
     }
 
     [Fact]
-    public void Peer_engagement_above_the_reset_generation_engages_with_the_peers_generation()
+    public void A_peer_engagement_not_dealt_with_engages_with_its_identity_and_a_reset_deals_with_it()
     {
         var b = NewBreaker();
-        Assert.True(b.EngageFromPeer(5, "peer A"));
+        var e = new EngagementId("a", "0123456789abcdef", 5);
+        Assert.Equal(PeerVerdict.Engaged, b.EngageFromPeer(new PeerReport("a", BreakerPosition.Engaged, e, e, "limit")));
         Assert.Equal(BreakerSource.Peer, b.State.Source);
-        Assert.Equal(5, b.State.Generation);
+        Assert.Equal(e, b.State.Engagement);
         b.Reset("ok", BreakerSource.Cli);
-        Assert.False(b.EngageFromPeer(5, "peer A retained"));  // already dealt with by this reset
+        Assert.Equal(PeerVerdict.DealtWith, b.EngageFromPeer(new PeerReport("a", BreakerPosition.Engaged, e, e, "retained")));
         Assert.False(b.IsEngaged);
-        Assert.Equal(6, b.Engage("own", BreakerSource.Cli).Generation);  // own = highest seen + 1
+        Assert.Equal(new EngagementId("me", b.State.Self.Incarnation, 1), b.Engage("own", BreakerSource.Cli).Engagement); // own counter, untouched by peers
     }
 
     [Fact]
@@ -111,7 +112,7 @@ public class CircuitBreakerTests
         var seen = new List<BreakerPosition>();
         b.Subscribe(t => seen.Add(t.Current.Position));
         b.Engage("a", BreakerSource.Cli);
-        b.Engage("b", BreakerSource.Cli); // no transition
+        b.Engage("b", BreakerSource.Risk); // automatic while engaged: no transition
         b.Reset("r", BreakerSource.Cli);
         b.Engage("c", BreakerSource.Cli);
         Assert.Equal([BreakerPosition.Engaged, BreakerPosition.Safe, BreakerPosition.Engaged], seen);
@@ -124,7 +125,7 @@ public class CircuitBreakerTests
         // returned, unless a reset transition was observed after that engagement. Transitions alternate strictly.
         var b = NewBreaker();
         var transitions = new List<BreakerTransition>();
-        b.Subscribe(t => transitions.Add(t)); // observers run under the transition lock: no extra locking needed
+        b.Subscribe(t => transitions.Add(t)); // observers run one transition at a time: no extra locking needed
         const int Threads = 4, PerThread = 20_000;
         long violations = 0;
         using var start = new Barrier(Threads + 2); // engagers, the resetter and this thread
@@ -134,11 +135,11 @@ public class CircuitBreakerTests
             start.SignalAndWait();
             for (int k = 0; k < PerThread; k++)
             {
-                var s = b.Engage($"t{i}-{k}", BreakerSource.Cli);
+                var s = b.Engage($"t{i}-{k}", BreakerSource.Risk);
                 var now = b.State;
                 if (!s.IsEngaged) Interlocked.Increment(ref violations);
                 // Either still engaged at this generation or later, or a reset came after us (generation moved on).
-                if (!now.IsEngaged && now.ResetGeneration < s.Generation) Interlocked.Increment(ref violations);
+                if (!now.IsEngaged && now.Self.Counter < s.Generation) Interlocked.Increment(ref violations);
             }
         })).ToArray();
         var resetter = new Thread(() =>

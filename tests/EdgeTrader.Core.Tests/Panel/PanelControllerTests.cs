@@ -69,6 +69,72 @@ public sealed class PanelControllerTests : IDisposable
     }
 
     [Fact]
+    public void A_press_on_an_engaged_node_is_a_new_stop_for_the_cluster()
+    {
+        StartPastLampTest();
+        var first = _breaker.Command("desk", BreakerSource.Cli).State.Engagement;
+        PressAndRelease(PanelInput.EmergencyStop);
+        Assert.True(_breaker.IsEngaged);
+        Assert.Equal(BreakerSource.Button, _breaker.State.Source);
+        Assert.NotEqual(first, _breaker.State.Engagement); // renewed: published again, cancel_all again
+    }
+
+    [Fact]
+    public void A_stop_still_held_when_an_engaged_node_starts_makes_no_new_engagement()
+    {
+        // The breaker as restored from disk: ENGAGED by an earlier press. The wire is broken (the stop reads pressed)
+        // before this process's panel exists, so the panel sees a state at start, not an edge.
+        var restored = BreakerState.FreshInstall(_time.GetUtcNow(), "n") with
+        {
+            Position = BreakerPosition.Engaged,
+            Engagement = new EngagementId("n", "0123456789abcdef", 1),
+            Reason = "before the restart",
+            Source = BreakerSource.Button,
+        };
+        var breaker = new CircuitBreaker(restored, _time);
+        var seen = new List<BreakerTransition>();
+        breaker.Subscribe(seen.Add);
+        var sim = new SimPanelDriver();
+        sim.Set(PanelInput.EmergencyStop, true);
+        using var panel = new PanelController(sim, breaker, _health, new PanelOptions { Driver = PanelDriverKind.Sim, ResetHoldMs = 2000 }, _time, Serilog.Core.Logger.None);
+        panel.Start();
+        Assert.Same(restored, breaker.State);
+        Assert.Empty(seen);
+
+        sim.Set(PanelInput.EmergencyStop, false);
+        sim.Set(PanelInput.EmergencyStop, true); // a real press afterwards is a new stop
+        Assert.NotEqual(restored.Engagement, breaker.State.Engagement);
+    }
+
+    [Fact]
+    public void Amber_is_on_while_the_latch_is_not_saved()
+    {
+        var store = new FailingStore();
+        var breaker = new CircuitBreaker(BreakerState.FreshInstall(_time.GetUtcNow()), _time, store);
+        var sim = new SimPanelDriver();
+        using var panel = new PanelController(sim, breaker, _health, new PanelOptions { Driver = PanelDriverKind.Sim, ResetHoldMs = 2000 }, _time, Serilog.Core.Logger.None);
+        panel.Start();
+        Run(TimeSpan.FromMilliseconds(400));
+        Assert.False(sim.Led(PanelLed.Amber));
+
+        store.Fail = true;
+        breaker.Command("desk", BreakerSource.Cli);
+        Run(TimeSpan.FromMilliseconds(100));
+        Assert.True(sim.Led(PanelLed.Amber));
+
+        store.Fail = false; // the retry saves it
+        Run(CircuitBreaker.SaveRetryInterval + TimeSpan.FromMilliseconds(100));
+        Assert.True(breaker.LatchSaved);
+        Assert.False(sim.Led(PanelLed.Amber));
+    }
+
+    sealed class FailingStore : IBreakerStateStore
+    {
+        public volatile bool Fail;
+        public void Save(BreakerState state) { if (Fail) throw new IOException("Read-only file system"); }
+    }
+
+    [Fact]
     public void Emergency_stop_already_pressed_at_start_engages()
     {
         _sim.Set(PanelInput.EmergencyStop, true);

@@ -95,7 +95,10 @@ public class StorageTests(ITestOutputHelper output)
             Assert.Contains("refused", err);
             Assert.Equal("ENGAGED", d.Status().GetProperty("state").GetString());
             output.WriteLine($"reason: {reason}\nreset: {err.Trim()}");
-            Assert.Equal(0, d.Stop());
+            // This start's engagement never reached the disk: a clean stop says so (exit 1), the file is untouched.
+            Assert.Equal(1, d.Stop());
+            Assert.Contains("latch NOT saved", d.Log);
+            Assert.Equal(ValidSafe, File.ReadAllText(Path.Combine(source, "breaker.json")));
         }
         finally
         {
@@ -150,8 +153,11 @@ public class StorageTests(ITestOutputHelper output)
             Assert.Contains("journal", err);
             output.WriteLine($"reset: {err.Trim()}");
 
-            // The orders that reached the gateway are the orders the daemon counted as sent.
-            Assert.Equal(0, d.Stop());
+            // A journal failure is handled (engaged, saved, said): the clean stop is not fatal, and closing the failed
+            // journal leaves nothing half-written behind. The orders that reached the gateway are the orders the daemon
+            // counted as sent.
+            int stopExit = d.Stop();
+            Assert.True(stopExit == 0, $"stop exited {stopExit}:\n{d.Log}");
             Assert.Equal(orders, sim.Stop().GetProperty("orders").GetInt64());
 
             // Restarted on the still-full disk: ENGAGED again, the journal still whole.
@@ -159,8 +165,9 @@ public class StorageTests(ITestOutputHelper output)
             var again = d.Status();
             Assert.Equal("ENGAGED", again.GetProperty("state").GetString());
             output.WriteLine($"restart on a full disk: {again.GetProperty("reason").GetString()}");
+            Assert.True(again.GetProperty("latchSaved").GetBoolean(), again.ToString()); // the reserve took this one
             d.Kill9();
-            Assert.Empty(JournalReading.Read(d.StateDir, "").Unparseable);
+            Assert.Empty(JournalReading.Read(d.StateDir, "").Unparseable); // nothing was glued onto a torn line
         }
         finally
         {

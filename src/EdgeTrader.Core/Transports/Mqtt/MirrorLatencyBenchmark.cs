@@ -32,8 +32,8 @@ internal static class MirrorLatencyBenchmark
         var log = new LoggerConfiguration().CreateLogger();
         var time = TimeProvider.System;
         MqttOptions Options() => new() { Enabled = true, Host = s.Host, Port = s.Port, TopicPrefix = prefix, KeepAliveSeconds = 10 };
-        var a = new CircuitBreaker(BreakerState.FreshInstall(time.GetUtcNow()), time);
-        var b = new CircuitBreaker(BreakerState.FreshInstall(time.GetUtcNow()), time);
+        var a = new CircuitBreaker(BreakerState.FreshInstall(time.GetUtcNow(), "bench-a"), time);
+        var b = new CircuitBreaker(BreakerState.FreshInstall(time.GetUtcNow(), "bench-b"), time);
         long gateClosedAt = 0;
         using var gateClosed = new ManualResetEventSlim(false);
         b.Subscribe(t =>
@@ -154,7 +154,8 @@ internal static class MirrorLatencyBenchmark
         public void OnMessage(string topic, ReadOnlySpan<byte> payload, bool retained)
         {
             long now = Stopwatch.GetTimestamp();
-            if (!MqttPayloads.TryParsePeerState(payload, out var st)) return;
+            var publisher = topic == stateB ? "bench-b" : "bench-a";
+            if (!BreakerStateCodec.TryReadPeerPayload(payload, publisher, out var st, out _)) return;
             bool engaged = st.Position == BreakerPosition.Engaged;
             if (topic == stateB)
             {

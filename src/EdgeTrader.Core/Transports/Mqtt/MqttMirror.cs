@@ -10,11 +10,9 @@ namespace EdgeTrader.Transports.Mqtt;
 /// <summary>
 /// Mirrors the kill switch across the cluster through an MQTT broker (CONTRACT §5, docs/mqtt.md), over libmosquitto.
 /// <list type="bullet">
-/// <item>Any message on <c>P/killswitch/engage</c> engages this node (source mqtt), whatever its payload.</item>
-/// <item>A peer's ENGAGED state on <c>P/nodes/+/state</c> engages this node when its generation is above the one this
-/// node had seen when last reset; a SAFE state only raises the generation this node numbers its own engagements from.</item>
-/// <item><c>P/killswitch/reset</c> resets only when <c>mqtt.allowRemoteReset</c> is on and the message is signed, fresh and
-/// new (<see cref="SignedResetVerifier"/>); it goes through <see cref="CircuitBreaker.Reset"/>, so the panel interlock applies.</item>
+/// <item>What a message means is decided by <see cref="KillSwitchMirrorPolicy"/> (no broker needed to test it); this
+/// class is the session: connect, credentials/TLS, will, resubscribe, SUBACK-gated publish, clean offline, link
+/// health and the isolation timer.</item>
 /// <item>This node's state is published retained on every transition and at every (re)connect; <c>online</c> is
 /// retained true on connect, and the Last Will sets it false when the node dies.</item>
 /// </list>
@@ -34,11 +32,10 @@ public sealed class MqttMirror : IDisposable, IMosquittoListener
     readonly string _engageTopic;
     readonly string _resetTopic;
     readonly string _statesFilter;
-    readonly string _nodesPrefix;
     readonly string _ownStateTopic;
     readonly string _ownOnlineTopic;
     readonly SignedResetVerifier? _resetVerifier;
-    readonly string? _resetDisabledBecause;
+    readonly KillSwitchMirrorPolicy _policy;
 
     readonly object _publishLock = new();
     readonly ArrayBufferWriter<byte> _stateBuffer = new(512);
@@ -64,6 +61,14 @@ public sealed class MqttMirror : IDisposable, IMosquittoListener
     long _ignoredMessages;
     long _connects;
     long _statePublishes;
+    long _republishes;
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _reportsByPeer = new(StringComparer.Ordinal);
+
+    /// <summary>Readable states received from <paramref name="peer"/> since start (tests use it as a barrier).</summary>
+    internal long ReportsFrom(string peer) => _reportsByPeer.GetValueOrDefault(peer);
+
+    /// <summary>Times this node found its own state topic holding something else and published its state again.</summary>
+    internal long Republishes => Interlocked.Read(ref _republishes);
 
     /// <summary>Creates the mirror; nothing connects until <see cref="Start"/>. Reads the HMAC key when remote resets are
     /// allowed; an unreadable key leaves remote resets disabled (logged), never enabled without a key.</summary>
@@ -78,15 +83,15 @@ public sealed class MqttMirror : IDisposable, IMosquittoListener
         var p = options.TopicPrefix;
         _engageTopic = $"{p}/killswitch/engage";
         _resetTopic = $"{p}/killswitch/reset";
-        _nodesPrefix = $"{p}/nodes/";
         _statesFilter = $"{p}/nodes/+/state";
         _ownStateTopic = $"{p}/nodes/{node}/state";
         _ownOnlineTopic = $"{p}/nodes/{node}/online";
         ClientId = string.IsNullOrEmpty(options.ClientId) ? $"edgetrader-{node}" : options.ClientId;
 
+        string resetDisabledBecause = "";
         if (!options.AllowRemoteReset)
         {
-            _resetDisabledBecause = "mqtt.allowRemoteReset is false";
+            resetDisabledBecause = "mqtt.allowRemoteReset is false";
         }
         else
         {
@@ -97,10 +102,11 @@ public sealed class MqttMirror : IDisposable, IMosquittoListener
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or ArgumentException)
             {
-                _resetDisabledBecause = $"mqtt.hmacKeyFile unusable: {ex.Message}";
-                _log.Error("Remote resets stay disabled: {Why}", _resetDisabledBecause);
+                resetDisabledBecause = $"mqtt.hmacKeyFile unusable: {ex.Message}";
+                _log.Error("Remote resets stay disabled: {Why}", resetDisabledBecause);
             }
         }
+        _policy = new KillSwitchMirrorPolicy(p, node, _resetVerifier, resetDisabledBecause);
     }
 
     /// <summary>The MQTT client id (stable, so the broker keeps this node's session across reconnects).</summary>
@@ -227,7 +233,7 @@ public sealed class MqttMirror : IDisposable, IMosquittoListener
         var client = _client;
         if (client is null) return;
         _stateBuffer.ResetWrittenCount();
-        MqttPayloads.WriteState(_stateBuffer, _node, _breaker.State, _time.GetUtcNow());
+        BreakerStateCodec.WritePeerPayload(_stateBuffer, _breaker.State, _time.GetUtcNow());
         int rc;
         try
         {
@@ -334,92 +340,50 @@ public sealed class MqttMirror : IDisposable, IMosquittoListener
     void IMosquittoListener.OnMessage(string topic, ReadOnlySpan<byte> payload, bool retained)
     {
         if (_disposed) return;
-        if (topic == _engageTopic)
+        var action = _policy.Decide(topic, payload);
+        if (action is MirrorAction.Ignore { Quiet: true } quiet && !quiet.Counted) return;
+        switch (action)
         {
-            OnEngageCommand(payload);
-        }
-        else if (topic == _resetTopic)
-        {
-            OnResetCommand(payload);
-        }
-        else if (topic.StartsWith(_nodesPrefix, StringComparison.Ordinal) && topic.EndsWith("/state", StringComparison.Ordinal))
-        {
-            var peer = topic.AsSpan(_nodesPrefix.Length, topic.Length - _nodesPrefix.Length - "/state".Length);
-            if (peer.Length > 0 && !peer.Contains('/') && !peer.SequenceEqual(_node)) OnPeerState(peer.ToString(), payload);
-        }
-    }
-
-    void OnEngageCommand(ReadOnlySpan<byte> payload)
-    {
-        Interlocked.Increment(ref _engageCommands);
-        string reason;
-        try
-        {
-            reason = MqttPayloads.DescribeEngageCommand(payload);
-        }
-        catch (Exception)
-        {
-            reason = $"MQTT engage command (unparseable payload, {payload.Length} bytes)";
+            case MirrorAction.EngageCommand: Interlocked.Increment(ref _engageCommands); break;
+            case MirrorAction.PeerState ps:
+                Interlocked.Increment(ref _peerStates);
+                _reportsByPeer.AddOrUpdate(ps.Report.Publisher, 1, (_, n) => n + 1);
+                break;
         }
         var before = _breaker.State;
-        var after = _breaker.Engage(reason, BreakerSource.Mqtt);
-        if (!before.IsEngaged) _log.Warning("Engaged by MQTT command: {Reason} (generation {Generation})", after.Reason, after.Generation);
-    }
-
-    void OnPeerState(string peer, ReadOnlySpan<byte> payload)
-    {
-        Interlocked.Increment(ref _peerStates);
-        if (!MqttPayloads.TryParsePeerState(payload, out var state))
+        var outcome = KillSwitchMirrorPolicy.Apply(action, _breaker, out var detail);
+        var after = _breaker.State;
+        switch (outcome)
         {
-            Interlocked.Increment(ref _ignoredMessages);
-            if (payload.Length > 0 && _garbageLog.Allow())
-            {
-                _log.Warning("Ignored an unreadable state from peer {Peer} ({Bytes} bytes)", peer, payload.Length);
-            }
-            return;
-        }
-        if (state.Position == BreakerPosition.Engaged)
-        {
-            var reason = $"peer {peer} engaged: {state.Reason}";
-            if (_breaker.EngageFromPeer(state.Generation, reason))
-            {
-                _log.Warning("Engaged by peer {Peer} (generation {Generation}): {Reason}", peer, state.Generation, state.Reason);
-            }
-        }
-        else
-        {
-            _breaker.ObserveGeneration(state.Generation);
-        }
-    }
-
-    void OnResetCommand(ReadOnlySpan<byte> payload)
-    {
-        if (_resetVerifier is null)
-        {
-            Interlocked.Increment(ref _resetsIgnored);
-            if (_garbageLog.Allow()) _log.Warning("Ignored a remote reset: {Why}", _resetDisabledBecause);
-            return;
-        }
-        var verdict = _resetVerifier.Verify(payload, out var reason);
-        if (verdict != ResetVerdict.Accepted)
-        {
-            Interlocked.Increment(ref _resetsIgnored);
-            if (verdict != ResetVerdict.NotForThisNode && _garbageLog.Allow())
-            {
-                _log.Warning("Ignored a remote reset: {Verdict}", verdict);
-            }
-            return;
-        }
-        var result = _breaker.Reset($"remote reset: {reason}", BreakerSource.Mqtt);
-        if (result.Done)
-        {
-            Interlocked.Increment(ref _resetsAccepted);
-            _log.Warning("Reset by a signed MQTT command: {Reason}", reason);
-        }
-        else
-        {
-            Interlocked.Increment(ref _resetsIgnored);
-            _log.Warning("Signed remote reset refused: {Why}", result.RefusedBecause);
+            case MirrorOutcome.Engaged:
+            case MirrorOutcome.Renewed:
+                _log.Warning("{What} by MQTT command: {Reason} (engagement {Engagement})",
+                    outcome == MirrorOutcome.Renewed ? "Engagement renewed" : "Engaged", after.Reason, after.Engagement?.ToString());
+                break;
+            case MirrorOutcome.PeerEngaged:
+                _log.Warning("Engaged by a peer: {Reason} (engagement {Engagement})", after.Reason, after.Engagement?.ToString());
+                break;
+            case MirrorOutcome.Republish:
+                Interlocked.Increment(ref _republishes);
+                if (_garbageLog.Allow()) _log.Warning("This node's state topic holds a state it did not publish last; publishing the current one again");
+                lock (_publishLock)
+                {
+                    if (_publishEnabled && !_disposed) PublishStateLocked();
+                }
+                break;
+            case MirrorOutcome.ResetDone:
+                Interlocked.Increment(ref _resetsAccepted);
+                if (before.IsEngaged) _log.Warning("Reset by a signed MQTT command: {Reason}", after.Reason);
+                break;
+            case MirrorOutcome.ResetRefused:
+                Interlocked.Increment(ref _resetsIgnored);
+                _log.Warning("Signed remote reset refused: {Why}", detail);
+                break;
+            case MirrorOutcome.Ignored:
+                if (topic == _resetTopic) Interlocked.Increment(ref _resetsIgnored);
+                else Interlocked.Increment(ref _ignoredMessages);
+                if (action is MirrorAction.Ignore { Quiet: false } && _garbageLog.Allow()) _log.Warning("Ignored: {Detail}", detail);
+                break;
         }
     }
 
@@ -451,8 +415,8 @@ public sealed class MqttMirror : IDisposable, IMosquittoListener
             if (_disposed || _connected || _isolationTimer is null) return;
         }
         var state = _breaker.Engage($"cut off from the MQTT broker for {_options.EngageOnIsolationMs} ms", BreakerSource.Mqtt);
-        _log.Warning("Engaged: cut off from the MQTT broker {Host}:{Port} for {Ms} ms (generation {Generation})",
-            _options.Host, _options.Port, _options.EngageOnIsolationMs, state.Generation);
+        _log.Warning("Engaged: cut off from the MQTT broker {Host}:{Port} for {Ms} ms (engagement {Engagement})",
+            _options.Host, _options.Port, _options.EngageOnIsolationMs, state.Engagement?.ToString());
     }
 }
 

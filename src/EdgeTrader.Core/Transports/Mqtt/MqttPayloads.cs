@@ -7,45 +7,18 @@ using EdgeTrader.KillSwitch;
 
 namespace EdgeTrader.Transports.Mqtt;
 
-/// <summary>A peer's retained state as read from <c>P/nodes/&lt;node&gt;/state</c>.</summary>
-/// <param name="Position">SAFE or ENGAGED.</param>
-/// <param name="Generation">The peer's generation (0 .. 2^53-1).</param>
-/// <param name="Reason">The peer's reason, sanitised and shortened.</param>
-internal readonly record struct PeerState(BreakerPosition Position, long Generation, string Reason);
-
 /// <summary>
-/// The wire formats of CONTRACT §5, written with <see cref="Utf8JsonWriter"/> and read with <see cref="Utf8JsonReader"/>
-/// (no reflection). Readers never throw: a payload is either understood or rejected.
+/// The engage command's payload and the flat JSON of signed resets, read with <see cref="Utf8JsonReader"/> (no
+/// reflection). Readers never throw: a payload is either understood or rejected. The state payload is
+/// <see cref="BreakerStateCodec"/>'s.
 /// </summary>
 internal static class MqttPayloads
 {
     /// <summary>Text taken from the wire (reasons, origins) is cut to this many characters.</summary>
-    public const int MaxTextLength = 200;
+    public const int MaxTextLength = BreakerStateCodec.MaxReasonLength;
 
     /// <summary>Larger payloads are not parsed at all (an engage command still engages).</summary>
     public const int MaxParsedPayload = 64 * 1024;
-
-    /// <summary>Largest generation accepted from the wire: JSON's exact integer range, far from overflow.</summary>
-    public const long MaxGeneration = (1L << 53) - 1;
-
-    /// <summary>Writes <c>{"node","state","generation","reason","source","since","time"}</c>.</summary>
-    public static void WriteState(IBufferWriter<byte> output, string node, BreakerState state, DateTimeOffset now)
-    {
-        using var w = new Utf8JsonWriter(output);
-        w.WriteStartObject();
-        w.WriteString("node", node);
-        w.WriteString("state", BreakerNames.Of(state.Position));
-        w.WriteNumber("generation", state.Generation);
-        w.WriteString("reason", state.Reason);
-        w.WriteString("source", BreakerNames.Of(state.Source));
-        w.WriteString("since", FormatUtcMillis(state.Since));
-        w.WriteNumber("time", now.ToUnixTimeMilliseconds());
-        w.WriteEndObject();
-    }
-
-    /// <summary>ISO-8601 UTC with milliseconds, e.g. 2026-11-21T10:00:00.000Z.</summary>
-    public static string FormatUtcMillis(DateTimeOffset t) =>
-        t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The reason an engage command carries: JSON <c>{"reason","origin"}</c>, or plain text. Whatever the payload is,
@@ -71,29 +44,8 @@ internal static class MqttPayloads
         return plain.Length == 0 ? "MQTT engage command (empty payload)" : plain;
     }
 
-    /// <summary>Reads a peer state; false for anything that is not a well-formed state (it is then ignored).</summary>
-    public static bool TryParsePeerState(ReadOnlySpan<byte> payload, out PeerState state)
-    {
-        state = default;
-        if (payload.IsEmpty || payload.Length > MaxParsedPayload) return false;
-        if (!FlatJson.TryParse(payload, out var fields)) return false;
-        if (!BreakerNames.TryParsePosition(fields.String("state"), out var position)) return false;
-        if (!fields.TryInt64("generation", out var generation) || generation < 0 || generation > MaxGeneration) return false;
-        state = new PeerState(position, generation, fields.String("reason") ?? "");
-        return true;
-    }
-
-    /// <summary>Control characters become spaces; trimmed and cut to <see cref="MaxTextLength"/>.</summary>
-    public static string Sanitize(string s)
-    {
-        var sb = new StringBuilder(Math.Min(s.Length, MaxTextLength + 1));
-        foreach (var ch in s)
-        {
-            sb.Append(char.IsControl(ch) ? ' ' : ch);
-            if (sb.Length > MaxTextLength) break;
-        }
-        return Shorten(sb.ToString().Trim());
-    }
+    /// <summary>Control characters become spaces; trimmed and cut to <see cref="MaxTextLength"/> (the codec's rule).</summary>
+    public static string Sanitize(string s) => BreakerStateCodec.Sanitize(s);
 
     static string Shorten(string s)
     {

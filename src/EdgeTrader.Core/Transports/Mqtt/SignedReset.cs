@@ -21,21 +21,24 @@ internal enum ResetVerdict
     OutsideWindow,
     /// <summary>Its nonce was already used within the window.</summary>
     Replayed,
+    /// <summary>It names no engagement (the v1 format): a reset must say which engagement it clears.</summary>
+    Unbound,
 }
 
 /// <summary>
-/// Signed remote resets (CONTRACT §5). Payload on <c>P/killswitch/reset</c>:
-/// <c>{"node":"pi-1"|"*","time":EPOCH_MS,"nonce":"...","reason":"...","hmac":"HEX"}</c>, where <c>hmac</c> is
-/// HMAC-SHA256, keyed with the bytes of the hex key in <c>mqtt.hmacKeyFile</c>, over the UTF-8 of
-/// <c>"edgetrader-reset-v1\n" + P + "\n" + node + "\n" + time + "\n" + nonce + "\n" + reason</c> (P = the topic prefix,
-/// so a message cannot be replayed into another cluster sharing the key). Accepted only when the time is within the
-/// replay window of our clock and the nonce has not been seen within that window. <c>scripts/mqtt-signed-reset.sh</c>
-/// produces such a message with openssl.
+/// Signed remote resets (docs/mqtt.md). Payload on <c>P/killswitch/reset</c>:
+/// <c>{"node":"pi-1"|"*","engagement":"origin:incarnation:seq","time":EPOCH_MS,"nonce":"...","reason":"...","hmac":"HEX"}</c>,
+/// where <c>hmac</c> is HMAC-SHA256, keyed with the bytes of the hex key in <c>mqtt.hmacKeyFile</c>, over the UTF-8 of
+/// <c>"edgetrader-reset-v2\n" + P + "\n" + node + "\n" + engagement + "\n" + time + "\n" + nonce + "\n" + reason</c>
+/// (P = the topic prefix, so a message cannot be replayed into another cluster sharing the key). Accepted only when the
+/// time is within the replay window of our clock and the nonce has not been seen within that window; the breaker then
+/// resets only when <c>engagement</c> is its current engagement, so a replay (also after a restart, when the nonces
+/// seen are forgotten) can never clear a later engagement. <c>scripts/mqtt-signed-reset.sh</c> produces such a message.
 /// </summary>
 internal sealed class SignedResetVerifier
 {
     /// <summary>First line of the canonical message: the format's version.</summary>
-    public const string Version = "edgetrader-reset-v1";
+    public const string Version = "edgetrader-reset-v2";
 
     /// <summary>Most nonces remembered at once; beyond that resets are refused until old ones expire.</summary>
     public const int MaxRemembered = 4096;
@@ -58,21 +61,26 @@ internal sealed class SignedResetVerifier
         _time = time;
     }
 
-    /// <summary>Checks one payload; on <see cref="ResetVerdict.Accepted"/> the nonce is consumed and <paramref name="reason"/> is the signed reason.</summary>
-    public ResetVerdict Verify(ReadOnlySpan<byte> payload, out string reason)
+    /// <summary>Checks one payload; on <see cref="ResetVerdict.Accepted"/> the nonce is consumed, <paramref name="reason"/> is the
+    /// signed reason and <paramref name="engagement"/> the engagement it clears.</summary>
+    public ResetVerdict Verify(ReadOnlySpan<byte> payload, out string reason, out KillSwitch.EngagementId engagement)
     {
         reason = "";
+        engagement = default;
         if (payload.IsEmpty || payload.Length > MqttPayloads.MaxParsedPayload || !FlatJson.TryParse(payload, out var f)) return ResetVerdict.Malformed;
         var node = f.RawString("node");
         var nonce = f.RawString("nonce");
         var signedReason = f.RawString("reason");
         var hmacHex = f.RawString("hmac");
         if (node is null || nonce is null || signedReason is null || hmacHex is null || !f.TryInt64("time", out var time)) return ResetVerdict.Malformed;
+        var named = f.RawString("engagement");
+        if (named is null) return ResetVerdict.Unbound;
+        if (!KillSwitch.EngagementId.TryParse(named, out var id)) return ResetVerdict.Malformed;
         if (!IsValidNonce(nonce) || node.Length == 0 || node.Contains('\n') || signedReason.Length > 1024) return ResetVerdict.Malformed;
         if (hmacHex.Length != 64 || !IsHex(hmacHex)) return ResetVerdict.Malformed;
         if (node != "*" && node != _node) return ResetVerdict.NotForThisNode;
 
-        var expected = Sign(_key, _prefix, node, time, nonce, signedReason);
+        var expected = Sign(_key, _prefix, node, named, time, nonce, signedReason);
         var given = Convert.FromHexString(hmacHex);
         if (!CryptographicOperations.FixedTimeEquals(expected, given)) return ResetVerdict.BadSignature;
 
@@ -89,29 +97,31 @@ internal sealed class SignedResetVerifier
             _seen[nonce] = time + _windowMs; // after that its time is outside the window anyway
         }
         reason = MqttPayloads.Sanitize(signedReason);
+        engagement = id;
         return ResetVerdict.Accepted;
     }
 
     /// <summary>The canonical text that is signed.</summary>
-    public static string Canonical(string prefix, string node, long time, string nonce, string reason) =>
-        string.Join('\n', Version, prefix, node, time.ToString(CultureInfo.InvariantCulture), nonce, reason);
+    public static string Canonical(string prefix, string node, string engagement, long time, string nonce, string reason) =>
+        string.Join('\n', Version, prefix, node, engagement, time.ToString(CultureInfo.InvariantCulture), nonce, reason);
 
     /// <summary>HMAC-SHA256 of the canonical text.</summary>
-    public static byte[] Sign(byte[] key, string prefix, string node, long time, string nonce, string reason) =>
-        HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(Canonical(prefix, node, time, nonce, reason)));
+    public static byte[] Sign(byte[] key, string prefix, string node, string engagement, long time, string nonce, string reason) =>
+        HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(Canonical(prefix, node, engagement, time, nonce, reason)));
 
     /// <summary>A complete signed reset payload (tools and tests).</summary>
-    public static byte[] CreatePayload(byte[] key, string prefix, string node, long time, string nonce, string reason)
+    public static byte[] CreatePayload(byte[] key, string prefix, string node, string engagement, long time, string nonce, string reason)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
             w.WriteString("node", node);
+            w.WriteString("engagement", engagement);
             w.WriteNumber("time", time);
             w.WriteString("nonce", nonce);
             w.WriteString("reason", reason);
-            w.WriteString("hmac", Convert.ToHexStringLower(Sign(key, prefix, node, time, nonce, reason)));
+            w.WriteString("hmac", Convert.ToHexStringLower(Sign(key, prefix, node, engagement, time, nonce, reason)));
             w.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();

@@ -90,7 +90,7 @@ public sealed partial class ZmqTradingEngine : IOrderSink, IDisposable
 
     void OnBreakerTransition(BreakerTransition t)
     {
-        if (t.Current.IsEngaged && !t.Previous.IsEngaged)
+        if (t.IsNewEngagement) // a renewed engagement is a new stop: cancel_all again
         {
             _cancelReason = t.Current.Reason;
             Interlocked.Exchange(ref _cancelRequestedGen, t.Current.Generation);

@@ -44,11 +44,11 @@ public sealed class MqttMirrorRemoteResetTests : IDisposable
         await ExpectIgnored("reset"u8.ToArray());
         await ExpectIgnored(Encoding.UTF8.GetBytes($$"""{"node":"pi-1","time":{{NowMs}},"nonce":"nonce-unsigned","reason":"x"}"""));
         var otherKey = Convert.FromHexString("00000000000000000000000000000000ffffffffffffffffffffffffffffffff");
-        await ExpectIgnored(SignedResetVerifier.CreatePayload(otherKey, _prefix, "pi-1", NowMs, "nonce-forged", "forged"));
-        await ExpectIgnored(SignedResetVerifier.CreatePayload(Key, _prefix, "pi-1", NowMs - 60_000, "nonce-stale", "stale"));
-        await ExpectIgnored(SignedResetVerifier.CreatePayload(Key, _prefix, "pi-2", NowMs, "nonce-other", "for another node"));
+        await ExpectIgnored(SignedResetVerifier.CreatePayload(otherKey, _prefix, "pi-1", node.Breaker.State.Engagement!.Value.ToString(), NowMs, "nonce-forged", "forged"));
+        await ExpectIgnored(SignedResetVerifier.CreatePayload(Key, _prefix, "pi-1", node.Breaker.State.Engagement!.Value.ToString(), NowMs - 60_000, "nonce-stale", "stale"));
+        await ExpectIgnored(SignedResetVerifier.CreatePayload(Key, _prefix, "pi-2", node.Breaker.State.Engagement!.Value.ToString(), NowMs, "nonce-other", "for another node"));
 
-        var good = SignedResetVerifier.CreatePayload(Key, _prefix, "*", NowMs, "nonce-good", "desk cleared it");
+        var good = SignedResetVerifier.CreatePayload(Key, _prefix, "*", node.Breaker.State.Engagement!.Value.ToString(), NowMs, "nonce-good", "desk cleared it");
         await PublishReset(broker, good);
         await Wait.Until(() => !node.IsEngaged, "signed reset applied");
         Assert.Equal(BreakerSource.Mqtt, node.Breaker.State.Source);
@@ -67,7 +67,7 @@ public sealed class MqttMirrorRemoteResetTests : IDisposable
         await node.Connected();
         node.Breaker.Engage("tripped", BreakerSource.Cli);
 
-        await PublishReset(broker, SignedResetVerifier.CreatePayload(Key, _prefix, "pi-1", NowMs, "nonce-good", "desk"));
+        await PublishReset(broker, SignedResetVerifier.CreatePayload(Key, _prefix, "pi-1", node.Breaker.State.Engagement!.Value.ToString(), NowMs, "nonce-good", "desk"));
 
         await Wait.Until(() => node.Mirror.Counters.ResetsIgnored == 1, "the reset was handled");
         Assert.True(node.IsEngaged);
@@ -83,7 +83,7 @@ public sealed class MqttMirrorRemoteResetTests : IDisposable
         await node.Connected();
         node.Breaker.Engage("button", BreakerSource.Button);
 
-        await PublishReset(broker, SignedResetVerifier.CreatePayload(Key, _prefix, "pi-1", NowMs, "nonce-good", "desk"));
+        await PublishReset(broker, SignedResetVerifier.CreatePayload(Key, _prefix, "pi-1", node.Breaker.State.Engagement!.Value.ToString(), NowMs, "nonce-good", "desk"));
 
         await Wait.Until(() => node.Mirror.Counters.ResetsIgnored == 1, "the reset was handled");
         Assert.True(node.IsEngaged);
@@ -100,14 +100,14 @@ public sealed class MqttMirrorRemoteResetTests : IDisposable
         a.Breaker.Engage("tripped", BreakerSource.Cli);
         await Wait.Until(() => b.IsEngaged, "b engaged by a");
 
-        var r = await MqttCli.Run("bash", [SignedResetVerifierTests.ScriptPath("mqtt-signed-reset.sh"), "--key", _keyFile, "--prefix", _prefix, "--node", "b", "--reason", "b checked"]);
+        var r = await MqttCli.Run("bash", [SignedResetVerifierTests.ScriptPath("mqtt-signed-reset.sh"), "--key", _keyFile, "--prefix", _prefix, "--node", "b", "--engagement", b.Breaker.State.Engagement!.Value.ToString(), "--reason", "b checked"]);
         Assert.True(r.ExitCode == 0, r.Stderr);
         await PublishReset(broker, Encoding.UTF8.GetBytes(r.Stdout.Trim()));
 
         await Wait.Until(() => !b.IsEngaged, "b reset");
         await Wait.Until(() => a.Mirror.Counters.ResetsIgnored == 1, "a saw the reset that was not for it");
         Assert.True(a.IsEngaged);
-        // b's reset covers a's generation: a's retained ENGAGED state, sent again on a fresh subscription, does not re-engage b.
+        // b's reset dealt with a's engagement: a's retained ENGAGED state, sent again on a fresh subscription, does not re-engage b.
         b.RestartMirror();
         await Wait.Until(() => b.Mirror.Counters.PeerStates >= 1 && b.Mirror.Counters.StatePublishes >= 1, "b resubscribed");
         Assert.False(b.IsEngaged);

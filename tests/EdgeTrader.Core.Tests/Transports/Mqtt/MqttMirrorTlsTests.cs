@@ -51,7 +51,7 @@ public sealed class MqttMirrorTlsTests
             "--cert", Path.Combine(dir, "clients", "desk.crt"), "--key", Path.Combine(dir, "clients", "desk.key"),
             "-u", "desk", "-P", File.ReadAllText(Path.Combine(dir, "passwords", "desk")).Trim(), "-q", "1", .. rest,
         ];
-        var reset = await MqttCli.Run("bash", [SignedResetVerifierTests.ScriptPath("mqtt-signed-reset.sh"), "--key", Path.Combine(dir, "hmac.key"), "--prefix", prefix, "--node", "*", "--reason", "desk over tls"]);
+        var reset = await MqttCli.Run("bash", [SignedResetVerifierTests.ScriptPath("mqtt-signed-reset.sh"), "--key", Path.Combine(dir, "hmac.key"), "--prefix", prefix, "--node", "*", "--engagement", a.Breaker.State.Engagement!.Value.ToString(), "--reason", "desk over tls"]);
         Assert.True(reset.ExitCode == 0, reset.Stderr);
         var pub = await MqttCli.Run("mosquitto_pub", Desk("-t", $"{prefix}/killswitch/reset", "-m", reset.Stdout.Trim()));
         Assert.True(pub.ExitCode == 0, pub.Stderr);

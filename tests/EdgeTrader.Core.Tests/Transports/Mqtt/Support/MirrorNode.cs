@@ -17,7 +17,7 @@ internal sealed class MirrorNode : IDisposable
     {
         Name = name;
         Time = time ?? TimeProvider.System;
-        Breaker = breaker ?? new CircuitBreaker(BreakerState.FreshInstall(Time.GetUtcNow()), Time);
+        Breaker = breaker ?? new CircuitBreaker(BreakerState.FreshInstall(Time.GetUtcNow(), name), Time);
         Health = new HealthMonitor(Time);
         Log = new CapturingSink();
         Options = options;
