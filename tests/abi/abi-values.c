@@ -10,6 +10,8 @@
 #include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <linux/gpio.h>
 #include <zmq.h>
 #include <mosquitto.h>
@@ -35,7 +37,9 @@ int main(void)
 #endif
     printf("{\n  \"arch\": \"%s\",\n  \"values\": {", arch);
 
-    V(O_RDONLY); V(O_RDWR); V(O_DIRECTORY); V(O_CLOEXEC);
+    V(O_RDONLY); V(O_RDWR); V(O_DIRECTORY); V(O_CLOEXEC); V(O_CREAT);
+    put("S_IRUSR | S_IWUSR", S_IRUSR | S_IWUSR);
+    V(LOCK_EX); V(LOCK_NB); V(EWOULDBLOCK);
     V(POLLIN); V(POLLERR); V(POLLHUP); V(POLLNVAL);
     V(EPERM); V(ENOENT); V(EINTR); V(EAGAIN); V(EACCES); V(EBUSY); V(ENODEV); V(EINVAL); V(ENOTTY);
     SIZE(struct pollfd); OFF(struct pollfd, fd); OFF(struct pollfd, events); OFF(struct pollfd, revents);

@@ -28,6 +28,14 @@ internal static unsafe class AbiReport
         Add("O_RDONLY", "PosixFile.O_RDONLY", PosixFile.O_RDONLY);
         Add("O_DIRECTORY", "PosixFile.O_DIRECTORY", PosixFile.O_DIRECTORY);
         Add("O_CLOEXEC", "PosixFile.O_CLOEXEC", PosixFile.O_CLOEXEC);
+        Add("O_RDONLY", "PosixLock.O_RDONLY", PosixLock.O_RDONLY);
+        Add("O_RDWR", "PosixLock.O_RDWR", PosixLock.O_RDWR);
+        Add("O_CREAT", "PosixLock.O_CREAT", PosixLock.O_CREAT);
+        Add("O_CLOEXEC", "PosixLock.O_CLOEXEC", PosixLock.O_CLOEXEC);
+        Add("S_IRUSR | S_IWUSR", "PosixLock.Mode0600", PosixLock.Mode0600);
+        Add("LOCK_EX", "PosixLock.LOCK_EX", PosixLock.LOCK_EX);
+        Add("LOCK_NB", "PosixLock.LOCK_NB", PosixLock.LOCK_NB);
+        Add("EWOULDBLOCK", "PosixLock.EWOULDBLOCK", PosixLock.EWOULDBLOCK);
         Add("O_RDONLY", "GpioNative.O_RDONLY", GpioNative.O_RDONLY);
         Add("O_RDWR", "GpioNative.O_RDWR", GpioNative.O_RDWR);
         Add("O_CLOEXEC", "GpioNative.O_CLOEXEC", GpioNative.O_CLOEXEC);
