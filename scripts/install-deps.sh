@@ -23,8 +23,9 @@ BUILD_PKGS=(clang lld llvm zlib1g-dev)
 # and arm64 copies of Multi-Arch: same libraries on a build machine that others share. The arm64 libraries that
 # exist only as :arm64 packages (libzmq5, libmosquitto1) are unpacked into a folder instead (scripts/arm64-root.sh).
 ARM64_PKGS=(libc6-dev-arm64-cross libgcc-12-dev-arm64-cross qemu-user)
-# Tests: a real broker and its clients, python zmq for wire checks, procps for ps/kill.
-TEST_PKGS=(mosquitto mosquitto-clients python3-zmq procps openssh-server openssh-client systemd-container)
+# Tests: a real broker and its clients, python zmq for wire checks, procps for ps/kill; a real Prometheus (and
+# promtool) and headless Chromium for the metrics and status-page tests (they start their own, on free ports).
+TEST_PKGS=(mosquitto mosquitto-clients python3-zmq procps openssh-server openssh-client systemd-container prometheus chromium fonts-dejavu-core)
 
 arm64=0 test=0
 for a in "$@"; do

@@ -36,8 +36,12 @@ public static class Program
         root.Subcommands.Add(demo);
 
         var json = new Option<bool>("--json") { Description = "machine-readable" };
-        var status = new Command("status", "the running daemon's state") { json, socket };
-        status.SetAction(p => DaemonCommands.Status(p.GetValue(socket)!, p.GetValue(json)));
+        var watch = new Option<bool>("--watch") { Description = "refresh the view until interrupted" };
+        var interval = new Option<double>("--interval") { Description = "seconds between refreshes with --watch", DefaultValueFactory = _ => 1.0 };
+        var status = new Command("status", "the running daemon's state") { json, watch, interval, socket };
+        status.SetAction(p => p.GetValue(watch)
+            ? StatusWatch.Run(p.GetValue(socket)!, p.GetValue(json), p.GetValue(interval))
+            : DaemonCommands.Status(p.GetValue(socket)!, p.GetValue(json)));
         root.Subcommands.Add(status);
 
         var reason = new Option<string>("--reason") { Description = "why", Required = true };

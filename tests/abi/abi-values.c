@@ -11,7 +11,9 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/timex.h>
 #include <linux/gpio.h>
 #include <zmq.h>
 #include <mosquitto.h>
@@ -40,6 +42,15 @@ int main(void)
     V(O_RDONLY); V(O_RDWR); V(O_DIRECTORY); V(O_CLOEXEC); V(O_CREAT);
     put("S_IRUSR | S_IWUSR", S_IRUSR | S_IWUSR);
     V(LOCK_EX); V(LOCK_NB); V(EWOULDBLOCK);
+    V(PRIO_PROCESS); V(TIME_ERROR); V(STA_UNSYNC);
+    SIZE(struct timex);
+    OFF(struct timex, modes); OFF(struct timex, offset); OFF(struct timex, freq); OFF(struct timex, maxerror);
+    OFF(struct timex, esterror); OFF(struct timex, status); OFF(struct timex, constant); OFF(struct timex, precision);
+    OFF(struct timex, tolerance); OFF(struct timex, time.tv_sec); OFF(struct timex, time.tv_usec); OFF(struct timex, tick);
+    OFF(struct timex, ppsfreq); OFF(struct timex, jitter); OFF(struct timex, shift); OFF(struct timex, stabil);
+    OFF(struct timex, jitcnt); OFF(struct timex, calcnt); OFF(struct timex, errcnt); OFF(struct timex, stbcnt);
+    OFF(struct timex, tai);
+    put("offsetof(struct timex, tai) + sizeof(int)", (long long)(offsetof(struct timex, tai) + sizeof(int)));
     V(POLLIN); V(POLLERR); V(POLLHUP); V(POLLNVAL);
     V(EPERM); V(ENOENT); V(EINTR); V(EAGAIN); V(EACCES); V(EBUSY); V(ENODEV); V(EINVAL); V(ENOTTY);
     SIZE(struct pollfd); OFF(struct pollfd, fd); OFF(struct pollfd, events); OFF(struct pollfd, revents);

@@ -24,6 +24,7 @@ public sealed record EdgeTraderOptions
     public RiskOptions Risk { get; set; } = new();
     public PanelOptions Panel { get; set; } = new();
     public MqttOptions Mqtt { get; set; } = new();
+    public HttpOptions Http { get; set; } = new();
 }
 
 /// <summary>The local control socket that status/engage/reset use.</summary>

@@ -21,6 +21,7 @@ public static partial class OptionsValidator
         if (IsNull(o.Risk)) Err("risk", "must be an object, not null");
         if (IsNull(o.Panel)) Err("panel", "must be an object, not null");
         if (IsNull(o.Mqtt)) Err("mqtt", "must be an object, not null");
+        if (IsNull(o.Http)) Err("http", "must be an object, not null");
         if (e.Count > 0) return e;
 
         if (string.IsNullOrEmpty(o.Node) || !NodeName().IsMatch(o.Node))
@@ -132,6 +133,7 @@ public static partial class OptionsValidator
                 else FileIfSet("mqtt.hmacKeyFile", m.HmacKeyFile, Err);
             }
         }
+        HttpOptions.Validate(o.Http, Err);
         return e;
     }
 

@@ -15,8 +15,11 @@ namespace EdgeTrader.Interop;
 /// </summary>
 internal static unsafe class AbiReport
 {
-    /// <summary>One value: its C name (what the headers call it), the code symbol that carries it, and the value.</summary>
-    internal readonly record struct Entry(string Name, string Code, long Value);
+    /// <summary>
+    /// One value: its C name (what the headers call it), the code symbol that carries it, and the value. With
+    /// <paramref name="AtLeast"/> the code's value may exceed the header's (a struct padded beyond the kernel's size).
+    /// </summary>
+    internal readonly record struct Entry(string Name, string Code, long Value, bool AtLeast = false);
 
     /// <summary>All entries, in a stable order.</summary>
     public static IReadOnlyList<Entry> Entries()
@@ -58,6 +61,36 @@ internal static unsafe class AbiReport
         Add("offsetof(struct pollfd, fd)", "GpioNative.PollFd.Fd", (byte*)&pfd.Fd - p);
         Add("offsetof(struct pollfd, events)", "GpioNative.PollFd.Events", (byte*)&pfd.Events - p);
         Add("offsetof(struct pollfd, revents)", "GpioNative.PollFd.Revents", (byte*)&pfd.Revents - p);
+
+        Add("PRIO_PROCESS", "ThreadNice.PRIO_PROCESS", ThreadNice.PRIO_PROCESS);
+        Add("TIME_ERROR", "KernelClock.TIME_ERROR", KernelClock.TIME_ERROR);
+        Add("STA_UNSYNC", "KernelClock.STA_UNSYNC", KernelClock.STA_UNSYNC);
+        KernelClock.Timex tx;
+        p = (byte*)&tx;
+        // The kernel copies sizeof(struct timex) in and out; the C# struct is padded beyond it.
+        e.Add(new Entry("sizeof(struct timex)", "KernelClock.Timex", sizeof(KernelClock.Timex), AtLeast: true));
+        Add("offsetof(struct timex, modes)", "KernelClock.Timex.Modes", (byte*)&tx.Modes - p);
+        Add("offsetof(struct timex, offset)", "KernelClock.Timex.Offset", (byte*)&tx.Offset - p);
+        Add("offsetof(struct timex, freq)", "KernelClock.Timex.Freq", (byte*)&tx.Freq - p);
+        Add("offsetof(struct timex, maxerror)", "KernelClock.Timex.MaxError", (byte*)&tx.MaxError - p);
+        Add("offsetof(struct timex, esterror)", "KernelClock.Timex.EstError", (byte*)&tx.EstError - p);
+        Add("offsetof(struct timex, status)", "KernelClock.Timex.Status", (byte*)&tx.Status - p);
+        Add("offsetof(struct timex, constant)", "KernelClock.Timex.Constant", (byte*)&tx.Constant - p);
+        Add("offsetof(struct timex, precision)", "KernelClock.Timex.Precision", (byte*)&tx.Precision - p);
+        Add("offsetof(struct timex, tolerance)", "KernelClock.Timex.Tolerance", (byte*)&tx.Tolerance - p);
+        Add("offsetof(struct timex, time.tv_sec)", "KernelClock.Timex.TimeSec", (byte*)&tx.TimeSec - p);
+        Add("offsetof(struct timex, time.tv_usec)", "KernelClock.Timex.TimeUsec", (byte*)&tx.TimeUsec - p);
+        Add("offsetof(struct timex, tick)", "KernelClock.Timex.Tick", (byte*)&tx.Tick - p);
+        Add("offsetof(struct timex, ppsfreq)", "KernelClock.Timex.PpsFreq", (byte*)&tx.PpsFreq - p);
+        Add("offsetof(struct timex, jitter)", "KernelClock.Timex.Jitter", (byte*)&tx.Jitter - p);
+        Add("offsetof(struct timex, shift)", "KernelClock.Timex.Shift", (byte*)&tx.Shift - p);
+        Add("offsetof(struct timex, stabil)", "KernelClock.Timex.Stabil", (byte*)&tx.Stabil - p);
+        Add("offsetof(struct timex, jitcnt)", "KernelClock.Timex.JitCnt", (byte*)&tx.JitCnt - p);
+        Add("offsetof(struct timex, calcnt)", "KernelClock.Timex.CalCnt", (byte*)&tx.CalCnt - p);
+        Add("offsetof(struct timex, errcnt)", "KernelClock.Timex.ErrCnt", (byte*)&tx.ErrCnt - p);
+        Add("offsetof(struct timex, stbcnt)", "KernelClock.Timex.StbCnt", (byte*)&tx.StbCnt - p);
+        Add("offsetof(struct timex, tai)", "KernelClock.Timex.Tai", (byte*)&tx.Tai - p);
+        Add("offsetof(struct timex, tai) + sizeof(int)", "KernelClock.Timex.Reserved", (byte*)tx.Reserved - p);
 
         AddGpio(Add);
         AddZmq(Add);
@@ -236,7 +269,7 @@ internal static unsafe class AbiReport
 
     /// <summary>
     /// The report as one JSON object: <c>arch</c> (the process architecture) and <c>entries</c>, each
-    /// <c>{"name", "code", "value"}</c>.
+    /// <c>{"name", "code", "value"}</c> (and <c>"atLeast": true</c> where the value may exceed the header's).
     /// </summary>
     public static void WriteJson(Stream output)
     {
@@ -250,6 +283,7 @@ internal static unsafe class AbiReport
             w.WriteString("name", e.Name);
             w.WriteString("code", e.Code);
             w.WriteNumber("value", e.Value);
+            if (e.AtLeast) w.WriteBoolean("atLeast", true);
             w.WriteEndObject();
         }
         w.WriteEndArray();

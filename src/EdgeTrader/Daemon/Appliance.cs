@@ -35,6 +35,7 @@ public sealed partial class Appliance : IDisposable
     readonly PanelController? _panel;
     readonly MqttMirror? _mirror;
     readonly ControlServer _control;
+    readonly Web.HttpServer? _http;
     readonly StateDirectory _stateDir;
 
     /// <summary>The kill switch.</summary>
@@ -143,6 +144,7 @@ public sealed partial class Appliance : IDisposable
         else Health.Set(Link.Mqtt, LinkState.Unused, "mqtt.enabled is false");
 
         _control = new ControlServer(o.Control.Socket, HandleControl, log);
+        _http = CreateHttp();
     }
 
     /// <summary>Starts everything; throws (after cleaning up) when a part cannot start.</summary>
@@ -154,6 +156,7 @@ public sealed partial class Appliance : IDisposable
         {
             a._panel?.Start();
             a._engine.Start();
+            a._http?.Start();
             try
             {
                 a._mirror?.Start();
@@ -179,6 +182,7 @@ public sealed partial class Appliance : IDisposable
     /// <summary>Stops in order: control socket, tick loop (pending cancel-all goes out), mirror, panel (lamps off), journal (committed).</summary>
     public void Dispose()
     {
+        _http?.Dispose();
         _control.Dispose();
         _engine.Dispose();
         _mirror?.Dispose();

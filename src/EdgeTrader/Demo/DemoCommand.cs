@@ -57,6 +57,7 @@ internal static class DemoCommand
         using var sim = new SimBridgeServer(new SimBridgeOptions { TicksEndpoint = ticks, GatewayEndpoint = gateway, Rate = 1000, Symbols = symbols, WaitForSubscriber = true });
         var sw = Stopwatch.StartNew();
         using var app = Appliance.Start(o, log, panelDriver: panel);
+        if (app.PageAddress is { } page) Console.WriteLine($"status page: {page} (read-only; /metrics, /healthz)");
         long engageAtMs = 0;
         long ordersAtEngage = 0;
         bool engaged = false;

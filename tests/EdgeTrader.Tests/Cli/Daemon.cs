@@ -187,11 +187,12 @@ internal sealed class Daemon : IDisposable
     public Process? Process { get; private set; }
 
     // The daemon's own deadlines (staleAfterMs) are scaled like the harness's (EDGETRADER_TIME_FACTOR).
-    public Daemon(string ticks, string gateway, string strategy = "every-tick", bool dryRun = false, int maxOrdersPerSecond = 100000, int gatewayStaleAfterMs = 5000, string node = "e2e", string? mqtt = null)
+    public Daemon(string ticks, string gateway, string strategy = "every-tick", bool dryRun = false, int maxOrdersPerSecond = 100000, int gatewayStaleAfterMs = 5000, string node = "e2e", string? mqtt = null, string? http = null)
     {
         File.WriteAllText(ConfigPath, $$"""
         {
           "node": "{{node}}",{{(mqtt is null ? "" : $"\n          \"mqtt\": {mqtt},")}}
+          "http": {{http ?? "{ \"listen\": \"127.0.0.1:0\" }"}},
           "stateDir": "{{Dir}}/state",
           "logDir": "{{Dir}}/log",
           "control": { "socket": "{{Socket}}" },
@@ -211,6 +212,14 @@ internal sealed class Daemon : IDisposable
     }
 
     public JsonElement? TryStatus() => Bin.TryStatus(Socket);
+
+    /// <summary>The address the daemon's HTTP server listens on (waits for the bind).</summary>
+    public string HttpBase()
+    {
+        string? listen = null;
+        Assert.True(Bin.WaitFor(() => (listen = TryStatus()?.GetProperty("http").GetProperty("listen").GetString()) is not null, TimeSpan.FromSeconds(10)), "the HTTP server did not listen");
+        return "http://" + listen;
+    }
 
     public JsonElement Status() => TryStatus() ?? throw new InvalidOperationException("no status");
 

@@ -122,6 +122,7 @@ internal sealed class LiveDaemon : IDisposable
           "stateDir": "{{StateDir}}",
           "logDir": "{{Dir}}/log",
           "control": { "socket": "{{Socket}}" },
+          "http": { "listen": "127.0.0.1:0" },
           "bridge": { "ticks": "{{Ticks}}", "staleAfterMs": {{Bin.Scaled(2000)}} },
           "gateway": { "endpoint": "{{Gateway}}", "heartbeatMs": 200, "ackTimeoutMs": {{Bin.Scaled(ackTimeoutMs)}} },
           "execution": { "dryRun": {{(dryRun ? "true" : "false")}} },
