@@ -119,6 +119,7 @@ public sealed partial class ZmqTradingEngine : IOrderSink, IDisposable
 
     void Run()
     {
+        Interop.NativeThread.NameCurrent("tick-loop"); // visible to ps/top (and to the VM test's freeze)
         ZmqSocket? sub = null, wake = null;
         try
         {
