@@ -155,6 +155,7 @@ public sealed partial class TradingSession : IDisposable
 
     void Run()
     {
+        Interop.NativeThread.NameCurrent("tick-loop"); // visible to ps/top (and to the VM test's freeze)
         try
         {
             Open();

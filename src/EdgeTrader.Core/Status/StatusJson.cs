@@ -125,6 +125,16 @@ public static class StatusJson
         w.WriteEndObject();
 
         WritePanel(w, s.Panel);
+        w.WriteStartArray("faults");
+        foreach (var fault in s.Faults)
+        {
+            w.WriteStartObject();
+            w.WriteString("code", fault.Code);
+            w.WriteString("detail", fault.Detail);
+            w.WriteString("since", BreakerJson.Timestamp(fault.Since));
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
 
         // Added after the fields above; readers of the older object are unaffected.
         w.WriteString("version", s.Version);
@@ -189,7 +199,12 @@ public static class StatusJson
         w.WriteString("driver", p.Driver);
         w.WriteString("description", p.Description);
         w.WriteBoolean("emergencyStop", p.EmergencyStop);
+        if (p.ChannelAOpen is { } a) w.WriteBoolean("channelAOpen", a);
+        if (p.ChannelBOpen is { } b) w.WriteBoolean("channelBOpen", b);
         w.WriteBoolean("reset", p.Reset);
+        if (p.TripEnergised is { } trip) w.WriteBoolean("tripEnergised", trip);
+        if (p.EdmEnergised is { } edm) w.WriteBoolean("edmEnergised", edm);
+        if (p.Buzzer is { } buzzer) w.WriteBoolean("buzzer", buzzer);
         w.WriteStartObject("leds");
         w.WriteBoolean("green", p.Green);
         w.WriteBoolean("red", p.Red);

@@ -52,6 +52,8 @@ public sealed record StatusSnapshot
     public required JournalReading Journal { get; init; }
     /// <summary>The physical panel, or null without one.</summary>
     public required PanelReading? Panel { get; init; }
+    /// <summary>Active faults (each refuses resets), oldest first.</summary>
+    public IReadOnlyList<Health.Fault> Faults { get; init; } = [];
     /// <summary>The lamps as the panel shows them (also without a panel: what it would show).</summary>
     public required Lamps Lamps { get; init; }
     /// <summary>Frame received → order handed to the transport.</summary>
@@ -149,7 +151,19 @@ public sealed record JournalReading(long Appended, long Committed, string? Failu
 }
 
 /// <summary>The physical panel.</summary>
-public sealed record PanelReading(string Driver, string Description, bool EmergencyStop, bool Reset, bool Green, bool Red, bool Amber, double[] EngageLatencySortedUs);
+public sealed record PanelReading(string Driver, string Description, bool EmergencyStop, bool Reset, bool Green, bool Red, bool Amber, double[] EngageLatencySortedUs)
+{
+    /// <summary>Two-channel stop: each channel open (null with one channel).</summary>
+    public bool? ChannelAOpen { get; init; }
+    /// <inheritdoc cref="ChannelAOpen"/>
+    public bool? ChannelBOpen { get; init; }
+    /// <summary>The trip relay is commanded on (null: none fitted).</summary>
+    public bool? TripEnergised { get; init; }
+    /// <summary>The relay's feedback contact reads energised (null: no EDM).</summary>
+    public bool? EdmEnergised { get; init; }
+    /// <summary>The buzzer sounds (null: none fitted).</summary>
+    public bool? Buzzer { get; init; }
+}
 
 /// <summary>How one lamp looks.</summary>
 public enum LampLook

@@ -60,9 +60,13 @@ public sealed partial class Appliance
         PanelReading? panel = null;
         if (_panel is not null)
         {
-            var d = _panel.Driver;
-            panel = new PanelReading(d.Name, d.Description, d.IsActive(PanelInput.EmergencyStop), d.IsActive(PanelInput.Reset),
-                _panel.LedIsOn(PanelLed.Green), _panel.LedIsOn(PanelLed.Red), _panel.LedIsOn(PanelLed.Amber), _panel.EngageLatency.Sorted());
+            var p = _panel.Snapshot();
+            panel = new PanelReading(_panel.Hardware.DriverName, _panel.Hardware.Description, p.EmergencyStop, p.ResetHeld,
+                p.Green, p.Red, p.Amber, _panel.EngageLatency.Sorted())
+            {
+                ChannelAOpen = p.ChannelB is null ? null : p.ChannelA, ChannelBOpen = p.ChannelB,
+                TripEnergised = p.Trip, EdmEnergised = p.Edm, Buzzer = p.Buzzer,
+            };
         }
 
         bool loopAlive = Health.LoopAlive && _session.Fatal is null;
@@ -93,7 +97,8 @@ public sealed partial class Appliance
             Links = links,
             Journal = new JournalReading(_journal.AppendedLines, _journal.CommittedLines, _journal.Failure, _journal.CommitLatency.Read()),
             Panel = panel,
-            Lamps = Lamps.From(breaker.IsEngaged, loopAlive, Health.AnyDegraded),
+            Lamps = Lamps.From(breaker.IsEngaged, loopAlive, Health.AnyDegraded) is var lamps && Faults.Any ? lamps with { Amber = LampLook.Blink } : lamps, // a fault: amber flashes
+            Faults = Faults.Active,
             TickToOrder = _session.TickToOrder.Read(),
             EngagementsBySource = engagements,
             ControlRequests = controls,
