@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 using EdgeTrader.Health;
 using EdgeTrader.KillSwitch;
@@ -149,22 +148,19 @@ public sealed class MqttMirrorRobustnessTests
         Assert.False(a.Mirror.IsConnected);
     }
 
-    // A plain DllImport: the test project does not compile unsafe code, which LibraryImport's generator needs.
-    [DllImport("libc", EntryPoint = "shutdown")]
-    private static extern int Shutdown(int fd, int how);
-
     [Fact]
     public async Task Abrupt_connection_loss_publishes_the_will_online_false_and_the_reconnect_sets_online_true()
     {
         using var broker = MosquittoBroker.Start();
+        using var proxy = LoopbackProxy.Start(broker.Port);
         var prefix = MqttMirrorClusterTests.NewPrefix();
-        using var a = new MirrorNode("a", MirrorNode.ClusterOptions(broker.Port, prefix));
+        using var a = new MirrorNode("a", MirrorNode.ClusterOptions(proxy.Port, prefix));
         await a.Connected();
         using var watcher = LineReader.Start("mosquitto_sub", ["-h", "127.0.0.1", "-p", broker.Port.ToString(), "-q", "1", "-t", $"{prefix}/nodes/a/online", "-C", "3", "-W", "30"]);
         Assert.Equal("true", await watcher.NextLine());
 
-        // The broker sees the TCP connection end without DISCONNECT, as when the process dies.
-        Assert.Equal(0, Shutdown(a.Mirror.Client!.Socket, 2));
+        // The broker sees the TCP connection end without DISCONNECT, as when the process dies or the cable is pulled.
+        proxy.CutAll();
 
         Assert.Equal("false", await watcher.NextLine());
         Assert.Equal("true", await watcher.NextLine());
