@@ -68,7 +68,7 @@ Version: $VERSION
 Architecture: $ARCH
 Maintainer: EdgeTrader <edgetrader@localhost>
 Installed-Size: $(du -sk --exclude=DEBIAN "$P" | cut -f1)
-Depends: libzmq5, libmosquitto1, adduser
+Depends: libzmq5, libssl3, adduser
 Section: net
 Priority: optional
 Description: trading appliance with a dual-gated hardware kill switch

@@ -6,11 +6,12 @@ set -euo pipefail
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-# Runtime: the reference C implementations of ZeroMQ and MQTT (loaded by soname at run time).
-RUNTIME_PKGS=(libzmq5 libmosquitto1)
+# Runtime: libzmq (loaded by soname) and OpenSSL (loaded by .NET's TLS and HMAC for the MQTT mirror). MQTT itself is
+# managed code (MQTTnet): no MQTT library is needed on the box.
+RUNTIME_PKGS=(libzmq5 libssl3)
 # Build: the NativeAOT linker toolchain.
 BUILD_PKGS=(clang lld zlib1g-dev)
-# Tests: a real broker and its clients, python zmq for wire checks, procps for ps/kill.
+# Tests: a real broker and its clients (they bring libmosquitto1 along), python zmq for wire checks, procps for ps/kill.
 TEST_PKGS=(mosquitto mosquitto-clients python3-zmq procps openssh-server openssh-client systemd-container)
 
 want=("${RUNTIME_PKGS[@]}" "${BUILD_PKGS[@]}")

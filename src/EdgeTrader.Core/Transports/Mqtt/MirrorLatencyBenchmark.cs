@@ -108,7 +108,7 @@ internal static class MirrorLatencyBenchmark
         outsideClient.CloseAsync(CancellationToken.None).GetAwaiter().GetResult();
         outsideClient.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-        output.WriteLine($"MQTT mirror latency, broker {s.Host}:{s.Port}, {s.Cycles} cycles per mode (+{s.Warmup} warm-up), MQTTnet {typeof(MQTTnet.MqttClientFactory).Assembly.GetName().Version?.ToString(3)}, {Environment.ProcessorCount} CPUs, .NET {Environment.Version}{(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "" : " (Native AOT)")}");
+        output.WriteLine($"MQTT mirror latency, broker {s.Host}:{s.Port}, {s.Cycles} cycles per mode (+{s.Warmup} warm-up), MQTTnet {typeof(MQTTnet.MqttClient).Assembly.GetName().Version?.ToString(3)}, {Environment.ProcessorCount} CPUs, .NET {Environment.Version}{(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "" : " (Native AOT)")}");
         output.WriteLine("mode     measured to                        n      p50 µs   p99 µs   max µs  mean µs");
         foreach (var r in results)
         {

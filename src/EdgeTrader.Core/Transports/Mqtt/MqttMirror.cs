@@ -150,7 +150,7 @@ public sealed class MqttMirror : IDisposable
         _health.Set(Link.Mqtt, LinkState.Connecting, $"connecting to {_connector.Endpoint}");
         ArmIsolationTimer();
         _log.Information("MQTT mirror starting: MQTTnet {Version}, broker {Endpoint}, client id {ClientId}, prefix {Prefix}, TLS {Tls}, remote reset {RemoteReset}",
-            typeof(MQTTnet.MqttClientFactory).Assembly.GetName().Version?.ToString(3), _connector.Endpoint, ClientId, _options.TopicPrefix,
+            typeof(MQTTnet.MqttClient).Assembly.GetName().Version?.ToString(3), _connector.Endpoint, ClientId, _options.TopicPrefix,
             settings.Tls is null ? "off" : "on", _resetVerifier is not null ? "allowed (signed)" : "off");
         _loop = Task.Run(() => RunAsync(_stop.Token));
     }

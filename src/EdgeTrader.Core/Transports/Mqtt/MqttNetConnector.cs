@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using MQTTnet;
+using MQTTnet.Diagnostics.Logger;
 using MQTTnet.Exceptions;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -19,13 +20,13 @@ internal sealed class MqttNetConnector(MqttConnectSettings settings) : IMqttConn
     /// <summary>Bound on a connect (TCP + TLS + CONNACK) and on waiting for a SUBACK or PUBACK.</summary>
     internal static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(10);
 
-    static readonly MqttClientFactory Factory = new();
+    static readonly MqttNetTcpAdapterFactory Adapters = new();
 
     public string Endpoint => $"{settings.Host}:{settings.Port}";
 
     public async Task<IMqttConnection> ConnectAsync(MqttMessageHandler onMessage, CancellationToken cancellationToken)
     {
-        var client = Factory.CreateMqttClient();
+        var client = new MqttClient(Adapters, MqttNetNullLogger.Instance);
         var connection = new MqttNetConnection(client, onMessage);
         string? tlsRefusal = null;
         MqttClientConnectResult result;
@@ -142,6 +143,7 @@ internal sealed class MqttNetConnector(MqttConnectSettings settings) : IMqttConn
         readonly IMqttClient _client;
         readonly MqttMessageHandler _onMessage;
         readonly TaskCompletionSource<string> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        volatile bool _closing;
 
         public MqttNetConnection(IMqttClient client, MqttMessageHandler onMessage)
         {
@@ -152,8 +154,11 @@ internal sealed class MqttNetConnector(MqttConnectSettings settings) : IMqttConn
             // Only records that the connection ended; reconnecting is the session's loop, never this event's.
             client.DisconnectedAsync += e =>
             {
-                _closed.TrySetResult(e.Exception is { } ex ? $"connection lost: {Describe(ex)}"
-                    : e.Reason == MqttClientDisconnectReason.NormalDisconnection ? "disconnected" : $"connection lost: {e.Reason}");
+                // An end this side did not ask for is a loss, whatever MQTTnet calls it (an EOF reads as "normal").
+                _closed.TrySetResult(_closing ? "disconnected"
+                    : e.Exception is { } ex ? $"connection lost: {Describe(ex)}"
+                    : e.Reason == MqttClientDisconnectReason.NormalDisconnection ? "connection lost: closed by the broker or the network"
+                    : $"connection lost: {e.Reason}");
                 return Task.CompletedTask;
             };
         }
@@ -226,6 +231,7 @@ internal sealed class MqttNetConnector(MqttConnectSettings settings) : IMqttConn
 
         public async Task CloseAsync(CancellationToken cancellationToken)
         {
+            _closing = true;
             try
             {
                 await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), cancellationToken).ConfigureAwait(false);
@@ -239,6 +245,7 @@ internal sealed class MqttNetConnector(MqttConnectSettings settings) : IMqttConn
 
         public ValueTask DisposeAsync()
         {
+            _closing = true;
             _client.Dispose();
             _closed.TrySetResult("closed");
             return ValueTask.CompletedTask;
