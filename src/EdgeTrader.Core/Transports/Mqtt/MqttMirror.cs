@@ -167,7 +167,7 @@ public sealed class MqttMirror : IDisposable
         _stop.Cancel();
         try
         {
-            _loop?.Wait(StopStepTimeout * 4);
+            _loop?.Wait(StopStepTimeout * 5);
         }
         catch (AggregateException)
         {
@@ -270,30 +270,31 @@ public sealed class MqttMirror : IDisposable
         ReportFailure(why);
     }
 
+    /// <summary>Each step is bounded and tried even when the one before failed: a broker that stopped acknowledging
+    /// still gets the last state and <c>online=false</c> sent.</summary>
     async Task StopCleanlyAsync(IMqttConnection c, Task publisher, CancellationTokenSource idle)
     {
         idle.Cancel();
-        try
-        {
-            await publisher.WaitAsync(StopStepTimeout).ConfigureAwait(false);
-            // A transition that came after the publisher's last send still goes out.
-            if (_stateSignal.TryTake())
-            {
-                using var t = new CancellationTokenSource(StopStepTimeout);
-                await PublishStateAsync(c, t.Token).ConfigureAwait(false);
-            }
-            using (var t = new CancellationTokenSource(StopStepTimeout))
-            {
-                await c.PublishAsync(_ownOnlineTopic, OnlineFalse, retain: true, t.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is MqttLinkException or TimeoutException or OperationCanceledException)
-        {
-            _log.Warning("MQTT clean stop incomplete: {Why}", ex.Message);
-        }
+        await StopStep("the state being sent", _ => publisher.WaitAsync(StopStepTimeout)).ConfigureAwait(false);
+        // A transition that came after the publisher's last send (or while that send hangs) still goes out.
+        if (_stateSignal.TryTake()) await StopStep("the last state", t => PublishStateAsync(c, t)).ConfigureAwait(false);
+        await StopStep("online=false", t => c.PublishAsync(_ownOnlineTopic, OnlineFalse, retain: true, t)).ConfigureAwait(false);
         lock (_timerLock) _connected = false;
         using var d = new CancellationTokenSource(StopStepTimeout);
         await c.CloseAsync(d.Token).ConfigureAwait(false);
+    }
+
+    async Task StopStep(string what, Func<CancellationToken, Task> step)
+    {
+        using var t = new CancellationTokenSource(StopStepTimeout);
+        try
+        {
+            await step(t.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MqttLinkException or TimeoutException or OperationCanceledException)
+        {
+            _log.Warning("MQTT clean stop: {What} not acknowledged: {Why}", what, ex.Message);
+        }
     }
 
     // ---- breaker → broker ----

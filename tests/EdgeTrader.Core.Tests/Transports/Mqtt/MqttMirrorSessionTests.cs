@@ -236,15 +236,14 @@ public sealed class MqttMirrorSessionTests
     {
         var rig = new Rig(Options());
         var c = await rig.Establish();
-        c.HoldPubAcks();
+        // The first engagement's PUBACK never comes: the publisher hangs on it while the renewed engagement waits.
+        c.HoldNextPubAck();
         rig.Breaker.Engage("stop", BreakerSource.Button);
         await Wait.Until(() => rig.StatePublishes.Any(o => o.Contains("\"ENGAGED\"", StringComparison.Ordinal)), "engaged state in flight");
         var renewed = rig.Breaker.Command("stop again", BreakerSource.Cli);
         Assert.Equal(EngageOutcome.Renewed, renewed.Outcome);
 
-        var stop = Task.Run(rig.Dispose);
-        c.ReleasePubAcks();
-        await stop.WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Run(rig.Dispose).WaitAsync(TimeSpan.FromSeconds(10));
 
         var ops = rig.Ops;
         Assert.Equal("dispose", ops[^1]);

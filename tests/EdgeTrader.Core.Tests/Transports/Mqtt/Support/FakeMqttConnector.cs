@@ -96,6 +96,16 @@ internal sealed class FakeMqttConnector(MqttConnectSettings settings, TimeProvid
 
         public void ReleasePubAcks() => _pubAcks.TrySetResult();
 
+        readonly ConcurrentQueue<TaskCompletionSource> _heldOnce = new();
+
+        /// <summary>The next publish's PUBACK waits until the returned source is completed; later ones do not.</summary>
+        public TaskCompletionSource HoldNextPubAck()
+        {
+            var t = NewAck(false);
+            _heldOnce.Enqueue(t);
+            return t;
+        }
+
         /// <summary>The connection is lost (the session must notice through <see cref="Closed"/> alone).</summary>
         public void Lose(string why) => _closed.TrySetResult(why);
 
@@ -112,7 +122,8 @@ internal sealed class FakeMqttConnector(MqttConnectSettings settings, TimeProvid
         {
             if (_closed.Task.IsCompleted) throw new MqttLinkException("not connected");
             owner.Ops.Enqueue($"publish {topic} {Encoding.UTF8.GetString(payload.Span)}");
-            await Task.WhenAny(_pubAcks.Task, _closed.Task).WaitAsync(cancellationToken);
+            var ack = _heldOnce.TryDequeue(out var once) ? once.Task : _pubAcks.Task;
+            await Task.WhenAny(ack, _closed.Task).WaitAsync(cancellationToken);
             if (_closed.Task.IsCompleted) throw new MqttLinkException("connection lost before the PUBACK");
         }
 
