@@ -81,7 +81,11 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 run() {
   local label=$1 b=$2 out
   echo "--- $label ($b), load before $(load)"
-  out=$("$b" bench-mqtt --host 127.0.0.1 --port "$port" --cycles "$cycles")
+  if ! out=$("$b" bench-mqtt --host 127.0.0.1 --port "$port" --cycles "$cycles"); then
+    printf '%s\n' "$out"
+    echo "--- $label FAILED (left out of the medians), load after $(load)"
+    return 0
+  fi
   printf '%s\n' "$out"
   echo "--- load after $(load)"
   printf '%s\n' "$out" | awk -v l="$label" '$1=="direct"||$1=="command"{m=($0 ~ /gates closed/)?"gates":"retained"; print l, $1, m, $(NF-3), $(NF-2)}' >> "$dir/rows"

@@ -62,6 +62,9 @@ internal static class MirrorLatencyBenchmark
             throw new TimeoutException("the bench nodes did not connect");
         }
 
+        string Diagnose() =>
+            $"A {a.State.Position} (link {mirrorA.IsConnected}, {mirrorA.Counters}), B {b.State.Position} (link {mirrorB.IsConnected}, {mirrorB.Counters}), " +
+            $"outside sees A engaged {outside.AEngaged}, both SAFE {outside.BothSafe}, outside connection {(outsideClient.Closed.IsCompleted ? outsideClient.Closed.Result : "open")}";
         var results = new List<Result>();
         foreach (var mode in new[] { "direct", "command" })
         {
@@ -78,7 +81,7 @@ internal static class MirrorLatencyBenchmark
                 else command = outsideClient.PublishAsync($"{prefix}/killswitch/engage", EngageCommand, retain: false, CancellationToken.None);
                 if (!gateClosed.Wait(TimeSpan.FromSeconds(5)) || !outside.EngagedB.Wait(TimeSpan.FromSeconds(5)))
                 {
-                    throw new TimeoutException($"{mode} cycle {i}: B did not engage within 5 s");
+                    throw new TimeoutException($"{mode} cycle {i}: B did not engage within 5 s; {Diagnose()}");
                 }
                 command.GetAwaiter().GetResult();
                 if (i >= s.Warmup)
@@ -87,10 +90,10 @@ internal static class MirrorLatencyBenchmark
                     retained.Add(Stopwatch.GetElapsedTime(t0, outside.EngagedBAt).TotalMicroseconds);
                 }
                 // Settle: both engaged and published, then both reset and SAFE on the broker before the next cycle.
-                if (!SpinUntil(() => a.IsEngaged && outside.AEngaged, 5_000)) throw new TimeoutException($"{mode} cycle {i}: A not engaged");
+                if (!SpinUntil(() => a.IsEngaged && outside.AEngaged, 5_000)) throw new TimeoutException($"{mode} cycle {i}: A not engaged; {Diagnose()}");
                 b.Reset("bench", BreakerSource.Cli);
                 a.Reset("bench", BreakerSource.Cli);
-                if (!SpinUntil(() => outside.BothSafe, 5_000)) throw new TimeoutException($"{mode} cycle {i}: states not SAFE");
+                if (!SpinUntil(() => outside.BothSafe, 5_000)) throw new TimeoutException($"{mode} cycle {i}: states not SAFE; {Diagnose()}");
             }
             results.Add(new Result(mode, Summarize(gates), Summarize(retained)));
         }

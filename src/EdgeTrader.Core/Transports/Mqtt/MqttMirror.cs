@@ -259,6 +259,7 @@ public sealed class MqttMirror : IDisposable
         idle.Cancel();
         string why = c.Closed.IsCompleted ? c.Closed.Result
             : publisher.Exception?.InnerException?.Message ?? "the state publisher ended";
+        await c.DisposeAsync().ConfigureAwait(false); // fails a publish still waiting for its PUBACK
         try
         {
             await publisher.ConfigureAwait(false);
@@ -306,17 +307,9 @@ public sealed class MqttMirror : IDisposable
 
     async Task PublishStatesAsync(IMqttConnection c, CancellationToken idle)
     {
-        while (true)
+        // Not cancelled by the stop: a state being sent is let finish (the connection's own timeout bounds it).
+        while (await _stateSignal.TakeAsync(idle).ConfigureAwait(false))
         {
-            try
-            {
-                await _stateSignal.TakeAsync(idle).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            // Not cancelled by the stop: a state being sent is let finish (the connection's own timeout bounds it).
             await PublishStateAsync(c, CancellationToken.None).ConfigureAwait(false);
         }
     }

@@ -69,7 +69,9 @@ internal sealed class MqttNetConnector(MqttConnectSettings settings) : IMqttConn
             .WithClientId(settings.ClientId)
             .WithCleanSession(settings.CleanSession)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(settings.KeepAliveSeconds))
-            .WithTimeout(AckTimeout);
+            .WithTimeout(AckTimeout)
+            // One write per packet: a PUBLISH's header and payload would otherwise go out as two TCP segments.
+            .WithoutPacketFragmentation();
         if (settings.Username is not null) b.WithCredentials(settings.Username, settings.Password);
         if (settings.Will is { } will)
         {

@@ -5,23 +5,37 @@ namespace EdgeTrader.Transports.Mqtt;
 /// connect), taken by the one publisher. Sets coalesce: the publisher reads the breaker's state when it publishes, so
 /// one publish after any number of sets sends the latest state.
 /// </summary>
+/// <remarks>
+/// A set that finds the publisher waiting hands the mark to it and runs it on the setting thread up to its first
+/// real wait (the PUBACK): encoding the state and writing the packet to the socket, a few microseconds that never
+/// block (the socket write is asynchronous). That saves a thread hop on the engage → peer's gates path.
+/// </remarks>
 internal sealed class StateSignal
 {
     readonly object _lock = new();
     bool _set;
-    TaskCompletionSource? _waiter;
+    TaskCompletionSource<bool>? _waiter;
+    CancellationTokenRegistration _waiterCancel;
 
-    /// <summary>Marks the state as to be published and wakes the publisher.</summary>
+    /// <summary>Marks the state as to be published; a waiting publisher takes the mark at once.</summary>
     public void Set()
     {
-        TaskCompletionSource? w;
+        TaskCompletionSource<bool>? w;
+        CancellationTokenRegistration cancel;
         lock (_lock)
         {
-            _set = true;
             w = _waiter;
+            cancel = _waiterCancel;
             _waiter = null;
+            _waiterCancel = default;
+            if (w is null) _set = true;
         }
-        w?.TrySetResult();
+        if (w is null) return;
+        cancel.Dispose(); // after this, the waiter's cancellation has either not run or has finished
+        if (!w.TrySetResult(true))
+        {
+            lock (_lock) _set = true; // its publisher stopped meanwhile: keep the mark for the next one
+        }
     }
 
     /// <summary>Takes the mark if it is set (true), without waiting.</summary>
@@ -35,23 +49,37 @@ internal sealed class StateSignal
         }
     }
 
-    /// <summary>Waits until the mark is set, then takes it.</summary>
-    public async Task TakeAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// True once the mark was taken (at once when it is set); false when <paramref name="cancellationToken"/> ends the
+    /// wait first. One waiter at a time.
+    /// </summary>
+    public Task<bool> TakeAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        lock (_lock)
         {
-            Task wait;
-            lock (_lock)
+            if (_set)
             {
-                if (_set)
-                {
-                    _set = false;
-                    return;
-                }
-                _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                wait = _waiter.Task;
+                _set = false;
+                return Task.FromResult(true);
             }
-            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (cancellationToken.IsCancellationRequested) return Task.FromResult(false);
+            if (_waiter is not null) throw new InvalidOperationException("one publisher at a time");
+            // Default options on purpose: Set runs the publisher's continuation on its own thread (see remarks).
+            var w = new TaskCompletionSource<bool>();
+            _waiter = w;
+            _waiterCancel = cancellationToken.Register(() =>
+            {
+                lock (_lock)
+                {
+                    if (_waiter == w)
+                    {
+                        _waiter = null;
+                        _waiterCancel = default;
+                    }
+                }
+                w.TrySetResult(false);
+            });
+            return w.Task;
         }
     }
 }
