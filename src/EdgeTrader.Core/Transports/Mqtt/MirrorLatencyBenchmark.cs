@@ -91,6 +91,13 @@ internal static class MirrorLatencyBenchmark
                 }
                 // Settle: both engaged and published, then both reset and SAFE on the broker before the next cycle.
                 if (!SpinUntil(() => a.IsEngaged && outside.AEngaged, 5_000)) throw new TimeoutException($"{mode} cycle {i}: A not engaged; {Diagnose()}");
+                // Each node must have handled the other's engagement before it is reset: a node reset before it saw a
+                // peer's engagement rightly engages again when the peer's state arrives (an engage command makes one
+                // engagement on each node).
+                if (!SpinUntil(() => mirrorB.LastReportFrom("bench-a")?.Current == a.State.Engagement && mirrorA.LastReportFrom("bench-b")?.Current == b.State.Engagement, 5_000))
+                {
+                    throw new TimeoutException($"{mode} cycle {i}: the nodes did not hear each other's engagement; {Diagnose()}");
+                }
                 b.Reset("bench", BreakerSource.Cli);
                 a.Reset("bench", BreakerSource.Cli);
                 if (!SpinUntil(() => outside.BothSafe, 5_000)) throw new TimeoutException($"{mode} cycle {i}: states not SAFE; {Diagnose()}");

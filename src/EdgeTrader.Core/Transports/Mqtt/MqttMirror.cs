@@ -26,6 +26,9 @@ public sealed class MqttMirror : IDisposable
     /// <summary>At a clean stop, the longest wait for each acknowledgement (a pending state, <c>online=false</c>, the DISCONNECT).</summary>
     internal static readonly TimeSpan StopStepTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long after the SUBACK this node must hear its own state back before the session counts as established.</summary>
+    internal static readonly TimeSpan HearOwnStateTimeout = TimeSpan.FromSeconds(10);
+
     static readonly byte[] OnlineTrue = "true"u8.ToArray();
     static readonly byte[] OnlineFalse = "false"u8.ToArray();
 
@@ -49,6 +52,7 @@ public sealed class MqttMirror : IDisposable
     readonly LogThrottle _garbageLog = new(TimeSpan.FromSeconds(10), 10);
 
     IMqttConnector? _connector;
+    TaskCompletionSource? _heardSelf;
     Task? _loop;
     ITimer? _isolationTimer;
     volatile bool _connected;
@@ -65,8 +69,13 @@ public sealed class MqttMirror : IDisposable
     long _republishes;
     readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _reportsByPeer = new(StringComparer.Ordinal);
 
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, PeerReport> _lastReportByPeer = new(StringComparer.Ordinal);
+
     /// <summary>Readable states received from <paramref name="peer"/> since start (tests use it as a barrier).</summary>
     internal long ReportsFrom(string peer) => _reportsByPeer.GetValueOrDefault(peer);
+
+    /// <summary>The last readable state received from <paramref name="peer"/>, once handled (tests and the benchmark).</summary>
+    internal PeerReport? LastReportFrom(string peer) => _lastReportByPeer.GetValueOrDefault(peer);
 
     /// <summary>Times this node found its own state topic holding something else and published its state again.</summary>
     internal long Republishes => Interlocked.Read(ref _republishes);
@@ -120,8 +129,8 @@ public sealed class MqttMirror : IDisposable
     /// <summary>The MQTT client id (stable, so the broker keeps this node's session across reconnects).</summary>
     public string ClientId { get; }
 
-    /// <summary>True while a session is established: the broker accepted the connection and acknowledged the
-    /// subscriptions, so this node hears its peers; false from the moment it is lost.</summary>
+    /// <summary>True while a session is established: the broker accepted the connection and the subscriptions, and
+    /// this node heard its own state back through them, so it hears its peers; false from the moment it is lost.</summary>
     public bool IsConnected => _connected;
 
     /// <summary>Counters since start, for status and tests.</summary>
@@ -233,21 +242,32 @@ public sealed class MqttMirror : IDisposable
         }
         await online.ConfigureAwait(false);
 
-        lock (_timerLock) _connected = true;
-        DisarmIsolationTimer();
-        backoff.Reset();
-        _lastFailure = "";
-        _health.Set(Link.Mqtt, LinkState.Up, $"connected to {connector.Endpoint}");
-
         // This node's state goes out only now, after the SUBACK: the state published at every connect is the current
         // one, and the retained states that follow the SUBACK are judged against it.
+        var heardSelf = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _heardSelf, heardSelf);
         using var idle = new CancellationTokenSource();
         _stateSignal.Set();
         var publisher = PublishStatesAsync(c, idle.Token);
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (stop.Register(() => stopped.TrySetResult()))
         {
-            await Task.WhenAny(c.Closed, publisher, stopped.Task).ConfigureAwait(false);
+            // Established once this node hears its own state back through its subscription: the broker accepted the
+            // connection and the SUBSCRIBE, and lets it read the state topics. Mosquitto grants a subscription its ACL
+            // does not allow to be read and then delivers nothing: such a node would look connected and be deaf.
+            using var deaf = new CancellationTokenSource();
+            var hearing = Task.Delay(HearOwnStateTimeout, _time, deaf.Token);
+            await Task.WhenAny(heardSelf.Task, hearing, c.Closed, publisher, stopped.Task).ConfigureAwait(false);
+            deaf.Cancel();
+            if (heardSelf.Task.IsCompleted && !c.Closed.IsCompleted && !publisher.IsCompleted && !stop.IsCancellationRequested)
+            {
+                lock (_timerLock) _connected = true;
+                DisarmIsolationTimer();
+                backoff.Reset();
+                _lastFailure = "";
+                _health.Set(Link.Mqtt, LinkState.Up, $"connected to {connector.Endpoint}");
+                await Task.WhenAny(c.Closed, publisher, stopped.Task).ConfigureAwait(false);
+            }
         }
 
         if (stop.IsCancellationRequested)
@@ -258,7 +278,9 @@ public sealed class MqttMirror : IDisposable
         lock (_timerLock) _connected = false;
         idle.Cancel();
         string why = c.Closed.IsCompleted ? c.Closed.Result
-            : publisher.Exception?.InnerException?.Message ?? "the state publisher ended";
+            : publisher.IsFaulted ? publisher.Exception?.InnerException?.Message ?? "the state publisher failed"
+            : $"connected to {connector.Endpoint}, but this node does not hear its own state back within {HearOwnStateTimeout.TotalSeconds:0} s: " +
+              $"the broker does not let it read {_filters[2]} (ACL)";
         await c.DisposeAsync().ConfigureAwait(false); // fails a publish still waiting for its PUBACK
         try
         {
@@ -364,6 +386,7 @@ public sealed class MqttMirror : IDisposable
     void Handle(string topic, ReadOnlySpan<byte> payload)
     {
         var action = _policy.Decide(topic, payload);
+        if (action is MirrorAction.OwnState) Volatile.Read(ref _heardSelf)?.TrySetResult(); // the subscription carries
         if (action is MirrorAction.Ignore { Quiet: true } quiet && !quiet.Counted) return;
         switch (action)
         {
@@ -376,6 +399,7 @@ public sealed class MqttMirror : IDisposable
         var before = _breaker.State;
         var outcome = KillSwitchMirrorPolicy.Apply(action, _breaker, out var detail);
         var after = _breaker.State;
+        if (action is MirrorAction.PeerState handled) _lastReportByPeer[handled.Report.Publisher] = handled.Report;
         switch (outcome)
         {
             case MirrorOutcome.Engaged:

@@ -7,7 +7,7 @@ using EdgeTrader.Tests.Transports.Mqtt.Support;
 namespace EdgeTrader.Tests.Transports.Mqtt;
 
 /// <summary>
-/// The real thing: the `edgetrader run` daemon as a child process holding a libmosquitto connection, killed with SIGKILL.
+/// The real thing: the `edgetrader run` daemon as a child process holding an MQTT connection, killed with SIGKILL.
 /// The binary is EDGETRADER_BIN, else artifacts/linux-x64/edgetrader (./build-aot.sh), else the solution's Debug build
 /// of src/EdgeTrader run with `dotnet`.
 /// </summary>

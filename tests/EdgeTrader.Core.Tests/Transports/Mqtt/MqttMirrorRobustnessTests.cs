@@ -135,6 +135,28 @@ public sealed class MqttMirrorRobustnessTests
     }
 
     [Fact]
+    public async Task A_node_the_acl_lets_write_but_not_read_is_never_up_and_its_link_says_it_cannot_hear()
+    {
+        var prefix = MqttMirrorClusterTests.NewPrefix();
+        var acl = $"""
+            user deaf
+            topic write {prefix}/nodes/deaf/state
+            topic write {prefix}/nodes/deaf/online
+            """;
+        using var broker = MosquittoBroker.Start(new Dictionary<string, string> { ["deaf"] = "pd" }, acl);
+        var pass = Path.Combine(broker.Dir, "deaf.pass");
+        File.WriteAllText(pass, "pd\n");
+        using var n = new MirrorNode("deaf", MirrorNode.ClusterOptions(broker.Port, prefix) with { Username = "deaf", PasswordFile = pass });
+
+        // Mosquitto grants the SUBSCRIBE and then delivers nothing; the node publishes its state and never hears it back.
+        await Wait.Until(() => n.Health.Get(Link.Mqtt).State == LinkState.Degraded, "degraded", (int)MqttMirror.HearOwnStateTimeout.TotalMilliseconds + 15_000);
+        Assert.Contains("does not hear its own state back", n.Health.Get(Link.Mqtt).Detail);
+        Assert.False(n.Mirror.IsConnected);
+        Assert.True(n.Mirror.Counters.Connects >= 1);
+        Assert.True(n.Mirror.Counters.StatePublishes >= 1);
+    }
+
+    [Fact]
     public async Task Wrong_password_keeps_the_link_degraded_with_the_brokers_refusal()
     {
         var prefix = MqttMirrorClusterTests.NewPrefix();

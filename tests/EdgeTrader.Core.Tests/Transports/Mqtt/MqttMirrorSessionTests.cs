@@ -47,6 +47,16 @@ public sealed class MqttMirrorSessionTests
 
         public static JsonElement Payload(string op) => JsonDocument.Parse(op[$"publish {StateTopic} ".Length..]).RootElement;
 
+        /// <summary>The next timer the session creates, leaving out the wait for its own state after each SUBACK.</summary>
+        public async Task<TimeSpan> NextPause()
+        {
+            while (true)
+            {
+                var due = await Clock.NextTimer();
+                if (due != MqttMirror.HearOwnStateTimeout) return due;
+            }
+        }
+
         /// <summary>Accepts the next attempt with an immediate SUBACK and waits until the session is established.</summary>
         public async Task<FakeMqttConnector.FakeConnection> Establish()
         {
@@ -116,7 +126,7 @@ public sealed class MqttMirrorSessionTests
         var elapsed = TimeSpan.Zero;
         foreach (var pause in new[] { 1, 2, 4, 5, 5 }.Select(s => TimeSpan.FromSeconds(s)))
         {
-            Assert.Equal(pause, await rig.Clock.NextTimer());
+            Assert.Equal(pause, await rig.NextPause());
             int attempts = rig.Connector.Count;
             rig.Clock.Advance(pause - TimeSpan.FromMilliseconds(1));
             Assert.Equal(attempts, rig.Connector.Count); // parked in the pause: nothing else may connect
@@ -128,7 +138,7 @@ public sealed class MqttMirrorSessionTests
             attempt.Refuse("cannot connect to broker.test:8883: Connection refused", byBroker: false);
         }
 
-        Assert.Equal(TimeSpan.FromSeconds(5), await rig.Clock.NextTimer());
+        Assert.Equal(TimeSpan.FromSeconds(5), await rig.NextPause());
         rig.Clock.Advance(TimeSpan.FromSeconds(5));
         var c = await rig.Establish();
         Assert.Equal(1, rig.Mirror.Counters.Connects);
@@ -137,7 +147,7 @@ public sealed class MqttMirrorSessionTests
         await Wait.Until(() => rig.Link.State == LinkState.Degraded, "degraded after the loss");
         Assert.Equal("connection lost: Connection reset by peer", rig.Link.Detail);
         Assert.False(rig.Mirror.IsConnected);
-        Assert.Equal(TimeSpan.FromSeconds(1), await rig.Clock.NextTimer());
+        Assert.Equal(TimeSpan.FromSeconds(1), await rig.NextPause());
         Assert.Equal("dispose", rig.Ops[^1]);
     }
 
@@ -154,7 +164,7 @@ public sealed class MqttMirrorSessionTests
         await Wait.Until(() => rig.Ops.Contains("drop"), "connection dropped");
         Assert.Empty(rig.StatePublishes);
 
-        Assert.Equal(TimeSpan.FromSeconds(1), await rig.Clock.NextTimer());
+        Assert.Equal(TimeSpan.FromSeconds(1), await rig.NextPause());
         rig.Clock.Advance(TimeSpan.FromSeconds(1));
         await rig.Establish();
         Assert.Equal(LinkState.Up, rig.Link.State);
@@ -164,10 +174,10 @@ public sealed class MqttMirrorSessionTests
     public async Task Without_an_established_session_for_engageOnIsolationMs_the_node_engages_itself()
     {
         using var rig = new Rig(Options(isolationMs: 5_000));
-        Assert.Equal(TimeSpan.FromSeconds(5), await rig.Clock.NextTimer()); // armed at start, before any attempt
+        Assert.Equal(TimeSpan.FromSeconds(5), await rig.NextPause()); // armed at start, before any attempt
         (await rig.Connector.NextAttempt()).Refuse("cannot connect to broker.test:8883: Connection refused", byBroker: false);
         // The retry at 1 s is left unanswered (a connect hanging in TCP).
-        Assert.Equal(TimeSpan.FromSeconds(1), await rig.Clock.NextTimer());
+        Assert.Equal(TimeSpan.FromSeconds(1), await rig.NextPause());
         rig.Clock.Advance(TimeSpan.FromSeconds(1));
         await rig.Connector.NextAttempt();
 
@@ -184,14 +194,14 @@ public sealed class MqttMirrorSessionTests
     public async Task The_isolation_countdown_starts_at_a_loss_and_a_session_established_in_time_stops_it()
     {
         using var rig = new Rig(Options(isolationMs: 5_000));
-        Assert.Equal(TimeSpan.FromSeconds(5), await rig.Clock.NextTimer());
+        Assert.Equal(TimeSpan.FromSeconds(5), await rig.NextPause());
         var c = await rig.Establish();
         rig.Clock.Advance(TimeSpan.FromMinutes(5));
         Assert.False(rig.Breaker.IsEngaged);
 
         c.Lose("connection lost: Connection reset by peer");
-        Assert.Equal(TimeSpan.FromSeconds(5), await rig.Clock.NextTimer()); // the countdown, armed at the loss
-        Assert.Equal(TimeSpan.FromSeconds(1), await rig.Clock.NextTimer()); // the pause before the retry
+        Assert.Equal(TimeSpan.FromSeconds(5), await rig.NextPause()); // the countdown, armed at the loss
+        Assert.Equal(TimeSpan.FromSeconds(1), await rig.NextPause()); // the pause before the retry
         rig.Clock.Advance(TimeSpan.FromSeconds(1));
         var back = (await rig.Connector.NextAttempt()).Accept();
         await Wait.Until(() => rig.Mirror.IsConnected, "established again");
@@ -199,8 +209,8 @@ public sealed class MqttMirrorSessionTests
         Assert.False(rig.Breaker.IsEngaged);
 
         back.Lose("connection lost: Connection reset by peer");
-        Assert.Equal(TimeSpan.FromSeconds(5), await rig.Clock.NextTimer());
-        Assert.Equal(TimeSpan.FromSeconds(1), await rig.Clock.NextTimer());
+        Assert.Equal(TimeSpan.FromSeconds(5), await rig.NextPause());
+        Assert.Equal(TimeSpan.FromSeconds(1), await rig.NextPause());
         rig.Clock.Advance(TimeSpan.FromSeconds(1));
         await rig.Connector.NextAttempt(); // left hanging
         rig.Clock.Advance(TimeSpan.FromMilliseconds(3_999));
@@ -253,6 +263,31 @@ public sealed class MqttMirrorSessionTests
         Assert.Equal("close", tail[2]);
         Assert.DoesNotContain("drop", ops);
         Assert.False(rig.Mirror.IsConnected);
+    }
+
+    [Fact]
+    public async Task A_node_that_does_not_hear_its_own_state_back_is_not_connected_and_its_link_says_why()
+    {
+        using var rig = new Rig(Options(isolationMs: 30_000));
+        var c = (await rig.Connector.NextAttempt()).Accept(holdSubAck: true);
+        c.Echo = false; // subscribed, but the broker delivers nothing (no read rights)
+        c.AckSubscribe();
+        Assert.Equal(TimeSpan.FromSeconds(30), await rig.Clock.NextTimer()); // the isolation countdown, armed at start
+        Assert.Equal(MqttMirror.HearOwnStateTimeout, await rig.Clock.NextTimer());
+        await Wait.Until(() => rig.StatePublishes.Length > 0, "state published");
+        Assert.False(rig.Mirror.IsConnected);
+        Assert.NotEqual(LinkState.Up, rig.Link.State);
+
+        rig.Clock.Advance(MqttMirror.HearOwnStateTimeout);
+
+        await Wait.Until(() => rig.Link.State == LinkState.Degraded, "degraded");
+        Assert.Contains("does not hear its own state back", rig.Link.Detail);
+        Assert.Contains($"{P}/nodes/+/state", rig.Link.Detail);
+        Assert.False(rig.Mirror.IsConnected);
+        Assert.Contains("drop", rig.Ops); // dropped without DISCONNECT: the will says offline
+        // Deaf counts as cut off: the isolation countdown has run since start.
+        rig.Clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.True(rig.Breaker.IsEngaged);
     }
 
     [Fact]

@@ -70,6 +70,21 @@ internal sealed class FakeMqttConnector(MqttConnectSettings settings, TimeProvid
 
         public ConcurrentQueue<string> Filters { get; } = new();
 
+        /// <summary>False: the broker does not deliver to this client what it subscribed to (an ACL without read rights).</summary>
+        public bool Echo { get; set; } = true;
+
+        static bool Matches(string filter, string topic)
+        {
+            var f = filter.Split('/');
+            var t = topic.Split('/');
+            for (int i = 0; i < f.Length; i++)
+            {
+                if (f[i] == "#") return true;
+                if (i >= t.Length || (f[i] != "+" && f[i] != t[i])) return false;
+            }
+            return f.Length == t.Length;
+        }
+
         static TaskCompletionSource NewAck(bool done)
         {
             var t = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -122,6 +137,8 @@ internal sealed class FakeMqttConnector(MqttConnectSettings settings, TimeProvid
         {
             if (_closed.Task.IsCompleted) throw new MqttLinkException("not connected");
             owner.Ops.Enqueue($"publish {topic} {Encoding.UTF8.GetString(payload.Span)}");
+            // As the broker does: a client subscribed to what it publishes gets it back.
+            if (Echo && Filters.Any(f => Matches(f, topic))) onMessage(topic, payload.Span, false);
             var ack = _heldOnce.TryDequeue(out var once) ? once.Task : _pubAcks.Task;
             await Task.WhenAny(ack, _closed.Task).WaitAsync(cancellationToken);
             if (_closed.Task.IsCompleted) throw new MqttLinkException("connection lost before the PUBACK");
