@@ -36,20 +36,31 @@ public static class Program
         root.Subcommands.Add(demo);
 
         var json = new Option<bool>("--json") { Description = "machine-readable" };
-        var status = new Command("status", "the running daemon's state") { json, socket };
-        status.SetAction(p => DaemonCommands.Status(p.GetValue(socket)!, p.GetValue(json)));
+        var watch = new Option<bool>("--watch") { Description = "refresh the view until interrupted" };
+        var interval = new Option<double>("--interval") { Description = "seconds between refreshes with --watch", DefaultValueFactory = _ => 1.0 };
+        var status = new Command("status", "the running daemon's state") { json, watch, interval, socket };
+        status.SetAction(p => p.GetValue(watch)
+            ? StatusWatch.Run(p.GetValue(socket)!, p.GetValue(json), p.GetValue(interval))
+            : DaemonCommands.Status(p.GetValue(socket)!, p.GetValue(json)));
         root.Subcommands.Add(status);
 
-        var reason = new Option<string>("--reason") { Description = "why", Required = true };
+        var reason = new Option<string>("--reason") { Description = "why (kept up to 1,024 bytes: a longer reason is cut, never refused)", Required = true };
         var engage = new Command("engage", "engage the kill switch; returns once the gates are closed") { reason, socket };
         engage.SetAction(p => DaemonCommands.Engage(p.GetValue(socket)!, p.GetValue(reason)!));
         root.Subcommands.Add(engage);
 
         var yes = new Option<bool>("--yes") { Description = "confirm: re-open the gates" };
-        var resetReason = new Option<string?>("--reason") { Description = "why (journaled)" };
+        var resetReason = new Option<string?>("--reason") { Description = "why (journaled; kept up to 1,024 bytes)" };
         var reset = new Command("reset", "reset the kill switch (refused while the emergency stop is pressed)") { yes, resetReason, socket };
         reset.SetAction(p => DaemonCommands.Reset(p.GetValue(socket)!, p.GetValue(yes), p.GetValue(resetReason)));
         root.Subcommands.Add(reset);
+
+        // Hidden: the GPIO driver contract on a gpio-sim chip, for the VM test (tests/vm/checks.sh), which has no SDK.
+        var ctIn = new Option<string>("--input") { Required = true };
+        var ctOut = new Option<string>("--output") { Required = true };
+        var gpioSelfTest = new Command("gpio-driver", "the panel driver contract against the uAPI driver on a gpio-sim chip") { ctIn, ctOut };
+        gpioSelfTest.SetAction(p => EdgeTrader.Panel.Contract.ContractSelfTest.Run(p.GetValue(ctIn)!, p.GetValue(ctOut)!, Console.Out));
+        root.Subcommands.Add(new Command("selftest", "built-in checks for the test VM") { Hidden = true, Subcommands = { gpioSelfTest } });
 
         var check = new Command("check-config", "validate and print the effective configuration") { config };
         check.SetAction(p => DaemonCommands.CheckConfig(p.GetValue(config)!));
@@ -102,6 +113,18 @@ public static class Program
         benchTick.Hidden = true;
         benchTick.SetAction(p => EdgeTrader.App.Bench.TickPathBenchmark.Run(p.GetValue(benchTicks), p.GetValue(benchRuns)));
         root.Subcommands.Add(benchTick);
+
+        // Hidden: the ABI values this binary passes to the kernel and the C libraries (the ABI test, tests/abi).
+        var abiJson = new Option<bool>("--json") { Description = "machine-readable (the only format)" };
+        var abi = new Command("abi", "the flags, errno values, ioctl numbers and struct layouts compiled into this binary") { abiJson };
+        abi.Hidden = true;
+        abi.SetAction(_ =>
+        {
+            using var stdout = Console.OpenStandardOutput();
+            EdgeTrader.Interop.AbiReport.WriteJson(stdout);
+            return 0;
+        });
+        root.Subcommands.Add(abi);
 
         return root.Parse(args).Invoke();
     }

@@ -10,6 +10,10 @@
  *       N times: press the e-stop (pull-up), wait for the red LED, release, run RESET_CMD until it exits 0
  *       (exit 3 = refused: the daemon has not seen the release yet, retry), wait for the red LED to go dark.
  *       Prints the write -> red LED latency (includes the kernel debounce period).
+ *   gpiotool follow SIMDIR OUT SIMDIR2 IN   until killed: mirror line OUT's value into line IN's pull (a relay's
+ *                                           positively guided feedback contact following its coil); SIGKILL = welded
+ *   gpiotool sample SIMDIR OFFSET MS        read a line every ms for MS ms; prints high=H samples=N rises=R
+ *   gpiotool freeze PID COMM MS             stop only the thread of PID named COMM for MS ms (ptrace), then resume it
  *
  * SIMDIR is the simulator's sysfs directory, e.g. /sys/devices/platform/gpio-sim.0/gpiochip0.
  */
@@ -25,6 +29,7 @@
 #include <string.h>
 #include <grp.h>
 #include <sys/ioctl.h>
+#include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -289,6 +294,88 @@ int main(int argc, char **argv)
 		       got ? lat[(got * 99 + 99) / 100 - 1] / 1e3 : 0.0, got ? lat[got - 1] / 1e3 : 0.0);
 		return failures ? 1 : 0;
 	}
-	fprintf(stderr, "usage: gpiotool info|hold|bounce|pulse|cycles ...\n");
+	if (argc >= 6 && !strcmp(argv[1], "follow")) {
+		int vfd = open_value(argv[2], (unsigned)atoi(argv[3]));
+		unsigned in = (unsigned)atoi(argv[5]);
+		if (vfd < 0) {
+			perror("gpiotool: follow");
+			return 1;
+		}
+		int last = -1;
+		for (;;) {
+			int v = read_value(vfd);
+			if (v >= 0 && v != last) {
+				if (sim_write(argv[4], in, v ? "pull-up" : "pull-down"))
+					perror("gpiotool: follow");
+				last = v;
+			}
+			sleep_us(2000);
+		}
+	}
+	if (argc >= 5 && !strcmp(argv[1], "sample")) {
+		int vfd = open_value(argv[2], (unsigned)atoi(argv[3]));
+		long ms = atol(argv[4]);
+		if (vfd < 0) {
+			perror("gpiotool: sample");
+			return 1;
+		}
+		long high = 0, n = 0, rises = 0;
+		int last = -1;
+		uint64_t end = now_ns() + (uint64_t)ms * 1000000ull;
+		while (now_ns() < end) {
+			int v = read_value(vfd);
+			if (v < 0)
+				continue;
+			n++;
+			high += v;
+			if (last == 0 && v == 1)
+				rises++;
+			last = v;
+			sleep_us(1000);
+		}
+		printf("high=%ld samples=%ld rises=%ld\n", high, n, rises);
+		return 0;
+	}
+	if (argc >= 5 && !strcmp(argv[1], "freeze")) {
+		/* A thread is traced on its own: seizing and interrupting one tid stops that thread only; the kernel
+		 * restarts the system call it was in (poll) when it is let go, so the program sees no EINTR. */
+		char dir[64], comm[64], path[400];
+		snprintf(dir, sizeof(dir), "/proc/%s/task", argv[2]);
+		DIR *d = opendir(dir);
+		struct dirent *de;
+		pid_t tid = 0;
+		while (d && (de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s/comm", dir, de->d_name);
+			FILE *f = fopen(path, "r");
+			if (!f)
+				continue;
+			if (fgets(comm, sizeof(comm), f)) {
+				comm[strcspn(comm, "\n")] = 0;
+				if (!strcmp(comm, argv[3]))
+					tid = (pid_t)atoi(de->d_name);
+			}
+			fclose(f);
+		}
+		if (d)
+			closedir(d);
+		if (!tid) {
+			fprintf(stderr, "gpiotool: no thread %s in %s\n", argv[3], argv[2]);
+			return 1;
+		}
+		if (ptrace(PTRACE_SEIZE, tid, 0, 0) || ptrace(PTRACE_INTERRUPT, tid, 0, 0)) {
+			perror("gpiotool: ptrace");
+			return 1;
+		}
+		int st;
+		waitpid(tid, &st, __WALL);
+		printf("froze thread %s (tid %d)\n", argv[3], (int)tid);
+		fflush(stdout);
+		sleep_us(atol(argv[4]) * 1000);
+		ptrace(PTRACE_DETACH, tid, 0, 0);
+		return 0;
+	}
+	fprintf(stderr, "usage: gpiotool info|hold|bounce|pulse|cycles|follow|sample|freeze ...\n");
 	return 2;
 }

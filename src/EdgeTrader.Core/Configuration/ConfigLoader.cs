@@ -41,6 +41,8 @@ public static partial class ConfigLoader
     /// <summary>Binds and validates configuration text.</summary>
     public static EdgeTraderOptions Parse(string json)
     {
+        var shape = ConfigShape.Check(json);
+        if (shape.Count > 0) throw new ConfigException(shape);
         EdgeTraderOptions? options;
         try
         {

@@ -24,6 +24,7 @@ public sealed record EdgeTraderOptions
     public RiskOptions Risk { get; set; } = new();
     public PanelOptions Panel { get; set; } = new();
     public MqttOptions Mqtt { get; set; } = new();
+    public HttpOptions Http { get; set; } = new();
 }
 
 /// <summary>The local control socket that status/engage/reset use.</summary>
@@ -123,26 +124,40 @@ public sealed record TradingSessionOptions
     public string End { get; set; } = "24:00";
 }
 
-/// <summary>The physical panel: emergency stop, reset button, LEDs.</summary>
+/// <summary>The physical panel: emergency stop (one or two channels), reset button, lamps, trip relay with EDM, buzzer.</summary>
 public sealed record PanelOptions
 {
-    /// <summary>"gpio" (Linux GPIO uAPI v2), "sim" (in process) or "none".</summary>
+    /// <summary>"gpio" (EdgeTrader's uAPI v2 driver), "libgpiod" or "sysfs" (dotnet/iot's), "sim" (in process) or "none".</summary>
     public PanelDriverKind Driver { get; set; } = PanelDriverKind.None;
-    /// <summary>gpio: restrict the line search to this chip (label like "pinctrl-rp1", or path like /dev/gpiochip0); empty = all chips.</summary>
+    /// <summary>gpio: restrict the line search to this chip (label like "pinctrl-rp1", or path like /dev/gpiochip0); empty = all chips. libgpiod: the chip number (empty = 0).</summary>
     public string Chip { get; set; } = "";
     /// <summary>Emergency-stop line name (NC contact to ground, pull-up: high = pressed or wire broken).</summary>
     public string EmergencyStopLine { get; set; } = "GPIO17";
+    /// <summary>Second emergency-stop channel (the mushroom's second NC contact); empty = one channel.</summary>
+    public string EmergencyStopLineB { get; set; } = "";
+    /// <summary>How long the two channels may disagree before it is a wiring fault (cleared once both were seen open).</summary>
+    public int DiscrepancyMs { get; set; } = 200;
     /// <summary>Reset button line name (momentary, to ground, pull-up: low = held).</summary>
     public string ResetLine { get; set; } = "GPIO27";
     /// <summary>LED line names.</summary>
     public string GreenLedLine { get; set; } = "GPIO22";
     public string RedLedLine { get; set; } = "GPIO23";
     public string AmberLedLine { get; set; } = "GPIO24";
-    /// <summary>How long reset must be held (while the emergency stop is released).</summary>
-    public int ResetHoldMs { get; set; } = 2_000;
+    /// <summary>Shortest hold of the reset button that resets, on release (SF_ResetButton's trailing minimum).</summary>
+    public int ResetHoldMs { get; set; } = 350;
+    /// <summary>Longest hold that still resets; held longer, the button is stuck or shorted: a fault until it is seen released.</summary>
+    public int ResetMaxHoldMs { get; set; } = 5_000;
+    /// <summary>Trip relay output (high = energised); energised only while SAFE and the loop beats; empty = none.</summary>
+    public string TripLine { get; set; } = "";
+    /// <summary>The trip relay's positively guided feedback contact (high = relay energised); empty = no EDM.</summary>
+    public string EdmLine { get; set; } = "";
+    /// <summary>How long the feedback may lag the relay's command before a mismatch is a fault.</summary>
+    public int EdmSettleMs { get; set; } = 250;
+    /// <summary>Active buzzer output (high = sounding), patterned while ENGAGED; empty = none.</summary>
+    public string BuzzerLine { get; set; } = "";
     /// <summary>Bias on the inputs: "as-is" (external pull-ups, hw/README.md) or "pull-up" (the SoC's internal pull-up).</summary>
     public PanelBias Bias { get; set; } = PanelBias.AsIs;
-    /// <summary>Kernel debounce period of the inputs.</summary>
+    /// <summary>Kernel debounce period of the inputs (gpio driver).</summary>
     public int DebounceMs { get; set; } = 20;
 }
 

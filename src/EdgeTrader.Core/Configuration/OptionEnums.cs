@@ -31,8 +31,12 @@ public enum PanelDriverKind
 {
     /// <summary>No panel.</summary>
     [JsonStringEnumMemberName("none")] None,
-    /// <summary>The Linux GPIO character device (uAPI v2).</summary>
+    /// <summary>The Linux GPIO character device (uAPI v2), EdgeTrader's own driver: lines by name, kernel debounce and stamps.</summary>
     [JsonStringEnumMemberName("gpio")] Gpio,
+    /// <summary>dotnet/iot's libgpiod (v1) driver: lines by number on one chip.</summary>
+    [JsonStringEnumMemberName("libgpiod")] Libgpiod,
+    /// <summary>dotnet/iot's /sys/class/gpio driver: lines by number.</summary>
+    [JsonStringEnumMemberName("sysfs")] Sysfs,
     /// <summary>In process (demo, tests).</summary>
     [JsonStringEnumMemberName("sim")] Sim,
 }

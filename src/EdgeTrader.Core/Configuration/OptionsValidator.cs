@@ -21,6 +21,7 @@ public static partial class OptionsValidator
         if (IsNull(o.Risk)) Err("risk", "must be an object, not null");
         if (IsNull(o.Panel)) Err("panel", "must be an object, not null");
         if (IsNull(o.Mqtt)) Err("mqtt", "must be an object, not null");
+        if (IsNull(o.Http)) Err("http", "must be an object, not null");
         if (e.Count > 0) return e;
 
         if (string.IsNullOrEmpty(o.Node) || !NodeName().IsMatch(o.Node))
@@ -94,20 +95,34 @@ public static partial class OptionsValidator
 
         var p = o.Panel;
         Defined("panel.driver", p.Driver, Err);
-        if (p.Driver == PanelDriverKind.Gpio)
+        if (p.Driver != PanelDriverKind.None)
         {
-            var lines = new (string Key, string Value)[]
+            var lines = new (string Key, string Value, bool Required)[]
             {
-                ("panel.emergencyStopLine", p.EmergencyStopLine), ("panel.resetLine", p.ResetLine),
-                ("panel.greenLedLine", p.GreenLedLine), ("panel.redLedLine", p.RedLedLine), ("panel.amberLedLine", p.AmberLedLine),
+                ("panel.emergencyStopLine", p.EmergencyStopLine, true), ("panel.resetLine", p.ResetLine, true),
+                ("panel.greenLedLine", p.GreenLedLine, true), ("panel.redLedLine", p.RedLedLine, true), ("panel.amberLedLine", p.AmberLedLine, true),
+                ("panel.emergencyStopLineB", p.EmergencyStopLineB, false), ("panel.tripLine", p.TripLine, false),
+                ("panel.edmLine", p.EdmLine, false), ("panel.buzzerLine", p.BuzzerLine, false),
             };
-            foreach (var (key, value) in lines)
-                if (string.IsNullOrWhiteSpace(value)) Err(key, "must name a GPIO line (e.g. \"GPIO17\")");
-            foreach (var dup in lines.GroupBy(l => l.Value, StringComparer.Ordinal).Where(g => g.Count() > 1 && !string.IsNullOrWhiteSpace(g.Key)))
+            foreach (var (key, value, required) in lines)
+            {
+                if (value is null || (required && string.IsNullOrWhiteSpace(value))) Err(key, "must name a GPIO line (e.g. \"GPIO17\")");
+                else if (value.Length > 0 && p.Driver is PanelDriverKind.Libgpiod or PanelDriverKind.Sysfs && !TryLineNumber(value, out _))
+                    Err(key, $"'{value}' is not a line number (\"17\" or \"GPIO17\"): the {OptionNames.Of(p.Driver)} driver numbers lines, it does not look them up by name");
+            }
+            foreach (var dup in lines.Where(l => !string.IsNullOrWhiteSpace(l.Value)).GroupBy(l => l.Value, StringComparer.Ordinal).Where(g => g.Count() > 1))
                 Err(dup.Last().Key, $"line '{dup.Key}' is used by {string.Join(" and ", dup.Select(d => d.Key))}");
+            if (!string.IsNullOrEmpty(p.EdmLine) && string.IsNullOrEmpty(p.TripLine))
+                Err("panel.edmLine", "reads back the trip relay: set panel.tripLine too");
+            if (p.Driver == PanelDriverKind.Libgpiod && p.Chip.Length > 0 && !TryLineNumber(p.Chip.StartsWith("gpiochip", StringComparison.Ordinal) ? p.Chip["gpiochip".Length..] : p.Chip, out _))
+                Err("panel.chip", $"'{p.Chip}' is not a chip number (\"0\" or \"gpiochip0\") for the libgpiod driver");
         }
         Defined("panel.bias", p.Bias, Err);
-        Positive("panel.resetHoldMs", p.ResetHoldMs, Err);
+        if (p.ResetHoldMs is < 100 or > 60_000) Err("panel.resetHoldMs", "must be 100-60000 (a reset needs a deliberate hold; 100 ms is the least ISO 13849-1 accepts)");
+        if (p.ResetMaxHoldMs <= p.ResetHoldMs || p.ResetMaxHoldMs > 600_000)
+            Err("panel.resetMaxHoldMs", $"must be above panel.resetHoldMs ({p.ResetHoldMs}) and at most 600000: a hold longer than this is a stuck button");
+        if (p.DiscrepancyMs is < 10 or > 60_000) Err("panel.discrepancyMs", "must be 10-60000");
+        if (p.EdmSettleMs is < 10 or > 10_000) Err("panel.edmSettleMs", "must be 10-10000 (a relay's operate and release time, with margin)");
         if (p.DebounceMs < 0 || p.DebounceMs > 1000) Err("panel.debounceMs", "must be 0-1000");
 
         var m = o.Mqtt;
@@ -132,6 +147,7 @@ public static partial class OptionsValidator
                 else FileIfSet("mqtt.hmacKeyFile", m.HmacKeyFile, Err);
             }
         }
+        HttpOptions.Validate(o.Http, Err);
         return e;
     }
 
@@ -169,8 +185,7 @@ public static partial class OptionsValidator
 
     static void Endpoint(string key, string? value, Action<string, string> err)
     {
-        if (string.IsNullOrWhiteSpace(value) || !(value.StartsWith("tcp://", StringComparison.Ordinal) || value.StartsWith("ipc://", StringComparison.Ordinal) || value.StartsWith("inproc://", StringComparison.Ordinal)))
-            err(key, $"'{value}' is not a ZeroMQ endpoint (tcp://host:port or ipc:///path)");
+        if (ZmqEndpoint.Problem(value) is { } why) err(key, why);
     }
 
     // Options built in code can hold any number; from the file only the names bind.
@@ -196,4 +211,11 @@ public static partial class OptionsValidator
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex NodeName();
+
+    /// <summary>"17" or "GPIO17" → 17 (the numbering of dotnet/iot's libgpiod and sysfs drivers).</summary>
+    public static bool TryLineNumber(string value, out int number)
+    {
+        var digits = value.StartsWith("GPIO", StringComparison.Ordinal) ? value.AsSpan(4) : value.AsSpan();
+        return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out number);
+    }
 }

@@ -5,40 +5,72 @@ using Serilog;
 
 namespace EdgeTrader.Control;
 
-/// <summary>A request on the control socket: one JSON line <c>{"command":"status|engage|reset","reason":"..."}</c>.</summary>
-/// <param name="Command">status, engage or reset.</param>
-/// <param name="Reason">Free text for engage/reset.</param>
-public sealed record ControlRequest(string Command, string? Reason);
-
 /// <summary>
 /// The local control socket (Unix stream socket, mode 0660: the service's group may operate it). One JSON request
-/// line in, one JSON response line out, then the connection closes. Requests are served one at a time on its own
-/// thread, so a slow client cannot touch the tick path.
+/// line in, one JSON answer line out, then the connection closes.
 /// </summary>
+/// <remarks>
+/// No client can hold up another, so none can delay an engage: clients are served concurrently; each connection has
+/// one deadline (<see cref="RequestDeadline"/>) from accept to answer, however it trickles its bytes; at most
+/// <see cref="MaxClients"/> connections are open, and a new one closes the oldest instead of waiting for it. Reads
+/// are asynchronous (an idle connection holds no thread); the handler runs on a pool thread, off the accept thread,
+/// and may be called concurrently; an exception in it is an error answer.
+/// Nothing here touches the tick path.
+/// </remarks>
 public sealed class ControlServer : IDisposable
 {
-    const int MaxRequestBytes = 4096;
+    /// <summary>Longest request line read; a longer one is refused (the CLI cuts reasons so its requests stay far below).</summary>
+    public const int MaxRequestBytes = 64 * 1024;
+    /// <summary>Connections served at once; one more closes the oldest.</summary>
+    public const int MaxClients = 64;
+    /// <summary>Time from accept to answer a connection gets; a request not complete by then is refused and closed.</summary>
+    public static readonly TimeSpan RequestDeadline = TimeSpan.FromSeconds(2);
+
     readonly string _path;
     readonly Func<ControlRequest, string> _handler;
     readonly ILogger _log;
+    readonly TimeProvider _time;
     readonly Socket _listener;
     readonly Thread _thread;
+    readonly LinkedList<Connection> _open = new(); // in accept order, under _gate
+    readonly object _gate = new();
     volatile bool _stopping;
 
+    /// <summary>One client: its socket, its deadline, and why it was cut short.</summary>
+    sealed class Connection(Socket socket, CancellationTokenSource deadline)
+    {
+        public readonly Socket Socket = socket;
+        public readonly CancellationTokenSource Deadline = deadline;
+        public LinkedListNode<Connection>? Node;
+        public volatile bool Evicted;
+
+        /// <summary>Ends its wait for bytes: evicted or stopping (no answer), not its deadline (an error answer).</summary>
+        public void Evict()
+        {
+            Evicted = true;
+            try { Deadline.Cancel(); } catch (ObjectDisposedException) { } // it finished meanwhile
+        }
+    }
+
     /// <summary>Binds <paramref name="path"/> (replacing a stale socket file) and starts serving.</summary>
-    public ControlServer(string path, Func<ControlRequest, string> handler, ILogger log)
+    /// <param name="path">Socket path.</param>
+    /// <param name="handler">Answers one request; called concurrently.</param>
+    /// <param name="log">Log.</param>
+    /// <param name="time">Clock of the request deadlines.</param>
+    public ControlServer(string path, Func<ControlRequest, string> handler, ILogger log, TimeProvider? time = null)
     {
         _path = path;
         _handler = handler;
         _log = log.ForContext<ControlServer>();
+        _time = time ?? TimeProvider.System;
         var dir = Path.GetDirectoryName(path);
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         if (File.Exists(path)) ThrowIfLive(path);
         _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         _listener.Bind(new UnixDomainSocketEndPoint(path));
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
-        _listener.Listen(16);
-        _thread = new Thread(Serve) { IsBackground = true, Name = "control" };
+        _listener.Listen(512); // a burst of clients waits in the kernel's queue while the accept thread hands them off
+        _thread = new Thread(AcceptLoop) { IsBackground = true, Name = "control" };
         _thread.Start();
     }
 
@@ -57,7 +89,7 @@ public sealed class ControlServer : IDisposable
         throw new IOException($"another daemon is serving the control socket {path}");
     }
 
-    void Serve()
+    void AcceptLoop()
     {
         while (!_stopping)
         {
@@ -75,58 +107,119 @@ public sealed class ControlServer : IDisposable
                 _log.Warning("control socket accept failed: {Error}", ex.Message);
                 continue;
             }
-            using (client)
+            var c = new Connection(client, new CancellationTokenSource(RequestDeadline, _time));
+            Connection? oldest = null;
+            lock (_gate)
             {
-                try
+                if (_open.Count >= MaxClients)
                 {
-                    client.ReceiveTimeout = 2000;
-                    client.SendTimeout = 2000;
-                    var request = ReadLine(client);
-                    string response = request is null
-                        ? Error("the request must be one JSON line {\"command\":\"status|engage|reset\"}")
-                        : Parse(request) is { } req ? _handler(req) : Error("unreadable request");
-                    client.Send(Encoding.UTF8.GetBytes(response + "\n"));
+                    oldest = _open.First!.Value;
+                    _open.RemoveFirst();
+                    oldest.Node = null;
                 }
-                catch (Exception ex) when (ex is SocketException or IOException)
-                {
-                    _log.Debug("control client went away: {Error}", ex.Message);
-                }
+                c.Node = _open.AddLast(c);
             }
+            if (oldest is not null)
+            {
+                oldest.Evict();
+                _log.Debug("control socket: {Max} clients open, closed the oldest", MaxClients);
+            }
+            // Reads wait in the socket engine, not on a thread: an idle or trickling client costs no thread, and the
+            // accept loop is back at accept() at once.
+            _ = ServeAsync(c);
         }
     }
 
-    static string? ReadLine(Socket s)
+    async Task ServeAsync(Connection c)
     {
-        var buf = new byte[MaxRequestBytes];
-        int n = 0;
-        while (n < buf.Length)
+        await Task.Yield(); // off the accept thread
+        var token = c.Deadline.Token;
+        try
         {
-            int r = s.Receive(buf, n, buf.Length - n, SocketFlags.None);
-            if (r == 0) break;
-            int nl = Array.IndexOf(buf, (byte)'\n', n, r);
-            n += r;
-            if (nl >= 0) { n = nl; break; }
+            string answer;
+            var (line, problem) = await ReadLineAsync(c.Socket, token).ConfigureAwait(false);
+            if (problem is not null) answer = Error(problem);
+            else if (ControlRequest.TryParse(line, out string error) is not { } request) answer = Error(error);
+            else answer = await HandleOnItsOwnThread(request).ConfigureAwait(false);
+            await c.Socket.SendAsync(Encoding.UTF8.GetBytes(answer + "\n"), SocketFlags.None, token).ConfigureAwait(false);
         }
-        return n == 0 ? null : Encoding.UTF8.GetString(buf, 0, n);
+        catch (OperationCanceledException) when (!c.Evicted && !_stopping)
+        {
+            // The deadline: say so (best effort, without waiting: the client may not read), then close.
+            try
+            {
+                c.Socket.Blocking = false;
+                c.Socket.Send(Encoding.UTF8.GetBytes(Error($"no complete request within the {RequestDeadline.TotalMilliseconds:0} ms deadline") + "\n"), SocketFlags.None, out _);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or InvalidOperationException) { }
+            _log.Debug("control client cut at the request deadline");
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
+        {
+            _log.Debug("control client went away: {Error}", ex.Message);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (c.Node is not null) _open.Remove(c.Node);
+                c.Node = null;
+            }
+            c.Socket.Dispose();
+            c.Deadline.Dispose();
+        }
     }
 
-    static ControlRequest? Parse(string line)
+    // A handler may block (engage and reset take the breaker's lock); on the shared pool a few blocked calls would
+    // starve everything else that runs there, this server's reads included. Its own thread cannot.
+    Task<string> HandleOnItsOwnThread(ControlRequest request)
+    {
+        var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() => done.SetResult(Handle(request))) { IsBackground = true, Name = "control-command" }.Start();
+        return done.Task;
+    }
+
+    string Handle(ControlRequest request)
     {
         try
         {
-            using var doc = JsonDocument.Parse(line);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) return null;
-            if (!doc.RootElement.TryGetProperty("command", out var c) || c.ValueKind != JsonValueKind.String) return null;
-            string? reason = doc.RootElement.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
-            return new ControlRequest(c.GetString()!, reason);
+            return _handler(request);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            return null;
+            _log.Error(ex, "control command {Command} failed", request.Command);
+            return Error($"{request.Command} failed: {ex.Message}");
         }
     }
 
-    /// <summary>A JSON error response line.</summary>
+    /// <summary>The bytes up to the first newline (or the end of the stream); or why there is no request.</summary>
+    static async ValueTask<(ReadOnlyMemory<byte> Line, string? Problem)> ReadLineAsync(Socket s, CancellationToken token)
+    {
+        var buf = new byte[4096];
+        int n = 0;
+        while (true)
+        {
+            if (n == buf.Length)
+            {
+                if (buf.Length > MaxRequestBytes) return (default, $"request longer than {MaxRequestBytes} bytes: nothing was done");
+                Array.Resize(ref buf, Math.Min(buf.Length * 2, MaxRequestBytes + 1));
+            }
+            int r = await s.ReceiveAsync(buf.AsMemory(n), SocketFlags.None, token).ConfigureAwait(false);
+            if (r == 0) break;
+            int nl = Array.IndexOf(buf, (byte)'\n', n, r);
+            n += r;
+            if (nl >= 0)
+            {
+                n = nl;
+                break;
+            }
+        }
+        if (n > MaxRequestBytes) return (default, $"request longer than {MaxRequestBytes} bytes: nothing was done");
+        if (n == 0) return (default, "the request must be one JSON line {\"command\":\"status|engage|reset\"}");
+        return (buf.AsMemory(0, n), null);
+    }
+
+    /// <summary>A JSON error answer line.</summary>
     public static string Error(string message)
     {
         using var ms = new MemoryStream();
@@ -140,46 +233,16 @@ public sealed class ControlServer : IDisposable
         return Encoding.UTF8.GetString(ms.ToArray());
     }
 
-    /// <summary>Stops serving and removes the socket file.</summary>
+    /// <summary>Stops accepting, closes open connections and removes the socket file.</summary>
     public void Dispose()
     {
         _stopping = true;
         try { _listener.Shutdown(SocketShutdown.Both); } catch (SocketException) { }
         _listener.Dispose();
         _thread.Join(TimeSpan.FromSeconds(2));
+        Connection[] open;
+        lock (_gate) open = [.. _open];
+        foreach (var c in open) c.Evict();
         try { File.Delete(_path); } catch (IOException) { }
-    }
-}
-
-/// <summary>The CLI side of the control socket.</summary>
-public static class ControlClient
-{
-    /// <summary>Sends one request and returns the response line; throws <see cref="SocketException"/> when no daemon answers.</summary>
-    public static string Call(string socketPath, ControlRequest request, TimeSpan timeout)
-    {
-        using var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        s.ReceiveTimeout = (int)timeout.TotalMilliseconds;
-        s.SendTimeout = (int)timeout.TotalMilliseconds;
-        s.Connect(new UnixDomainSocketEndPoint(socketPath));
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms))
-        {
-            w.WriteStartObject();
-            w.WriteString("command", request.Command);
-            if (request.Reason is not null) w.WriteString("reason", request.Reason);
-            w.WriteEndObject();
-        }
-        ms.WriteByte((byte)'\n');
-        s.Send(ms.ToArray());
-        var buf = new byte[1 << 16];
-        int n = 0;
-        while (n < buf.Length)
-        {
-            int r = s.Receive(buf, n, buf.Length - n, SocketFlags.None);
-            if (r == 0) break;
-            n += r;
-            if (buf.AsSpan(0, n).IndexOf((byte)'\n') >= 0) break;
-        }
-        return Encoding.UTF8.GetString(buf, 0, n).TrimEnd('\n');
     }
 }

@@ -55,6 +55,7 @@ public sealed class DecisionJournal : IDisposable
         _time = time;
         _onFailure = onFailure;
         _w = new Utf8JsonWriter(_active, new JsonWriterOptions { SkipValidation = true });
+        CommitLatency = new Health.LatencyHistogram(Health.LatencyHistogram.StorageBuckets, time.TimestampFrequency);
         if (background)
         {
             _writerThread = new Thread(WriterLoop) { IsBackground = true, Name = "journal-commit" };
@@ -64,6 +65,9 @@ public sealed class DecisionJournal : IDisposable
 
     /// <summary>Null while healthy; otherwise why the journal stopped accepting records.</summary>
     public string? Failure => _failure;
+
+    /// <summary>write + fsync of each group commit (recorded by the committing thread, read by scrapes).</summary>
+    public Health.LatencyHistogram CommitLatency { get; }
 
     /// <summary>Lines made durable so far.</summary>
     public long CommittedLines => Interlocked.Read(ref _committedLines);
@@ -358,8 +362,10 @@ public sealed class DecisionJournal : IDisposable
                 _checkpoints?.OnNewFile();
             }
             AppendOnlyFile.EnsureStillLinked(FileFor(_dir, _fileDay)); // an unlinked file or a removed directory is a failure
+            long t0 = _time.GetTimestamp();
             _file.Write(batch.WrittenSpan);
             _file.Flush(flushToDisk: true);
+            CommitLatency.Record(_time.GetTimestamp() - t0);
             Interlocked.Exchange(ref _committedLines, lines);
             Checkpoint(batch.WrittenSpan, day, _file.Position);
         }

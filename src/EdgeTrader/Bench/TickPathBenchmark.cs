@@ -30,6 +30,7 @@ internal static class TickPathBenchmark
         Case("no-signal, parsed ticks", StrategyKind.EmaCross, json: false, ticks, repeats);
         Case("every-tick, JSON payloads (parse included)", StrategyKind.EveryTick, json: true, ticks, repeats);
         Case("every-tick, parsed ticks", StrategyKind.EveryTick, json: false, ticks, repeats);
+        Case("every-tick, JSON + metrics (histogram, scraper)", StrategyKind.EveryTick, json: true, ticks, repeats, metrics: true);
         EngageToGatesClosed(20_000);
         return 0;
     }
@@ -64,7 +65,9 @@ internal static class TickPathBenchmark
         }
     }
 
-    static void Case(string name, StrategyKind strategy, bool json, long ticks, int repeats)
+    // metrics: the daemon's tick → order record on the tick thread, while another thread renders /metrics from the
+    // live counters and histogram as fast as it can (a scrape never makes the tick thread wait or allocate).
+    static void Case(string name, StrategyKind strategy, bool json, long ticks, int repeats, bool metrics = false)
     {
         var time = TimeProvider.System;
         var risk = new RiskOptions { MaxOrdersPerSecond = 1_000_000, MaxPosition = 1_000, MaxTradesPerDay = int.MaxValue, MaxLossStreak = 0, MaxDailyLoss = 1e15, MaxTickAgeMs = 60_000 };
@@ -84,11 +87,34 @@ internal static class TickPathBenchmark
             var strat = StrategyFactory.Create(new StrategyOptions { Kind = strategy, Symbols = ["EURUSD", "GBPUSD", "USDJPY"], Fast = 8, Slow = 21 }, symbols);
             var loop = new TradingLoop(breaker, new TickParser(symbols, TickFormat.Json), strat, pre, book, sink, null, time, dryRun: true, risk.MaxTickAgeMs);
             long n = r == 0 ? ticks / 10 : ticks; // first run warms up
+            var hist = new EdgeTrader.Health.LatencyHistogram(EdgeTrader.Health.LatencyHistogram.TickPathBuckets, Stopwatch.Frequency);
+            using var stopScrapes = new ManualResetEventSlim();
+            long scrapes = 0;
+            var scraper = metrics ? new Thread(() =>
+            {
+                while (!stopScrapes.IsSet)
+                {
+                    var counts = EdgeTrader.Status.TradingCounts.From(loop.Counters, 0, loop.InFlightCount);
+                    new EdgeTrader.Status.PrometheusText().Histogram("edgetrader_tick_to_order_seconds", "bench", hist.Read())
+                        .Family("edgetrader_ticks_received_total", "counter", "bench").Sample("edgetrader_ticks_received_total", counts.Ticks).ToUtf8();
+                    scrapes++;
+                }
+            }) { IsBackground = true } : null;
+            scraper?.Start();
             long before = GC.GetAllocatedBytesForCurrentThread();
             var sw = Stopwatch.StartNew();
-            if (json) for (long i = 0; i < n; i++) loop.OnPayload(payloads[i % 3]);
+            if (metrics)
+                for (long i = 0; i < n; i++)
+                {
+                    long t0 = Stopwatch.GetTimestamp();
+                    if (loop.OnPayload(payloads[i % 3]) == TickOutcome.OrderSent) hist.Record(Stopwatch.GetTimestamp() - t0);
+                }
+            else if (json) for (long i = 0; i < n; i++) loop.OnPayload(payloads[i % 3]);
             else for (long i = 0; i < n; i++) loop.OnTick(in parsed[i % 3]);
             sw.Stop();
+            stopScrapes.Set();
+            scraper?.Join();
+            if (metrics && r == repeats) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  (last run: {scrapes:N0} /metrics renderings on another thread meanwhile, {hist.Read().Count:N0} latencies recorded)"));
             long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
             if (r > 0) results.Add((n / sw.Elapsed.TotalSeconds, (double)bytes / n, sink.Sent, sink.Sent / sw.Elapsed.TotalSeconds));
         }

@@ -52,14 +52,12 @@ internal static class DaemonCommands
             foreach (var e in ex.Errors) Console.Error.WriteLine($"config error: {e.Key}: {e.Reason}");
             return ExitCodes.ConfigError;
         }
-        var log = Logging.Create(o.LogDir, o.LogLevel, console: true);
+        var log = Logging.CreateReopenable(o.LogDir, o.LogLevel, console: true, out var logFiles);
         Log.Logger = log;
         try
         {
+            using var signals = new DaemonSignals(log, logFiles);
             ZmqContext.EnsureAvailable();
-            using var stop = new ManualResetEventSlim(false);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Set(); });
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Set(); });
             using var app = Appliance.Start(o, log, cold: cold);
             double readyMs = (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds;
             log.Information("edgetrader {Version} ready in {ReadyMs:0.0} ms: node {Node}, {Mode}, control socket {Socket}", Program.Version, readyMs, o.Node,
@@ -74,7 +72,7 @@ internal static class DaemonCommands
             systemd?.Ready();
             // Pings only while the tick loop beats: a hung loop gets the process killed and restarted (the latch persists).
             using var watchdog = WatchdogFeeder.Start(systemd, () => app.Health.LoopAlive && app.Fatal is null, TimeProvider.System);
-            while (!stop.Wait(200))
+            while (!signals.WaitForStop(TimeSpan.FromMilliseconds(200)))
             {
                 if (app.Fatal is { } f)
                 {
@@ -83,7 +81,7 @@ internal static class DaemonCommands
                     return ExitCodes.Fatal;
                 }
             }
-            log.Information("shutting down (signal)");
+            log.Information("shutting down ({Signal})", signals.StopSignal);
             systemd?.Stopping();
             // The one fatal outcome of a clean stop: ending with a kill-switch state that is not on disk (a start after
             // the storage is repaired would not know this engagement). Said, and exit 1.

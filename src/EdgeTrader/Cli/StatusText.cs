@@ -26,6 +26,7 @@ internal static class StatusText
             string detail = link.Value.GetProperty("detail").GetString() ?? "";
             sb.Append(CultureInfo.InvariantCulture, $"  link {link.Name,-8} {link.Value.GetProperty("state").GetString()}{(detail.Length > 0 ? " - " + detail : "")}\n");
         }
+        Health(sb, r);
         var p = r.GetProperty("panel");
         if (p.GetProperty("driver").GetString() != "none")
         {
@@ -34,6 +35,21 @@ internal static class StatusText
         }
         return sb.ToString();
     }
+
+    // The lines the status snapshot added: engagement identity, lamps, box health, HTTP surfaces.
+    static void Health(StringBuilder sb, JsonElement r)
+    {
+        if (r.TryGetProperty("lamps", out var l))
+            sb.Append(CultureInfo.InvariantCulture, $"  engagement {Str(r, "identity")}; lamps green {Str(l, "green")} red {Str(l, "red")} amber {Str(l, "amber")}; last tick {(r.TryGetProperty("lastTickAgeSeconds", out var t) && t.ValueKind == JsonValueKind.Number ? $"{t.GetDouble():0.0} s ago" : "none yet")}\n");
+        if (r.TryGetProperty("system", out var s))
+            foreach (var part in new[] { "clock", "watchdog", "power", "disk" })
+                if (s.TryGetProperty(part, out var x))
+                    sb.Append(CultureInfo.InvariantCulture, $"  {part,-8} {(x.TryGetProperty("ok", out var ok) && ok.ValueKind == JsonValueKind.False ? "!! " : "")}{Str(x, "detail")}\n");
+        if (r.TryGetProperty("http", out var h) && h.GetProperty("enabled").GetBoolean())
+            sb.Append(CultureInfo.InvariantCulture, $"  http {(h.TryGetProperty("error", out var e) ? "ERROR " + e.GetString() : "on " + Str(h, "listen"))}{(h.GetProperty("tokenRequired").GetBoolean() ? " (token)" : "")}\n");
+    }
+
+    static string Str(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v.ToString() : "";
 
     static string On(JsonElement leds, string name) => leds.GetProperty(name).GetBoolean() ? "on" : "off";
 

@@ -11,6 +11,7 @@ public sealed partial class Appliance
     /// <summary>Serves one control-socket request.</summary>
     public string HandleControl(ControlRequest r)
     {
+        CountControl(r.Command);
         switch (r.Command)
         {
             case "status":
@@ -49,11 +50,5 @@ public sealed partial class Appliance
         return Encoding.UTF8.GetString(ms.ToArray());
     }
 
-    void WriteBreaker(Utf8JsonWriter w, BreakerState s)
-    {
-        BreakerStateCodec.WriteFields(w, s);
-        w.WriteNumber("counter", s.Self.Counter);
-        w.WriteBoolean("latchSaved", Breaker.LatchSaved);
-        if (Breaker.LatchProblem is { } problem) w.WriteString("latchProblem", problem);
-    }
+    void WriteBreaker(Utf8JsonWriter w, BreakerState s) => Status.BreakerJson.WriteFields(w, s, Breaker.LatchProblem);
 }

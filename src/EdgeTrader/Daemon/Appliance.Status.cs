@@ -1,135 +1,110 @@
 using System.Text.Json;
 using EdgeTrader.Configuration;
 using EdgeTrader.Health;
+using EdgeTrader.Journal;
 using EdgeTrader.KillSwitch;
 using EdgeTrader.Panel;
-using EdgeTrader.Trading;
-using EdgeTrader.Trading.Risk;
+using EdgeTrader.Status;
 
 namespace EdgeTrader.App.Daemon;
 
-// The status object: what `status --json` prints and the control socket answers.
+// The status snapshot: one reading that the control socket's `status`, `status --watch`, the page, /healthz and
+// /metrics all render.
 public sealed partial class Appliance
 {
-    /// <summary>The status object (what `status --json` prints).</summary>
-    public void WriteStatus(Utf8JsonWriter w)
+    static readonly string[] ControlCommands = ["status", "engage", "reset", "other"];
+    readonly long[] _engagementsBySource = new long[Enum.GetValues<BreakerSource>().Length];
+    readonly long[] _controlRequests = new long[ControlCommands.Length];
+    BoxHealth? _box;
+
+    /// <summary>The box probes (disk of the state directory, clock, watchdog, power), cached.</summary>
+    public BoxHealth Box => _box ??= BoxHealth.ForStateDir(_o.StateDir, _time);
+
+    /// <summary>Counts engagements by source (every new engagement, renewals included).</summary>
+    void CountEngagement(BreakerTransition t)
     {
-        w.WriteString("node", _o.Node);
-        WriteBreaker(w, Breaker.State);
-        w.WriteNumber("uptimeSeconds", Math.Round(_time.GetElapsedTime(_startTs).TotalSeconds, 3));
-        w.WriteBoolean("dryRun", _o.Execution.DryRun);
-        w.WriteString("strategy", OptionNames.Of(_o.Strategy.Kind));
-        w.WriteNumber("pid", Environment.ProcessId);
-        w.WriteNumber("run", _ids.Run);
-        w.WriteBoolean("loopAlive", Health.LoopAlive);
-
-        var c = _engine.Loop.Counters;
-        var book = _engine.Loop.Book;
-        w.WriteStartObject("counters");
-        w.WriteNumber("ticks", c.Ticks);
-        w.WriteNumber("ticksAccepted", c.Accepted);
-        w.WriteNumber("signals", c.SignalCount);
-        w.WriteNumber("orders", c.Orders);
-        w.WriteNumber("blockedGate1", c.Gate1Blocked);
-        w.WriteNumber("blockedGate2", c.Gate2Blocked);
-        var (gaps, missing) = c.Gaps;
-        w.WriteNumber("seqGaps", gaps);
-        w.WriteNumber("seqGapTicks", missing);
-        w.WriteNumber("seqRestarts", c.SeqRestarts);
-        var g = c.Gateway;
-        w.WriteNumber("acks", g.Acks);
-        w.WriteNumber("fills", g.Fills);
-        w.WriteNumber("rejects", g.Rejects);
-        w.WriteNumber("ackTimeouts", g.Timeouts);
-        w.WriteNumber("unknownGatewayMessages", g.Unknown);
-        w.WriteNumber("sendFailures", g.SendFailures);
-        w.WriteNumber("cancelAllSent", _engine.CancelAllSent);
-        w.WriteNumber("inFlight", _engine.Loop.InFlightCount);
-        WriteNonZero(w, "denials", 1, DenialCodes.Count, i => DenialCodes.Code((DenialCode)i), i => c.DeniedFor((DenialCode)i));
-        WriteNonZero(w, "dropped", 0, TickDropReasons.Count, i => TickDropReasons.Code((TickDropReason)i), i => c.DroppedFor((TickDropReason)i));
-        w.WriteEndObject();
-
-        w.WriteStartObject("day");
-        w.WriteString("date", book.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-        w.WriteNumber("trades", book.TradesToday);
-        w.WriteNumber("realized", Math.Round(book.RealizedToday, 2));
-        w.WriteNumber("unrealized", Math.Round(book.UnrealizedTotal, 2));
-        w.WriteNumber("lossStreak", book.LossStreak);
-        w.WriteEndObject();
-
-        w.WriteStartObject("positions");
-        for (int i = 0; i < _symbols.Count; i++)
-        {
-            w.WriteStartObject(_symbols.Name(i));
-            w.WriteNumber("net", book.Net(i));
-            w.WriteNumber("avgPrice", book.AvgPrice(i));
-            w.WriteEndObject();
-        }
-        w.WriteEndObject();
-
-        w.WriteStartObject("recovery");
-        _engine.Loop.Recovery.WriteStatus(w);
-        w.WriteEndObject();
-
-        w.WriteStartObject("links");
-        foreach (var link in new[] { Link.Bridge, Link.Gateway, Link.Mqtt })
-        {
-            var s = Health.Get(link);
-            w.WriteStartObject(link.ToString().ToLowerInvariant());
-            w.WriteString("state", s.State.ToString().ToLowerInvariant());
-            w.WriteString("detail", s.Detail);
-            w.WriteEndObject();
-        }
-        w.WriteEndObject();
-
-        w.WriteStartObject("journal");
-        w.WriteNumber("appended", _journal.AppendedLines);
-        w.WriteNumber("committed", _journal.CommittedLines);
-        if (_journal.Failure is { } f) w.WriteString("failure", f);
-        w.WriteEndObject();
-
-        if (_panel is not null)
-        {
-            var d = _panel.Driver;
-            w.WriteStartObject("panel");
-            w.WriteString("driver", d.Name);
-            w.WriteString("description", d.Description);
-            w.WriteBoolean("emergencyStop", d.IsActive(PanelInput.EmergencyStop));
-            w.WriteBoolean("reset", d.IsActive(PanelInput.Reset));
-            w.WriteStartObject("leds");
-            w.WriteBoolean("green", _panel.LedIsOn(PanelLed.Green));
-            w.WriteBoolean("red", _panel.LedIsOn(PanelLed.Red));
-            w.WriteBoolean("amber", _panel.LedIsOn(PanelLed.Amber));
-            w.WriteEndObject();
-            var lat = _panel.EngageLatency.Sorted();
-            w.WriteStartObject("engageLatencyUs");
-            w.WriteNumber("count", lat.Length);
-            if (lat.Length > 0)
-            {
-                w.WriteNumber("p50", Math.Round(LatencyRecorder.Percentile(lat, 50), 1));
-                w.WriteNumber("p99", Math.Round(LatencyRecorder.Percentile(lat, 99), 1));
-                w.WriteNumber("max", Math.Round(lat[^1], 1));
-            }
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-        else
-        {
-            w.WriteStartObject("panel");
-            w.WriteString("driver", "none");
-            w.WriteEndObject();
-        }
+        if (t.IsNewEngagement) Interlocked.Increment(ref _engagementsBySource[(int)t.Current.Source]);
     }
 
-    /// <summary>An object of the codes whose count is not zero (denials, drop reasons).</summary>
-    static void WriteNonZero(Utf8JsonWriter w, string name, int first, int count, Func<int, string> code, Func<int, long> value)
+    /// <summary>Counts one control-socket request (unknown commands as "other": a client cannot add labels).</summary>
+    void CountControl(string? command)
     {
-        w.WriteStartObject(name);
-        for (int i = first; i < count; i++)
+        int i = Array.IndexOf(ControlCommands, command);
+        Interlocked.Increment(ref _controlRequests[i < 0 ? ControlCommands.Length - 1 : i]);
+    }
+
+    /// <summary>The status object (what `status --json` prints).</summary>
+    public void WriteStatus(Utf8JsonWriter w) => StatusJson.WriteFields(w, Snapshot(includeDecisions: false), StatusJson.View.Control);
+
+    /// <summary>One consistent reading of everything; <paramref name="includeDecisions"/> also reads the journal's tail.</summary>
+    public StatusSnapshot Snapshot(bool includeDecisions)
+    {
+        var now = _time.GetUtcNow();
+        var breaker = Breaker.State;
+        var loop = _engine.Loop;
+        var book = loop.Book;
+        var positions = new Position[_symbols.Count];
+        for (int i = 0; i < positions.Length; i++) positions[i] = new Position(_symbols.Name(i), book.Net(i), book.AvgPrice(i), book.Unrealized(i));
+
+        var recovery = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var rw = new Utf8JsonWriter(recovery))
         {
-            long v = value(i);
-            if (v > 0) w.WriteNumber(code(i), v);
+            rw.WriteStartObject();
+            loop.Recovery.WriteStatus(rw);
+            rw.WriteEndObject();
         }
-        w.WriteEndObject();
+
+        var links = new[] { Link.Bridge, Link.Gateway, Link.Mqtt }
+            .Select(l => { var s = Health.Get(l); return new LinkReading(l, s.State, s.Detail, s.Since); }).ToArray();
+
+        PanelReading? panel = null;
+        if (_panel is not null)
+        {
+            var p = _panel.Snapshot();
+            panel = new PanelReading(_panel.Hardware.DriverName, _panel.Hardware.Description, p.EmergencyStop, p.ResetHeld,
+                p.Green, p.Red, p.Amber, _panel.EngageLatency.Sorted())
+            {
+                ChannelAOpen = p.ChannelB is null ? null : p.ChannelA, ChannelBOpen = p.ChannelB,
+                TripEnergised = p.Trip, EdmEnergised = p.Edm, Buzzer = p.Buzzer,
+            };
+        }
+
+        bool loopAlive = Health.LoopAlive && _engine.Fatal is null;
+        var controls = new (string, long)[ControlCommands.Length];
+        for (int i = 0; i < controls.Length; i++) controls[i] = (ControlCommands[i], Interlocked.Read(ref _controlRequests[i]));
+        var engagements = new long[_engagementsBySource.Length];
+        for (int i = 0; i < engagements.Length; i++) engagements[i] = Interlocked.Read(ref _engagementsBySource[i]);
+
+        return new StatusSnapshot
+        {
+            Node = _o.Node,
+            Breaker = breaker,
+            LatchProblem = Breaker.LatchProblem,
+            TakenAt = now,
+            UptimeSeconds = _time.GetElapsedTime(_startTs).TotalSeconds,
+            DryRun = _o.Execution.DryRun,
+            Strategy = OptionNames.Of(_o.Strategy.Kind),
+            Pid = Environment.ProcessId,
+            Run = _ids.Run,
+            Version = typeof(Appliance).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
+            LoopAlive = loopAlive,
+            LoopBeatAgeSeconds = Health.SinceLoopBeat.TotalSeconds,
+            LastTickAgeSeconds = _engine.SinceLastTick?.TotalSeconds,
+            Counters = TradingCounts.From(loop.Counters, _engine.CancelAllSent, loop.InFlightCount),
+            Day = new DayBook(book.Day, book.TradesToday, book.RealizedToday, book.UnrealizedTotal, book.LossStreak),
+            Positions = positions,
+            RecoveryJson = recovery.WrittenSpan.ToArray(),
+            Links = links,
+            Journal = new JournalReading(_journal.AppendedLines, _journal.CommittedLines, _journal.Failure, _journal.CommitLatency.Read()),
+            Panel = panel,
+            Lamps = Lamps.From(breaker.IsEngaged, loopAlive, Health.AnyDegraded) is var lamps && Faults.Any ? lamps with { Amber = LampLook.Blink } : lamps, // a fault: amber flashes
+            Faults = Faults.Active,
+            TickToOrder = _engine.TickToOrder.Read(),
+            EngagementsBySource = engagements,
+            ControlRequests = controls,
+            Http = HttpReading(),
+            Box = Box.Read(),
+            RecentDecisions = includeDecisions ? JournalTail.Read(DecisionJournal.FileFor(_o.StateDir, book.Day), 15) : [],
+        };
     }
 }

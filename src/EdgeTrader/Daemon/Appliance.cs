@@ -6,7 +6,6 @@ using EdgeTrader.Health;
 using EdgeTrader.Journal;
 using EdgeTrader.KillSwitch;
 using EdgeTrader.Panel;
-using EdgeTrader.Panel.Drivers;
 using EdgeTrader.Persistence;
 using EdgeTrader.Trading;
 using EdgeTrader.Trading.Risk;
@@ -35,6 +34,7 @@ public sealed partial class Appliance : IDisposable
     readonly PanelController? _panel;
     readonly MqttMirror? _mirror;
     readonly ControlServer _control;
+    readonly Web.HttpServer? _http;
     readonly StateDirectory _stateDir;
 
     /// <summary>The kill switch.</summary>
@@ -45,10 +45,14 @@ public sealed partial class Appliance : IDisposable
     public ZmqTradingEngine Engine => _engine;
     /// <summary>The panel, when configured.</summary>
     public PanelController? Panel => _panel;
+    /// <summary>Active faults (panel wiring, relay feedback, an unsaved latch, anything that cannot vouch for itself): each refuses resets.</summary>
+    public FaultBoard Faults { get; }
+    /// <summary>The fault code of a breaker latch that could not be saved.</summary>
+    public const string LatchNotSaved = "LATCH_NOT_SAVED";
     /// <summary>Effective options.</summary>
     public EdgeTraderOptions Options => _o;
 
-    Appliance(EdgeTraderOptions o, ILogger log, TimeProvider time, IPanelDriver? panelDriver, bool cold)
+    Appliance(EdgeTraderOptions o, ILogger log, TimeProvider time, System.Device.Gpio.GpioDriver? panelDriver, bool cold, StartUnwind unwind)
     {
         _o = o;
         _log = log;
@@ -57,6 +61,7 @@ public sealed partial class Appliance : IDisposable
         _startTs = time.GetTimestamp();
         _symbols = new SymbolTable(o.Strategy.Symbols);
         Health = new HealthMonitor(time);
+        Faults = new FaultBoard(time);
 
         // State first: one daemon per state directory (locked before anything in it is read or written), and the
         // breaker back as it was before anything can trade (Persistence.StateDirectory has the start-up policy).
@@ -76,11 +81,15 @@ public sealed partial class Appliance : IDisposable
         if (startup.Problem is not null) _log.Error("starting ENGAGED: {Problem}", startup.Problem);
         Breaker = new CircuitBreaker(initial, time, startup.Store, initialSaved: startup.Saved);
         Breaker.AddResetInterlock(startup.Store);
+        Breaker.AddResetInterlock(Faults);
         Breaker.SubscribeLatchSaved(problem =>
         {
             if (problem is not null) _log.Error("KILL SWITCH LATCH NOT SAVED (resets refused until it is; retrying): {Problem}", problem);
             else _log.Warning("kill switch latch saved again");
+            if (problem is not null) Faults.Raise(LatchNotSaved, problem); // amber, and listed in status
+            else Faults.Clear(LatchNotSaved);
         });
+        if (!Breaker.LatchSaved) Faults.Raise(LatchNotSaved, Breaker.LatchProblem ?? "the breaker state is not saved");
         if (!Breaker.LatchSaved) _log.Error("KILL SWITCH LATCH NOT SAVED (resets refused until it is; retrying): {Problem}", Breaker.LatchProblem);
         _log.Information("breaker restored: {State} engagement {Engagement} ({Reason}, source {Source})",
             BreakerNames.Of(initial.Position), initial.Engagement?.ToString() ?? "none", initial.Reason, BreakerNames.Of(initial.Source));
@@ -102,12 +111,14 @@ public sealed partial class Appliance : IDisposable
             failure => Breaker.Engage(failure, BreakerSource.Risk), checkpoints: restored.CreateCheckpointer(o.StateDir, TimeSpan.FromSeconds(10)));
         Breaker.AddResetInterlock(new JournalHealthInterlock(_journal));
         _journal.Start($"run {run}, breaker {BreakerNames.Of(initial.Position)} gen {initial.Generation}{(cold ? ", --cold" : "")}");
+        unwind.Journal = _journal;
+        unwind.StateDir = _stateDir;
 
         Breaker.Subscribe(t =>
         {
             _journal.Breaker(t);
             var c = t.Current;
-            if (c.IsEngaged) _log.Warning("KILL SWITCH ENGAGED{Renewed}: engagement {Engagement}, source {Source}, reason {Reason}",
+            if (c.IsEngaged) _log.Warning("KILL SWITCH ENGAGED{Renewed:l}: engagement {Engagement}, source {Source}, reason {Reason}",
                 t.Previous.IsEngaged ? " (renewed)" : "", c.Engagement?.ToString(), BreakerNames.Of(c.Source), c.Reason);
             else _log.Warning("kill switch reset to SAFE by {Source}: {Reason}", BreakerNames.Of(c.Source), c.Reason);
         });
@@ -125,35 +136,40 @@ public sealed partial class Appliance : IDisposable
         // Positions, the day's counters, and orders left in flight (warm start; --cold discards them).
         _engine.Restore(restored, cold, _journal);
 
-        panelDriver ??= o.Panel.Driver switch
-        {
-            PanelDriverKind.Gpio => new GpioPanelDriver(o.Panel, log, o.Panel.Bias switch
-            {
-                PanelBias.AsIs => GpioInputBias.AsIs,
-                PanelBias.PullUp => GpioInputBias.PullUp,
-                _ => throw new ArgumentOutOfRangeException(nameof(o), o.Panel.Bias, "panel.bias"),
-            }),
-            PanelDriverKind.Sim => new SimPanelDriver(),
-            PanelDriverKind.None => null,
-            _ => throw new ArgumentOutOfRangeException(nameof(o), o.Panel.Driver, "panel.driver"),
-        };
-        if (panelDriver is not null) _panel = new PanelController(panelDriver, Breaker, Health, o.Panel, time, log);
+        if (o.Panel.Driver != PanelDriverKind.None || panelDriver is not null)
+            _panel = new PanelController(PanelHardware.Open(o.Panel, log, panelDriver), Breaker, Health, Faults, o.Panel, time, log);
 
         if (o.Mqtt.Enabled) _mirror = new MqttMirror(o.Mqtt, o.Node, Breaker, Health, time, log);
         else Health.Set(Link.Mqtt, LinkState.Unused, "mqtt.enabled is false");
 
         _control = new ControlServer(o.Control.Socket, HandleControl, log);
+        _http = CreateHttp();
     }
 
     /// <summary>Starts everything; throws (after cleaning up) when a part cannot start.</summary>
     /// <remarks><paramref name="cold"/> (run --cold): orders restored as in flight are discarded instead of reconciled; the breaker state is kept.</remarks>
-    public static Appliance Start(EdgeTraderOptions o, ILogger log, TimeProvider? time = null, IPanelDriver? panelDriver = null, bool cold = false)
+    public static Appliance Start(EdgeTraderOptions o, ILogger log, TimeProvider? time = null, System.Device.Gpio.GpioDriver? panelDriver = null, bool cold = false)
     {
-        var a = new Appliance(o, log, time ?? TimeProvider.System, panelDriver, cold);
+        var unwind = new StartUnwind();
+        Appliance a;
+        try
+        {
+            a = new Appliance(o, log, time ?? TimeProvider.System, panelDriver, cold, unwind);
+        }
+        catch
+        {
+            // A part that cannot be built after the journal opened: the journal has its start line and gets its stop
+            // line too, so the next start is not a crash recovery.
+            unwind.Journal?.Stop("start failed");
+            unwind.Journal?.Dispose();
+            unwind.StateDir?.Dispose(); // the state directory's lock, for a start in this process that follows
+            throw;
+        }
         try
         {
             a._panel?.Start();
             a._engine.Start();
+            a._http?.Start();
             try
             {
                 a._mirror?.Start();
@@ -173,12 +189,20 @@ public sealed partial class Appliance : IDisposable
         }
     }
 
+    /// <summary>What a constructor that throws leaves to close.</summary>
+    sealed class StartUnwind
+    {
+        public DecisionJournal? Journal;
+        public StateDirectory? StateDir;
+    }
+
     /// <summary>Why the daemon must stop, when a part died (the tick loop); null while running.</summary>
     public Exception? Fatal => _engine.Fatal;
 
     /// <summary>Stops in order: control socket, tick loop (pending cancel-all goes out), mirror, panel (lamps off), journal (committed).</summary>
     public void Dispose()
     {
+        _http?.Dispose();
         _control.Dispose();
         _engine.Dispose();
         _mirror?.Dispose();

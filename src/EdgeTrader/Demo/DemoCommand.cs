@@ -9,7 +9,7 @@ using EdgeTrader.Configuration;
 using EdgeTrader.Health;
 using EdgeTrader.Interop.Zmq;
 using EdgeTrader.Panel;
-using EdgeTrader.Panel.Drivers;
+using EdgeTrader.Panel.Gpio;
 
 namespace EdgeTrader.App.Demo;
 
@@ -53,10 +53,11 @@ internal static class DemoCommand
         Console.WriteLine(broker ? "MQTT: a broker answers on 127.0.0.1:1883, mirroring on (prefix edgetrader/demo)"
                                  : "MQTT: no broker on 127.0.0.1:1883, mirroring off (the demo goes on without it)");
         var log = Logging.Create(o.LogDir, LogLevel.Information, console: false);
-        var panel = new SimPanelDriver();
+        var panel = new SimPanel(o.Panel);
         using var sim = new SimBridgeServer(new SimBridgeOptions { TicksEndpoint = ticks, GatewayEndpoint = gateway, Rate = 1000, Symbols = symbols, WaitForSubscriber = true });
         var sw = Stopwatch.StartNew();
-        using var app = Appliance.Start(o, log, panelDriver: panel);
+        using var app = Appliance.Start(o, log, panelDriver: panel.Driver);
+        if (app.PageAddress is { } page) Console.WriteLine($"status page: {page} (read-only; /metrics, /healthz)");
         long engageAtMs = 0;
         long ordersAtEngage = 0;
         bool engaged = false;
@@ -69,7 +70,7 @@ internal static class DemoCommand
                 engaged = true;
                 engageAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 sim.Mark(engageAtMs);
-                panel.Set(PanelInput.EmergencyStop, true); // the big red button
+                panel.EmergencyStop(true); // the big red button
                 ordersAtEngage = app.Engine.Loop.Counters.Orders;
                 Console.WriteLine($"[{sw.Elapsed.TotalSeconds,5:0.0}s] emergency stop pressed: {app.Breaker.State.Reason}");
             }
@@ -79,7 +80,7 @@ internal static class DemoCommand
                 {
                     var key = Console.ReadKey(intercept: true).KeyChar;
                     if (key == 'q') quit = true;
-                    else if (key == 'k') panel.Set(PanelInput.EmergencyStop, !panel.IsActive(PanelInput.EmergencyStop));
+                    else if (key == 'k') panel.EmergencyStop(!panel.EmergencyStopPressed);
                     else if (key == 'r') HoldReset(panel, o.Panel.ResetHoldMs);
                 }
                 Draw(app, panel, sim, sw.Elapsed);
@@ -117,20 +118,20 @@ internal static class DemoCommand
         return $"{(s.IsEngaged ? "ENGAGED" : "SAFE")} (generation {s.Generation}, source {EdgeTrader.KillSwitch.BreakerNames.Of(s.Source)}: {s.Reason})";
     }
 
-    static void HoldReset(SimPanelDriver panel, int holdMs)
+    static void HoldReset(SimPanel panel, int holdMs)
     {
-        panel.Set(PanelInput.Reset, true);
-        _ = Task.Delay(holdMs + 200).ContinueWith(_ => panel.Set(PanelInput.Reset, false), TaskScheduler.Default);
+        panel.Reset(true); // reset on release: let go after the minimum hold
+        _ = Task.Delay(holdMs + 200).ContinueWith(_ => panel.Reset(false), TaskScheduler.Default);
     }
 
-    static void Draw(Appliance app, SimPanelDriver panel, SimBridgeServer sim, TimeSpan elapsed)
+    static void Draw(Appliance app, SimPanel panel, SimBridgeServer sim, TimeSpan elapsed)
     {
         var s = app.Breaker.State;
         var c = app.Engine.Loop.Counters;
         static string Lamp(bool on, string color) => on ? $"\u001b[{color}m\u25cf\u001b[0m" : "\u25cb";
         Console.Write("\u001b[H\u001b[2J");
         Console.WriteLine($"EdgeTrader demo  {elapsed.TotalSeconds:0.0}s   keys: k = emergency stop (toggle), r = hold reset, q = quit\n");
-        Console.WriteLine($"  LEDs  green {Lamp(panel.Led(PanelLed.Green), "32")}   red {Lamp(panel.Led(PanelLed.Red), "31")}   amber {Lamp(panel.Led(PanelLed.Amber), "33")}   e-stop {(panel.IsActive(PanelInput.EmergencyStop) ? "PRESSED" : "released")}\n");
+        Console.WriteLine($"  LEDs  green {Lamp(panel.Lamp(PanelLed.Green), "32")}   red {Lamp(panel.Lamp(PanelLed.Red), "31")}   amber {Lamp(panel.Lamp(PanelLed.Amber), "33")}   e-stop {(panel.EmergencyStopPressed ? "PRESSED" : "released")}\n");
         Console.WriteLine($"  breaker {(s.IsEngaged ? "\u001b[31mENGAGED\u001b[0m" : "\u001b[32mSAFE\u001b[0m")}  gen {s.Generation}  source {EdgeTrader.KillSwitch.BreakerNames.Of(s.Source)}  {s.Reason}");
         Console.WriteLine($"  ticks {c.Ticks}  orders {c.Orders}  blocked g1 {c.Gate1Blocked} g2 {c.Gate2Blocked}  fills {c.Gateway.Fills}  gateway got {sim.Orders}  cancel_all {sim.CancelAll}");
         foreach (var link in new[] { Link.Bridge, Link.Gateway, Link.Mqtt })

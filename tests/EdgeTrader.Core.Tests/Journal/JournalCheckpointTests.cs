@@ -167,14 +167,26 @@ public sealed class JournalCheckpointTests(ITestOutputHelper output) : IDisposab
     }
 
     /// <summary>
-    /// A long run (default 1,000,000 orders with ack and fill, one order per ms of fake time) killed without a final
-    /// checkpoint: the next start reads the checkpoint and at most one checkpoint interval of journal. Prints both
-    /// times and the journal's write cost with and without the checkpointer.
+    /// A run of 25,000 orders with ack and fill, one order per ms of fake time (2.5 checkpoint intervals), killed
+    /// without a final checkpoint: the next start reads the checkpoint and at most one checkpoint interval of journal.
     /// </summary>
     [Fact]
-    public void After_a_crash_a_start_reads_at_most_one_checkpoint_interval_of_a_long_journal()
+    public void After_a_crash_a_start_reads_at_most_one_checkpoint_interval_of_a_long_journal() => CrashedLongRun(25_000);
+
+    /// <summary>
+    /// The same with a long journal (default 300,000 orders; EDGETRADER_RESTORE_BENCH_ORDERS): prints the write cost
+    /// with the checkpointer and both start times (scripts/bench-journal.sh).
+    /// </summary>
+    [SkippableFact]
+    [Trait("Category", "Benchmark")]
+    public void Benchmark_a_start_after_a_crash_reads_one_checkpoint_interval_of_a_long_journal()
     {
-        int orders = int.TryParse(Environment.GetEnvironmentVariable("EDGETRADER_RESTORE_BENCH_ORDERS"), out int n) ? n : 300_000;
+        Benchmark.Require();
+        CrashedLongRun(int.TryParse(Environment.GetEnvironmentVariable("EDGETRADER_RESTORE_BENCH_ORDERS"), out int n) ? n : 300_000);
+    }
+
+    void CrashedLongRun(int orders)
+    {
         var time = TestClock.New();
         var symbols = _symbols;
         var start = JournalRestore.Load(_dir, "pi-1", symbols, 100_000, Day1);
@@ -215,9 +227,11 @@ public sealed class JournalCheckpointTests(ITestOutputHelper output) : IDisposab
     /// Group-commit throughput of the journal with its writer thread and the checkpointer, appending as fast as one
     /// thread can (the tick thread's pattern: order, ack, fill). Prints lines/s; asserts only that all were committed.
     /// </summary>
-    [Fact]
-    public void Journal_group_commit_throughput_with_checkpoints_is_printed()
+    [SkippableFact]
+    [Trait("Category", "Benchmark")]
+    public void Benchmark_journal_group_commit_throughput_with_checkpoints()
     {
+        Benchmark.Require();
         int orders = int.TryParse(Environment.GetEnvironmentVariable("EDGETRADER_RESTORE_BENCH_ORDERS"), out int n) ? n : 300_000;
         var start = JournalRestore.Load(_dir, "pi-1", _symbols, 100_000, Day1);
         var sw = Stopwatch.StartNew();

@@ -1,82 +1,49 @@
-using Microsoft.Extensions.Time.Testing;
-using EdgeTrader.Configuration;
 using EdgeTrader.Health;
 using EdgeTrader.KillSwitch;
 using EdgeTrader.Panel;
-using EdgeTrader.Panel.Drivers;
-using EdgeTrader.Tests.Support;
 
 namespace EdgeTrader.Tests.Panel;
 
+// The emergency stop, the lamps and shutdown, on a panel with every part fitted (SimPanel presses both channels).
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class PanelControllerTests : IDisposable
 {
-    static readonly TimeSpan Hold = TimeSpan.FromMilliseconds(2000);
-    readonly FakeTimeProvider _time = TestClock.New();
-    readonly SimPanelDriver _sim = new();
-    readonly HealthMonitor _health;
-    readonly CircuitBreaker _breaker;
-    readonly PanelController _panel;
+    readonly PanelHarness _h = new();
+    SimPanelView Sim => new(_h);
 
-    public PanelControllerTests()
+    public void Dispose() => _h.Dispose();
+
+    readonly record struct SimPanelView(PanelHarness H)
     {
-        _health = new HealthMonitor(_time);
-        _breaker = new CircuitBreaker(BreakerState.FreshInstall(_time.GetUtcNow()), _time);
-        _panel = new PanelController(_sim, _breaker, _health, new PanelOptions { Driver = PanelDriverKind.Sim, ResetHoldMs = 2000 }, _time, Serilog.Core.Logger.None);
-    }
-
-    public void Dispose() => _panel.Dispose();
-
-    /// <summary>Starts the panel and lets the lamp test pass, with the loop beating.</summary>
-    void StartPastLampTest()
-    {
-        _panel.Start();
-        Run(TimeSpan.FromMilliseconds(400));
-    }
-
-    /// <summary>Advances time in 50 ms steps, beating the tick loop on every step (as a live loop would).</summary>
-    void Run(TimeSpan duration, bool loopBeats = true)
-    {
-        var step = TimeSpan.FromMilliseconds(50);
-        for (var t = TimeSpan.Zero; t < duration; t += step)
-        {
-            if (loopBeats) _health.LoopBeat();
-            _time.Advance(step);
-        }
-    }
-
-    void PressAndRelease(PanelInput input)
-    {
-        _sim.Set(input, true);
-        _sim.Set(input, false);
+        public bool Lamp(PanelLed l) => H.Sim.Lamp(l);
     }
 
     [Fact]
     public void Emergency_stop_press_engages_with_source_button_and_lights_red()
     {
-        StartPastLampTest();
-        Assert.False(_breaker.IsEngaged);
-        Assert.False(_sim.Led(PanelLed.Red));
+        _h.Started();
+        Assert.False(_h.Breaker.IsEngaged);
+        Assert.False(Sim.Lamp(PanelLed.Red));
 
-        _sim.Set(PanelInput.EmergencyStop, true);
+        _h.Sim.EmergencyStop(true);
 
-        Assert.True(_breaker.IsEngaged);
-        Assert.Equal(BreakerSource.Button, _breaker.State.Source);
-        Assert.Equal(1, _breaker.State.Generation);
-        Assert.True(_sim.Led(PanelLed.Red));
-        Assert.False(_sim.Led(PanelLed.Green));
-        Assert.Equal(1, _panel.EngageLatency.Count);
+        Assert.True(_h.Breaker.IsEngaged);
+        Assert.Equal(BreakerSource.Button, _h.Breaker.State.Source);
+        Assert.Equal(1, _h.Breaker.State.Generation);
+        Assert.True(Sim.Lamp(PanelLed.Red));
+        Assert.False(Sim.Lamp(PanelLed.Green));
+        Assert.Equal(1, _h.Panel.EngageLatency.Count);
     }
 
     [Fact]
     public void A_press_on_an_engaged_node_is_a_new_stop_for_the_cluster()
     {
-        StartPastLampTest();
-        var first = _breaker.Command("desk", BreakerSource.Cli).State.Engagement;
-        PressAndRelease(PanelInput.EmergencyStop);
-        Assert.True(_breaker.IsEngaged);
-        Assert.Equal(BreakerSource.Button, _breaker.State.Source);
-        Assert.NotEqual(first, _breaker.State.Engagement); // renewed: published again, cancel_all again
+        _h.Started();
+        var first = _h.Breaker.Command("desk", BreakerSource.Cli).State.Engagement;
+        _h.EngageByButton();
+        Assert.True(_h.Breaker.IsEngaged);
+        Assert.Equal(BreakerSource.Button, _h.Breaker.State.Source);
+        Assert.NotEqual(first, _h.Breaker.State.Engagement); // renewed: published again, cancel_all again
     }
 
     [Fact]
@@ -84,48 +51,45 @@ public sealed class PanelControllerTests : IDisposable
     {
         // The breaker as restored from disk: ENGAGED by an earlier press. The wire is broken (the stop reads pressed)
         // before this process's panel exists, so the panel sees a state at start, not an edge.
-        var restored = BreakerState.FreshInstall(_time.GetUtcNow(), "n") with
+        var time = Support.TestClock.New();
+        var restored = BreakerState.FreshInstall(time.GetUtcNow(), "n") with
         {
             Position = BreakerPosition.Engaged,
             Engagement = new EngagementId("n", "0123456789abcdef", 1),
             Reason = "before the restart",
             Source = BreakerSource.Button,
         };
-        var breaker = new CircuitBreaker(restored, _time);
+        using var h = new PanelHarness(breaker: new CircuitBreaker(restored, time), time: time);
         var seen = new List<BreakerTransition>();
-        breaker.Subscribe(seen.Add);
-        var sim = new SimPanelDriver();
-        sim.Set(PanelInput.EmergencyStop, true);
-        using var panel = new PanelController(sim, breaker, _health, new PanelOptions { Driver = PanelDriverKind.Sim, ResetHoldMs = 2000 }, _time, Serilog.Core.Logger.None);
-        panel.Start();
-        Assert.Same(restored, breaker.State);
+        h.Breaker.Subscribe(seen.Add);
+        h.Sim.EmergencyStop(true);
+        h.Panel.Start();
+        Assert.Same(restored, h.Breaker.State);
         Assert.Empty(seen);
 
-        sim.Set(PanelInput.EmergencyStop, false);
-        sim.Set(PanelInput.EmergencyStop, true); // a real press afterwards is a new stop
-        Assert.NotEqual(restored.Engagement, breaker.State.Engagement);
+        h.Sim.EmergencyStop(false);
+        h.Sim.EmergencyStop(true); // a real press afterwards is a new stop
+        Assert.NotEqual(restored.Engagement, h.Breaker.State.Engagement);
     }
 
     [Fact]
-    public void Amber_is_on_while_the_latch_is_not_saved()
+    public void Amber_flashes_while_the_latch_is_not_saved()
     {
+        var time = Support.TestClock.New();
         var store = new FailingStore();
-        var breaker = new CircuitBreaker(BreakerState.FreshInstall(_time.GetUtcNow()), _time, store);
-        var sim = new SimPanelDriver();
-        using var panel = new PanelController(sim, breaker, _health, new PanelOptions { Driver = PanelDriverKind.Sim, ResetHoldMs = 2000 }, _time, Serilog.Core.Logger.None);
-        panel.Start();
-        Run(TimeSpan.FromMilliseconds(400));
-        Assert.False(sim.Led(PanelLed.Amber));
+        using var h = new PanelHarness(breaker: new CircuitBreaker(BreakerState.FreshInstall(time.GetUtcNow()), time, store), time: time).Started();
+        Assert.False(h.Sim.Lamp(PanelLed.Amber));
 
         store.Fail = true;
-        breaker.Command("desk", BreakerSource.Cli);
-        Run(TimeSpan.FromMilliseconds(100));
-        Assert.True(sim.Led(PanelLed.Amber));
+        h.Breaker.Command("desk", BreakerSource.Cli);
+        var amberOn = h.CountOn(() => h.Sim.Pins.Amber);
+        h.Run(1000);
+        Assert.True(amberOn() >= 2); // flashing: a reset will be refused until it is saved
 
         store.Fail = false; // the retry saves it
-        Run(CircuitBreaker.SaveRetryInterval + TimeSpan.FromMilliseconds(100));
-        Assert.True(breaker.LatchSaved);
-        Assert.False(sim.Led(PanelLed.Amber));
+        h.Run(CircuitBreaker.SaveRetryInterval + TimeSpan.FromMilliseconds(100));
+        Assert.True(h.Breaker.LatchSaved);
+        Assert.False(h.Sim.Lamp(PanelLed.Amber));
     }
 
     sealed class FailingStore : IBreakerStateStore
@@ -137,136 +101,80 @@ public sealed class PanelControllerTests : IDisposable
     [Fact]
     public void Emergency_stop_already_pressed_at_start_engages()
     {
-        _sim.Set(PanelInput.EmergencyStop, true);
-        _panel.Start();
-        Assert.True(_breaker.IsEngaged);
-        Assert.Equal(BreakerSource.Button, _breaker.State.Source);
+        _h.Sim.EmergencyStop(true);
+        _h.Panel.Start();
+        Assert.True(_h.Breaker.IsEngaged);
+        Assert.Equal(BreakerSource.Button, _h.Breaker.State.Source);
+    }
+
+    [Fact]
+    public void A_cut_wire_on_a_single_channel_panel_engages_like_a_press()
+    {
+        using var h = new PanelHarness(PanelHarness.Basic).Started();
+        h.Sim.Channel(0, open: true); // the pull-up wins on a cut wire: the line reads high, as when pressed
+        Assert.True(h.Breaker.IsEngaged);
+        Assert.NotNull(h.Panel.WhyResetIsRefused());
     }
 
     [Fact]
     public void Releasing_the_emergency_stop_does_not_reset()
     {
-        StartPastLampTest();
-        PressAndRelease(PanelInput.EmergencyStop);
-        Run(TimeSpan.FromSeconds(5));
-        Assert.True(_breaker.IsEngaged);
-        Assert.True(_sim.Led(PanelLed.Red));
-    }
-
-    [Fact]
-    public void Reset_held_shorter_than_the_hold_time_does_not_reset()
-    {
-        StartPastLampTest();
-        PressAndRelease(PanelInput.EmergencyStop);
-
-        _sim.Set(PanelInput.Reset, true);
-        Run(Hold - TimeSpan.FromMilliseconds(100));
-        _sim.Set(PanelInput.Reset, false);
-        Run(TimeSpan.FromSeconds(3));
-
-        Assert.True(_breaker.IsEngaged);
-    }
-
-    [Fact]
-    public void Reset_held_for_the_hold_time_resets_to_safe_and_lamps_follow()
-    {
-        StartPastLampTest();
-        PressAndRelease(PanelInput.EmergencyStop);
-        var gen = _breaker.State.Generation;
-
-        _sim.Set(PanelInput.Reset, true);
-        Run(Hold - TimeSpan.FromMilliseconds(50));
-        Assert.True(_breaker.IsEngaged);
-        Run(TimeSpan.FromMilliseconds(100));
-
-        Assert.False(_breaker.IsEngaged);
-        Assert.Equal(BreakerSource.Button, _breaker.State.Source);
-        Assert.Equal(gen, _breaker.State.Generation);
-        Assert.False(_sim.Led(PanelLed.Red));
-    }
-
-    [Fact]
-    public void Reset_while_the_emergency_stop_is_pressed_is_refused()
-    {
-        StartPastLampTest();
-        _sim.Set(PanelInput.EmergencyStop, true);
-
-        _sim.Set(PanelInput.Reset, true);
-        Run(Hold * 2);
-
-        Assert.True(_breaker.IsEngaged);
-        Assert.True(_sim.Led(PanelLed.Red));
+        _h.Started();
+        _h.EngageByButton();
+        _h.Run(5000);
+        Assert.True(_h.Breaker.IsEngaged);
+        Assert.True(Sim.Lamp(PanelLed.Red));
     }
 
     [Fact]
     public void Cli_reset_is_refused_by_the_interlock_while_the_emergency_stop_is_pressed()
     {
-        StartPastLampTest();
-        _sim.Set(PanelInput.EmergencyStop, true);
+        _h.Started();
+        _h.Sim.EmergencyStop(true);
 
-        var r = _breaker.Reset("operator", BreakerSource.Cli);
+        var r = _h.Breaker.Reset("operator", BreakerSource.Cli);
 
         Assert.False(r.Done);
-        Assert.True(_breaker.IsEngaged);
+        Assert.True(_h.Breaker.IsEngaged);
         Assert.Contains("emergency-stop button is pressed or its wire is broken", r.RefusedBecause);
 
-        _sim.Set(PanelInput.EmergencyStop, false);
-        Assert.True(_breaker.Reset("operator", BreakerSource.Cli).Done);
-        Assert.False(_breaker.IsEngaged);
+        _h.Sim.EmergencyStop(false);
+        Assert.True(_h.Breaker.Reset("operator", BreakerSource.Cli).Done);
+        Assert.False(_h.Breaker.IsEngaged);
     }
 
     [Fact]
-    public void Emergency_stop_pressed_during_the_reset_hold_vetoes_the_reset()
+    public void Before_start_the_emergency_stop_counts_as_pressed_so_no_reset_can_pass()
     {
-        StartPastLampTest();
-        PressAndRelease(PanelInput.EmergencyStop);
-        _sim.Set(PanelInput.Reset, true);
-        Run(TimeSpan.FromMilliseconds(1000));
-        _sim.Set(PanelInput.EmergencyStop, true);
-        Run(TimeSpan.FromMilliseconds(1500));
-        Assert.True(_breaker.IsEngaged);
-    }
-
-    [Fact]
-    public void Releasing_and_pressing_reset_again_restarts_the_hold()
-    {
-        StartPastLampTest();
-        PressAndRelease(PanelInput.EmergencyStop);
-
-        _sim.Set(PanelInput.Reset, true);
-        Run(TimeSpan.FromMilliseconds(1500));
-        _sim.Set(PanelInput.Reset, false);
-        _sim.Set(PanelInput.Reset, true);
-        Run(TimeSpan.FromMilliseconds(1500)); // 3000 ms since the first press, 1500 ms since the second
-        Assert.True(_breaker.IsEngaged);
-
-        Run(TimeSpan.FromMilliseconds(600));
-        Assert.False(_breaker.IsEngaged);
+        _h.Breaker.Engage("test", BreakerSource.Cli);
+        Assert.False(_h.Breaker.Reset("operator", BreakerSource.Cli).Done);
+        _h.Started();
+        Assert.True(_h.Breaker.Reset("operator", BreakerSource.Cli).Done);
     }
 
     [Fact]
     public void Lamp_test_lights_all_three_during_the_first_300_ms_only()
     {
-        _panel.Start();
-        Run(TimeSpan.FromMilliseconds(250));
-        Assert.True(_sim.Led(PanelLed.Green));
-        Assert.True(_sim.Led(PanelLed.Red));
-        Assert.True(_sim.Led(PanelLed.Amber));
+        _h.Panel.Start();
+        _h.Run(250);
+        Assert.True(Sim.Lamp(PanelLed.Green));
+        Assert.True(Sim.Lamp(PanelLed.Red));
+        Assert.True(Sim.Lamp(PanelLed.Amber));
 
-        Run(TimeSpan.FromMilliseconds(100));
-        Assert.False(_sim.Led(PanelLed.Red));
-        Assert.False(_sim.Led(PanelLed.Amber));
+        _h.Run(100);
+        Assert.False(Sim.Lamp(PanelLed.Red));
+        Assert.False(Sim.Lamp(PanelLed.Amber));
     }
 
     [Fact]
     public void Green_blinks_at_1_Hz_while_safe_and_the_loop_beats()
     {
-        StartPastLampTest();
+        _h.Started();
         var changes = new List<(TimeSpan At, bool On)>();
-        var t0 = _time.GetTimestamp();
-        _sim.LedChanged += (led, on) => { if (led == PanelLed.Green) changes.Add((_time.GetElapsedTime(t0), on)); };
+        var t0 = _h.Time.GetTimestamp();
+        _h.Sim.Driver.LineChanged += (pin, on) => { if (pin == _h.Sim.Pins.Green) changes.Add((_h.Time.GetElapsedTime(t0), on)); };
 
-        Run(TimeSpan.FromSeconds(4));
+        _h.Run(4000);
 
         Assert.InRange(changes.Count, 7, 9); // 8 half periods of 500 ms in 4 s
         for (int i = 1; i < changes.Count; i++)
@@ -274,85 +182,106 @@ public sealed class PanelControllerTests : IDisposable
             Assert.NotEqual(changes[i - 1].On, changes[i].On);
             Assert.Equal(500, (changes[i].At - changes[i - 1].At).TotalMilliseconds, 1);
         }
-        Assert.False(_sim.Led(PanelLed.Red));
+        Assert.False(Sim.Lamp(PanelLed.Red));
     }
 
     [Fact]
     public void Green_stops_blinking_when_the_loop_stops_beating()
     {
-        StartPastLampTest();
-        Run(TimeSpan.FromSeconds(2));
-        Run(HealthMonitor.LoopAliveWindow + TimeSpan.FromMilliseconds(100), loopBeats: false);
+        _h.Started();
+        _h.Run(2000);
+        _h.Run(HealthMonitor.LoopAliveWindow + TimeSpan.FromMilliseconds(100), loopBeats: false);
 
-        int greenOn = 0;
-        _sim.LedChanged += (led, on) => { if (led == PanelLed.Green && on) greenOn++; };
-        Run(TimeSpan.FromSeconds(3), loopBeats: false);
+        var greenOn = _h.CountOn(() => _h.Sim.Pins.Green);
+        _h.Run(3000, loopBeats: false);
 
-        Assert.Equal(0, greenOn);
-        Assert.False(_sim.Led(PanelLed.Green));
-        Assert.False(_breaker.IsEngaged);
+        Assert.Equal(0, greenOn());
+        Assert.False(Sim.Lamp(PanelLed.Green));
+        Assert.False(_h.Breaker.IsEngaged);
 
-        Run(TimeSpan.FromSeconds(2)); // the loop comes back: so does the blink
-        Assert.True(greenOn > 0);
+        _h.Run(2000); // the loop comes back: so does the blink
+        Assert.True(greenOn() > 0);
     }
 
     [Fact]
     public void Green_stays_dark_while_engaged()
     {
-        StartPastLampTest();
-        _sim.Set(PanelInput.EmergencyStop, true);
-        int greenOn = 0;
-        _sim.LedChanged += (led, on) => { if (led == PanelLed.Green && on) greenOn++; };
-        Run(TimeSpan.FromSeconds(3));
-        Assert.Equal(0, greenOn);
+        _h.Started();
+        _h.Sim.EmergencyStop(true);
+        var greenOn = _h.CountOn(() => _h.Sim.Pins.Green);
+        _h.Run(3000);
+        Assert.Equal(0, greenOn());
     }
 
     [Fact]
     public void Amber_is_steady_while_a_link_is_degraded()
     {
-        StartPastLampTest();
-        Assert.False(_sim.Led(PanelLed.Amber));
+        _h.Started();
+        Assert.False(Sim.Lamp(PanelLed.Amber));
 
-        _health.Set(Link.Bridge, LinkState.Degraded, "no tick for 5 s");
-        Run(TimeSpan.FromMilliseconds(100));
-        Assert.True(_sim.Led(PanelLed.Amber));
+        _h.Health.Set(Link.Bridge, LinkState.Degraded, "no tick for 5 s");
+        _h.Run(100);
+        Assert.True(Sim.Lamp(PanelLed.Amber));
         int amberOff = 0;
-        _sim.LedChanged += (led, on) => { if (led == PanelLed.Amber && !on) amberOff++; };
-        Run(TimeSpan.FromSeconds(2));
+        _h.Sim.Driver.LineChanged += (pin, on) => { if (pin == _h.Sim.Pins.Amber && !on) amberOff++; };
+        _h.Run(2000);
         Assert.Equal(0, amberOff);
 
-        _health.Set(Link.Bridge, LinkState.Up);
-        Run(TimeSpan.FromMilliseconds(100));
-        Assert.False(_sim.Led(PanelLed.Amber));
+        _h.Health.Set(Link.Bridge, LinkState.Up);
+        _h.Run(100);
+        Assert.False(Sim.Lamp(PanelLed.Amber));
     }
 
     [Fact]
-    public void Dispose_switches_every_lamp_off()
+    public void A_fault_reported_by_another_part_flashes_amber_and_refuses_resets_until_cleared()
     {
-        StartPastLampTest();
-        _health.Set(Link.Mqtt, LinkState.Degraded, "broker down");
-        _sim.Set(PanelInput.EmergencyStop, true);
-        Run(TimeSpan.FromMilliseconds(100));
-        Assert.True(_sim.Led(PanelLed.Red) && _sim.Led(PanelLed.Amber));
+        _h.Started();
+        _h.EngageByButton();
+        var amberOn = _h.CountOn(() => _h.Sim.Pins.Amber);
 
-        _panel.Dispose();
+        _h.Faults.Raise("LATCH_NOT_SAVED", "the breaker state could not be written");
+        _h.Run(2000);
 
-        Assert.False(_sim.Led(PanelLed.Green));
-        Assert.False(_sim.Led(PanelLed.Red));
-        Assert.False(_sim.Led(PanelLed.Amber));
-        Run(TimeSpan.FromSeconds(1)); // no timer lights anything afterwards
-        Assert.False(_sim.Led(PanelLed.Red) || _sim.Led(PanelLed.Amber) || _sim.Led(PanelLed.Green));
+        Assert.InRange(amberOn(), 4, 6); // 200 ms on, 200 ms off: flashing, unlike a degraded link's steady amber
+        var r = _h.Breaker.Reset("operator", BreakerSource.Cli);
+        Assert.False(r.Done);
+        Assert.Contains("LATCH_NOT_SAVED", r.RefusedBecause);
+
+        _h.Faults.Clear("LATCH_NOT_SAVED");
+        _h.Run(100);
+        Assert.False(Sim.Lamp(PanelLed.Amber));
+        Assert.True(_h.Breaker.Reset("operator", BreakerSource.Cli).Done);
+    }
+
+    [Fact]
+    public void Dispose_switches_every_lamp_the_relay_and_the_buzzer_off()
+    {
+        _h.Started();
+        Assert.True(_h.Sim.Relay);
+        _h.Health.Set(Link.Mqtt, LinkState.Degraded, "broker down");
+        _h.Sim.EmergencyStop(true);
+        _h.Run(100);
+        Assert.True(Sim.Lamp(PanelLed.Red) && Sim.Lamp(PanelLed.Amber) && _h.Sim.Buzzer);
+
+        _h.Panel.Dispose();
+
+        Assert.False(Sim.Lamp(PanelLed.Green) || Sim.Lamp(PanelLed.Red) || Sim.Lamp(PanelLed.Amber));
+        Assert.False(_h.Sim.Relay);
+        Assert.False(_h.Sim.Buzzer);
+        _h.Run(1000); // no timer lights anything afterwards
+        Assert.False(Sim.Lamp(PanelLed.Red) || Sim.Lamp(PanelLed.Amber) || Sim.Lamp(PanelLed.Green) || _h.Sim.Buzzer);
+        Assert.All(Enumerable.Range(0, _h.Sim.Driver.LineNames.Count), pin => Assert.False(_h.Sim.Driver.IsOpen(pin)));
     }
 
     [Fact]
     public void Engage_latency_is_measured_from_the_edge_stamp_once_per_engagement()
     {
-        StartPastLampTest();
-        _sim.Set(PanelInput.EmergencyStop, true);
-        _sim.Set(PanelInput.EmergencyStop, false);
-        _sim.Set(PanelInput.EmergencyStop, true); // already engaged: not a new engagement
-        Assert.Equal(1, _panel.EngageLatency.Count);
-        var sample = _panel.EngageLatency.Sorted()[0];
+        using var h = new PanelHarness(edgeClock: TimeProvider.System).Started(); // the breaker stamps on the system clock
+        h.Sim.EmergencyStop(true);
+        h.Sim.EmergencyStop(false);
+        h.Sim.EmergencyStop(true); // already engaged: not a new engagement
+        Assert.Equal(1, h.Panel.EngageLatency.Count);
+        var sample = h.Panel.EngageLatency.Sorted()[0];
         Assert.InRange(sample, 0, 1_000_000);
     }
 }

@@ -95,17 +95,18 @@ internal sealed unsafe class GpioChip : IDisposable
 
     /// <summary>
     /// Requests one input line with edge events on both edges (kernel-timestamped, CLOCK_MONOTONIC) and, when
-    /// <paramref name="debounceUs"/> is non-zero, the kernel's debounce. With <paramref name="pullUp"/> false no bias
-    /// flag is set: the pull-up is part of the wiring (or the board's pin configuration), see hw/README.md.
+    /// <paramref name="debounceUs"/> is non-zero, the kernel's debounce. <paramref name="biasFlags"/> is 0 (no bias flag:
+    /// the pull-up is part of the wiring or the board's pin configuration, see hw/README.md), FlagBiasPullUp or
+    /// FlagBiasPullDown.
     /// </summary>
-    public GpioLineRequest RequestInput(uint offset, string consumer, uint debounceUs, bool pullUp = false)
+    public GpioLineRequest RequestInput(uint offset, string consumer, uint debounceUs, ulong biasFlags = 0)
     {
         GpioV2LineRequest req = default;
         req.Offsets[0] = offset;
         req.NumLines = 1;
         req.EventBufferSize = 64;
         GpioAbi.PutCString(new Span<byte>(req.Consumer, GpioAbi.MaxNameSize), consumer);
-        req.Config.Flags = GpioAbi.FlagInput | GpioAbi.FlagEdgeRising | GpioAbi.FlagEdgeFalling | (pullUp ? GpioAbi.FlagBiasPullUp : 0);
+        req.Config.Flags = GpioAbi.FlagInput | GpioAbi.FlagEdgeRising | GpioAbi.FlagEdgeFalling | biasFlags;
         if (debounceUs != 0)
         {
             req.Config.Attrs[0] = new GpioV2LineConfigAttribute

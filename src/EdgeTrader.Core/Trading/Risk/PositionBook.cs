@@ -46,6 +46,9 @@ public sealed class PositionBook
     /// <summary>Average open price of a symbol's net position (0 when flat).</summary>
     public double AvgPrice(int symbolId) => _avg[symbolId];
 
+    /// <summary>Unrealised P&amp;L of one symbol at its last mark.</summary>
+    public double Unrealized(int symbolId) => _unrealized[symbolId];
+
     /// <summary>Quantity in flight (sent, not yet filled or given up) of a symbol and side.</summary>
     public double Pending(int symbolId, Side side) => side == Side.Buy ? _pendingBuy[symbolId] : _pendingSell[symbolId];
 

@@ -67,8 +67,15 @@ public sealed partial class ZmqTradingEngine : IOrderSink, IDisposable
         else _gwRx = new byte[MaxGatewayFrameBytes + 1];
         _loop = loopFactory(_dryRun is not null ? _dryRun : this);
         _silenceBaseTs = time.GetTimestamp();
+        TickToOrder = new LatencyHistogram(LatencyHistogram.TickPathBuckets, time.TimestampFrequency);
         breaker.Subscribe(OnBreakerTransition);
     }
+
+    /// <summary>Tick frame received → order handed to the transport. Recorded by the tick thread (no lock); scrapes only read it.</summary>
+    public LatencyHistogram TickToOrder { get; }
+
+    /// <summary>Time since the last tick frame arrived; null before the first.</summary>
+    public TimeSpan? SinceLastTick => Volatile.Read(ref _lastTickTs) is var t && t != 0 ? _time.GetElapsedTime(t) : null;
 
     /// <summary>The loop this engine drives (counters, positions).</summary>
     public TradingLoop Loop => _loop;
@@ -112,6 +119,7 @@ public sealed partial class ZmqTradingEngine : IOrderSink, IDisposable
 
     void Run()
     {
+        Interop.NativeThread.NameCurrent("tick-loop"); // visible to ps/top (and to the VM test's freeze)
         ZmqSocket? sub = null, wake = null;
         try
         {
@@ -195,7 +203,7 @@ public sealed partial class ZmqTradingEngine : IOrderSink, IDisposable
             if (n < 0) return;
             while (sub.HasMore) n = sub.Receive(_rx); // a leading topic frame is allowed: the payload is the last frame
             _lastTickTs = _time.GetTimestamp();
-            _loop.OnPayload(_rx.AsSpan(0, Math.Min(n, _rx.Length)));
+            if (_loop.OnPayload(_rx.AsSpan(0, Math.Min(n, _rx.Length))) == TickOutcome.OrderSent) TickToOrder.Record(_time.GetTimestamp() - _lastTickTs);
             if (Interlocked.Read(ref _cancelRequestedGen) > _cancelSentGen) SendPendingCancel();
         }
     }
