@@ -18,7 +18,7 @@
 # the host's package architectures alone (no arm64 indices on every apt-get update, no version lock between the
 # amd64 and arm64 copies of Multi-Arch: same libraries), and the same packages serve the kernel-module and
 # initramfs cross builds of the arm64 VM test. The arm64 runtime libraries that only exist as :arm64 packages
-# (libzmq5, libmosquitto1) are not needed to build; scripts/arm64-root.sh unpacks them into a folder for
+# (libzmq5, libssl3) are not needed to build; scripts/arm64-root.sh unpacks them into a folder for
 # qemu-aarch64 -L and the VM. EDGETRADER_SYSROOT=DIR links against a folder sysroot instead (-p:SysRoot).
 # On an arm64 machine (a Pi with the .NET SDK) the linux-arm64 build is native and needs only clang and lld.
 set -euo pipefail

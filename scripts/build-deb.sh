@@ -74,7 +74,7 @@ Version: $VERSION
 Architecture: $ARCH
 Maintainer: EdgeTrader <edgetrader@localhost>
 Installed-Size: $(du -sk --exclude=DEBIAN "$P" | cut -f1)
-Depends: libc6 (>= $GLIBC), libzmq5, libmosquitto1, adduser
+Depends: libc6 (>= $GLIBC), libzmq5, libssl3, adduser
 Section: net
 Priority: optional
 Description: trading appliance with a dual-gated hardware kill switch

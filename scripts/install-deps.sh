@@ -13,15 +13,16 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-# Runtime: the reference C implementations of ZeroMQ and MQTT (loaded by soname at run time).
-RUNTIME_PKGS=(libzmq5 libmosquitto1)
+# Runtime: libzmq (loaded by soname) and OpenSSL (loaded by .NET's TLS and HMAC for the MQTT mirror). MQTT itself is
+# managed code (MQTTnet): no MQTT library is needed on the box.
+RUNTIME_PKGS=(libzmq5 libssl3)
 # Build: the NativeAOT linker toolchain; llvm for llvm-objcopy (the symbol strip of a cross build).
 BUILD_PKGS=(clang lld llvm zlib1g-dev)
 # linux-arm64 on x86_64: the arm64 glibc and libgcc as Debian's cross packages (Architecture: all, installed under
 # /usr/aarch64-linux-gnu and /usr/lib/gcc-cross). Chosen over `dpkg --add-architecture arm64` because they leave the
 # host's package architectures alone: no arm64 indices on every apt-get update, no version lock between the amd64
 # and arm64 copies of Multi-Arch: same libraries on a build machine that others share. The arm64 libraries that
-# exist only as :arm64 packages (libzmq5, libmosquitto1) are unpacked into a folder instead (scripts/arm64-root.sh).
+# exist only as :arm64 packages (libzmq5, libssl3) are unpacked into a folder instead (scripts/arm64-root.sh).
 ARM64_PKGS=(libc6-dev-arm64-cross libgcc-12-dev-arm64-cross qemu-user)
 # Tests: a real broker and its clients, python zmq for wire checks, procps for ps/kill; a real Prometheus (and
 # promtool) and headless Chromium for the metrics and status-page tests (they start their own, on free ports).

@@ -16,7 +16,6 @@
 #include <sys/timex.h>
 #include <linux/gpio.h>
 #include <zmq.h>
-#include <mosquitto.h>
 
 static int first = 1;
 static void put(const char *name, long long value)
@@ -94,13 +93,6 @@ int main(void)
     V(ZMQ_DONTWAIT); V(ZMQ_SNDMORE); V(ZMQ_POLLIN); V(ZMQ_POLLOUT); V(ETERM);
     SIZE(zmq_pollitem_t);
     OFF(zmq_pollitem_t, socket); OFF(zmq_pollitem_t, fd); OFF(zmq_pollitem_t, events); OFF(zmq_pollitem_t, revents);
-
-    V(MOSQ_ERR_SUCCESS); V(MOSQ_ERR_NO_CONN); V(MOSQ_ERR_CONN_REFUSED); V(MOSQ_ERR_CONN_LOST); V(MOSQ_ERR_TLS);
-    V(MOSQ_ERR_ERRNO); V(MOSQ_OPT_PROTOCOL_VERSION); V(MOSQ_OPT_TCP_NODELAY); V(MQTT_PROTOCOL_V311);
-    V(MOSQ_LOG_INFO); V(MOSQ_LOG_NOTICE); V(MOSQ_LOG_WARNING); V(MOSQ_LOG_ERR);
-    SIZE(struct mosquitto_message);
-    OFF(struct mosquitto_message, mid); OFF(struct mosquitto_message, topic); OFF(struct mosquitto_message, payload);
-    OFF(struct mosquitto_message, payloadlen); OFF(struct mosquitto_message, qos); OFF(struct mosquitto_message, retain);
 
     printf("\n  }\n}\n");
     return 0;

@@ -17,8 +17,8 @@ check "arm64 library root" test -n "$ROOT"
 check "build-deb.sh --arch arm64" "$REPO/scripts/build-deb.sh" --arch arm64 --binary "$BIN" --out "$T"
 DEB=$(ls "$T"/edgetrader_*_arm64.deb 2>/dev/null | head -n1)
 check "control: Architecture arm64" test "$(dpkg-deb -f "$DEB" Architecture)" = arm64
-check "control: Depends libc6 (>= 2.34), libzmq5, libmosquitto1, adduser" \
-  test "$(dpkg-deb -f "$DEB" Depends)" = "libc6 (>= 2.34), libzmq5, libmosquitto1, adduser"
+check "control: Depends libc6 (>= 2.34), libzmq5, libssl3, adduser" \
+  test "$(dpkg-deb -f "$DEB" Depends)" = "libc6 (>= 2.34), libzmq5, libssl3, adduser"
 dpkg-deb -x "$DEB" "$T/x" 2>/dev/null
 check "usr/bin/edgetrader is the aarch64 binary" bash -c 'readelf -h "$1" | grep -qE "Machine: +AArch64" && cmp -s "$1" "$2"' _ "$T/x/usr/bin/edgetrader" "$BIN"
 check "usr/bin/edgetrader --version under qemu-aarch64" bash -c \

@@ -7,7 +7,7 @@
 #        EDGETRADER_ARM64_ROOT (the arm64 library root of scripts/arm64-root.sh)
 # Output: $WORK/initramfs.cpio.gz with busybox-static:arm64, /init, /checks.sh and the configs (the same files as the
 #         x86 VM's), configfs.ko + gpio-sim.ko, gpiotool (static, aarch64-linux-gnu-gcc-12), /bin/edgetrader and the
-#         arm64 libraries it needs: its NEEDED entries plus the ones it dlopens (libzmq, libmosquitto, OpenSSL), with
+#         arm64 libraries it needs: its NEEDED entries plus the ones it dlopens (libzmq, OpenSSL), with
 #         their NEEDED closure read by readelf from the library root (the host's ldd cannot run arm64 binaries).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -53,7 +53,7 @@ for dep in $(readelf -d "$BIN" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
   copy_lib "$p"
 done
 # Loaded with dlopen by the transports (not in NEEDED).
-for so in libzmq.so.5 libmosquitto.so.1 libssl.so.3 libcrypto.so.3; do
+for so in libzmq.so.5 libssl.so.3 libcrypto.so.3; do
   p=$(find_lib "$so") || { echo "initramfs-arm64: $so is not in $LIBROOT" >&2; exit 1; }
   copy_lib "$p"
 done

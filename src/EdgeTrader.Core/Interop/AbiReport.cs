@@ -1,13 +1,12 @@
 using System.Text.Json;
 using EdgeTrader.Interop.Gpio;
-using EdgeTrader.Interop.Mosquitto;
 using EdgeTrader.Interop.Posix;
 using EdgeTrader.Interop.Zmq;
 
 namespace EdgeTrader.Interop;
 
 /// <summary>
-/// Every number the interop code hands to the kernel, libc, libzmq or libmosquitto, as this binary has it: flags,
+/// Every number the interop code hands to the kernel, libc or libzmq, as this binary has it: flags,
 /// errno values, ioctl request numbers, struct sizes and field offsets. <c>edgetrader abi --json</c> prints it, and
 /// the ABI test (tests/abi) compares each entry with what a C program compiled from the target's own headers prints,
 /// on x86_64 and on aarch64. A wrong value here is a wrong system call on that architecture (an open flag that means
@@ -94,7 +93,6 @@ internal static unsafe class AbiReport
 
         AddGpio(Add);
         AddZmq(Add);
-        AddMosquitto(Add);
         return e;
     }
 
@@ -239,32 +237,6 @@ internal static unsafe class AbiReport
         add("offsetof(zmq_pollitem_t, fd)", "ZmqPollItem.Fd", (byte*)&it.Fd - b);
         add("offsetof(zmq_pollitem_t, events)", "ZmqPollItem.Events", (byte*)&it.Events - b);
         add("offsetof(zmq_pollitem_t, revents)", "ZmqPollItem.Revents", (byte*)&it.Revents - b);
-    }
-
-    static void AddMosquitto(Action<string, string, long> add)
-    {
-        add("MOSQ_ERR_SUCCESS", "LibMosquitto.MOSQ_ERR_SUCCESS", LibMosquitto.MOSQ_ERR_SUCCESS);
-        add("MOSQ_ERR_NO_CONN", "LibMosquitto.MOSQ_ERR_NO_CONN", LibMosquitto.MOSQ_ERR_NO_CONN);
-        add("MOSQ_ERR_CONN_REFUSED", "LibMosquitto.MOSQ_ERR_CONN_REFUSED", LibMosquitto.MOSQ_ERR_CONN_REFUSED);
-        add("MOSQ_ERR_CONN_LOST", "LibMosquitto.MOSQ_ERR_CONN_LOST", LibMosquitto.MOSQ_ERR_CONN_LOST);
-        add("MOSQ_ERR_TLS", "LibMosquitto.MOSQ_ERR_TLS", LibMosquitto.MOSQ_ERR_TLS);
-        add("MOSQ_ERR_ERRNO", "LibMosquitto.MOSQ_ERR_ERRNO", LibMosquitto.MOSQ_ERR_ERRNO);
-        add("MOSQ_OPT_PROTOCOL_VERSION", "LibMosquitto.MOSQ_OPT_PROTOCOL_VERSION", LibMosquitto.MOSQ_OPT_PROTOCOL_VERSION);
-        add("MOSQ_OPT_TCP_NODELAY", "LibMosquitto.MOSQ_OPT_TCP_NODELAY", LibMosquitto.MOSQ_OPT_TCP_NODELAY);
-        add("MQTT_PROTOCOL_V311", "LibMosquitto.MQTT_PROTOCOL_V311", LibMosquitto.MQTT_PROTOCOL_V311);
-        add("MOSQ_LOG_INFO", "LibMosquitto.MOSQ_LOG_INFO", LibMosquitto.MOSQ_LOG_INFO);
-        add("MOSQ_LOG_NOTICE", "LibMosquitto.MOSQ_LOG_NOTICE", LibMosquitto.MOSQ_LOG_NOTICE);
-        add("MOSQ_LOG_WARNING", "LibMosquitto.MOSQ_LOG_WARNING", LibMosquitto.MOSQ_LOG_WARNING);
-        add("MOSQ_LOG_ERR", "LibMosquitto.MOSQ_LOG_ERR", LibMosquitto.MOSQ_LOG_ERR);
-        MosquittoMessage m;
-        byte* b = (byte*)&m;
-        add("sizeof(struct mosquitto_message)", "MosquittoMessage", sizeof(MosquittoMessage));
-        add("offsetof(struct mosquitto_message, mid)", "MosquittoMessage.Mid", (byte*)&m.Mid - b);
-        add("offsetof(struct mosquitto_message, topic)", "MosquittoMessage.Topic", (byte*)&m.Topic - b);
-        add("offsetof(struct mosquitto_message, payload)", "MosquittoMessage.Payload", (byte*)&m.Payload - b);
-        add("offsetof(struct mosquitto_message, payloadlen)", "MosquittoMessage.PayloadLen", (byte*)&m.PayloadLen - b);
-        add("offsetof(struct mosquitto_message, qos)", "MosquittoMessage.Qos", (byte*)&m.Qos - b);
-        add("offsetof(struct mosquitto_message, retain)", "MosquittoMessage.Retain", (byte*)&m.Retain - b);
     }
 
     /// <summary>

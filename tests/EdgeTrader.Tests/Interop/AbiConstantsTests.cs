@@ -8,7 +8,7 @@ namespace EdgeTrader.Tests.Interop;
 
 /// <summary>
 /// The ABI values compiled into the binary (`edgetrader abi --json`: open flags, errno values, poll flags, GPIO uAPI
-/// ioctl numbers, struct sizes and field offsets, libzmq and libmosquitto constants and structs) against the same
+/// ioctl numbers, struct sizes and field offsets, libzmq constants and structs) against the same
 /// names printed by tests/abi/abi-values.c, compiled from the headers of the binary's own architecture and run on
 /// it: on x86_64 natively, for the linux-arm64 binary with clang --target=aarch64-linux-gnu and Debian's arm64 cross
 /// headers, run through the launcher (qemu-aarch64). scripts/test.sh runs it once per architecture (stage abi).
@@ -22,14 +22,14 @@ public class AbiConstantsTests(ITestOutputHelper output)
     static string? Which(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists);
 
-    /// <summary>zmq.h and mosquitto.h (arch-independent text): the host's -dev packages, else the arm64 root's copies.</summary>
+    /// <summary>zmq.h (arch-independent text): the host's -dev package, else the arm64 root's copy.</summary>
     static string? LibraryHeaders()
     {
-        if (File.Exists("/usr/include/zmq.h") && File.Exists("/usr/include/mosquitto.h")) return null;
+        if (File.Exists("/usr/include/zmq.h")) return null;
         string root = Environment.GetEnvironmentVariable("EDGETRADER_ARM64_ROOT") is { Length: > 0 } r ? r : Path.Combine(Bin.RepoRoot, ".arm64", "root");
         string inc = Path.Combine(root, "usr", "include");
-        Assert.True(File.Exists(Path.Combine(inc, "zmq.h")) && File.Exists(Path.Combine(inc, "mosquitto.h")),
-            $"zmq.h and mosquitto.h not found in /usr/include nor {inc}: run scripts/arm64-root.sh");
+        Assert.True(File.Exists(Path.Combine(inc, "zmq.h")),
+            $"zmq.h not found in /usr/include nor {inc}: run scripts/arm64-root.sh");
         return inc;
     }
 
