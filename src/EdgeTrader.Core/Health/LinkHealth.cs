@@ -9,6 +9,8 @@ public enum Link
     Gateway,
     /// <summary>The MQTT broker that mirrors the kill switch across the cluster.</summary>
     Mqtt,
+    /// <summary>The wall clock: disciplined by a time source (Trading/ClockWatch).</summary>
+    Clock,
 }
 
 /// <summary>State of one link.</summary>
@@ -31,7 +33,7 @@ public enum LinkState
 public sealed class HealthMonitor(TimeProvider time)
 {
     readonly TimeProvider _time = time;
-    readonly LinkEntry[] _links = [new(), new(), new()];
+    readonly LinkEntry[] _links = [.. Enum.GetValues<Link>().Select(_ => new LinkEntry())];
     long _loopBeatTimestamp = time.GetTimestamp();
 
     sealed class LinkEntry

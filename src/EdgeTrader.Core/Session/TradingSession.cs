@@ -18,7 +18,9 @@ namespace EdgeTrader.Session;
 /// <param name="Day">The trading day every daily rule shares.</param>
 /// <param name="MaxTickAgeMs">The freshness bound (risk.maxTickAgeMs; 0 = none).</param>
 /// <param name="Limits">The other rules' bounds (ticks from the future, price band, check timeout); null: the defaults.</param>
-public sealed record LoopParts(TickParser Parser, IStrategy Strategy, IRiskChecks Risk, PositionBook Book, TradingDay Day, int MaxTickAgeMs, LoopLimits? Limits = null);
+/// <param name="Clock">The wall-clock rules (steps, synchronisation), evaluated on housekeeping turns; null: not watched.</param>
+public sealed record LoopParts(TickParser Parser, IStrategy Strategy, IRiskChecks Risk, PositionBook Book, TradingDay Day, int MaxTickAgeMs, LoopLimits? Limits = null,
+    ClockWatch? Clock = null);
 
 /// <summary>
 /// One trading session: the <see cref="TradingLoop"/> on the tick thread and every rule around it, on the injected
@@ -69,6 +71,7 @@ public sealed partial class TradingSession : IDisposable
     Exception? _fatal;
     long _lastHeartbeatTs;
     long _lastHousekeepingTs;
+    readonly ClockWatch? _clock;
 
     /// <summary>
     /// A session over <paramref name="transport"/>: orders go to its gateway link, or, when it has none, are
@@ -97,6 +100,7 @@ public sealed partial class TradingSession : IDisposable
             DetailIds = ids,
         };
         Loop.Anomaly += (code, detail) => _logger.Error("anomaly {Code}: {Detail}", AnomalyCodes.Code(code), detail);
+        _clock = parts.Clock;
         TickToOrder = new LatencyHistogram(LatencyHistogram.TickPathBuckets, time.TimestampFrequency);
         _intake = new TickIntake(_symbols.Count, TickToOrder, time);
         long start = time.GetTimestamp();
@@ -277,8 +281,11 @@ public sealed partial class TradingSession : IDisposable
         long now = _time.GetTimestamp();
         if (_lastHousekeepingTs != 0 && _time.GetElapsedTime(_lastHousekeepingTs, now) < HousekeepingInterval) return;
         _lastHousekeepingTs = now;
+        _clock?.Evaluate(Loop);
         Loop.RollDay(_time.GetUtcNow());
         _bridgeSilence.Evaluate(now, _time, _health, _breaker);
+        // A broken price band: the feed is not trusted until the band re-anchors at the new level.
+        if (Loop.Band.AnyBroken) _health.Set(Link.Bridge, LinkState.Degraded, "price band broken: re-anchoring at the new level (risk.priceBand)");
         if (_link is null) return;
         if (_lastHeartbeatTs == 0 || _time.GetElapsedTime(_lastHeartbeatTs, now).TotalMilliseconds >= _gateway.HeartbeatMs)
         {

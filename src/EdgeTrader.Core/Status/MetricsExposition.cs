@@ -83,6 +83,8 @@ public static class MetricsExposition
         m.Family("edgetrader_orders_in_flight", "gauge", "Orders sent and not yet filled or rejected.").Sample("edgetrader_orders_in_flight", c.InFlight);
         m.Family("edgetrader_denials_total", "counter", "Order intents denied, by stable code.");
         for (int i = 1; i < c.Denied.Length; i++) m.Sample("edgetrader_denials_total", "code", DenialCodes.Code((DenialCode)i), c.Denied[i]);
+        m.Family("edgetrader_anomalies_total", "counter", "Anomalies the trading rules detected, by stable code.");
+        for (int i = 0; i < c.Anomalies.Length; i++) m.Sample("edgetrader_anomalies_total", "code", AnomalyCodes.Code((AnomalyCode)i), c.Anomalies[i]);
 
         m.Histogram("edgetrader_tick_to_order_seconds", "Tick frame received to order handed to the transport.", s.TickToOrder);
 

@@ -71,6 +71,9 @@ public static class StatusJson
         w.WriteStartObject("dropped");
         for (int i = 0; i < c.Dropped.Length; i++) if (c.Dropped[i] > 0) w.WriteNumber(TickDropReasons.Code((TickDropReason)i), c.Dropped[i]);
         w.WriteEndObject();
+        w.WriteStartObject("anomalies");
+        for (int i = 0; i < c.Anomalies.Length; i++) if (c.Anomalies[i] > 0) w.WriteNumber(AnomalyCodes.Code((AnomalyCode)i), c.Anomalies[i]);
+        w.WriteEndObject();
         w.WriteNumber("conflated", c.Conflated);
         w.WriteStartObject("conflatedBySymbol");
         foreach (var (symbol, n) in c.ConflatedBySymbol) if (n > 0) w.WriteNumber(symbol, n);

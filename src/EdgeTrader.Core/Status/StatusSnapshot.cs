@@ -97,6 +97,8 @@ public sealed record TradingCounts
     public long[] Denied { get; init; } = [];
     /// <summary>Dropped ticks per <see cref="TickDropReason"/>.</summary>
     public long[] Dropped { get; init; } = [];
+    /// <summary>Anomalies per <see cref="AnomalyCode"/>.</summary>
+    public long[] Anomalies { get; init; } = [];
     /// <summary>Ticks conflated under overload, per symbol (superseded by a newer tick of the symbol, never acted on).</summary>
     public IReadOnlyList<(string Symbol, long Count)> ConflatedBySymbol { get; init; } = [];
     /// <summary>All conflated ticks.</summary>
@@ -111,6 +113,8 @@ public sealed record TradingCounts
         for (int i = 0; i < denied.Length; i++) denied[i] = c.DeniedFor((DenialCode)i);
         var dropped = new long[TickDropReasons.Count];
         for (int i = 0; i < dropped.Length; i++) dropped[i] = c.DroppedFor((TickDropReason)i);
+        var anomalies = new long[AnomalyCodes.Count];
+        for (int i = 0; i < anomalies.Length; i++) anomalies[i] = c.AnomalyCount((AnomalyCode)i);
         return new TradingCounts
         {
             Ticks = c.Ticks, Accepted = c.Accepted, Signals = c.SignalCount, Orders = c.Orders,
@@ -118,7 +122,7 @@ public sealed record TradingCounts
             SeqGaps = gaps, SeqGapTicks = missing, SeqRestarts = c.SeqRestarts,
             Acks = g.Acks, Fills = g.Fills, Rejects = g.Rejects, AckTimeouts = g.Timeouts,
             UnknownGatewayMessages = g.Unknown, SendFailures = g.SendFailures,
-            CancelAllSent = cancelAllSent, InFlight = inFlight, Denied = denied, Dropped = dropped,
+            CancelAllSent = cancelAllSent, InFlight = inFlight, Denied = denied, Dropped = dropped, Anomalies = anomalies,
             ConflatedBySymbol = symbols is null ? [] : [.. Enumerable.Range(0, symbols.Count).Select(i => (symbols.Name(i), c.ConflatedFor(i)))],
         };
     }
@@ -134,7 +138,7 @@ public sealed record Position(string Symbol, double Net, double AvgPrice, double
 public sealed record LinkReading(Link Link, LinkState State, string Detail, DateTimeOffset Since)
 {
     /// <summary>Lower-case name (bridge, gateway, mqtt).</summary>
-    public string Name => Link switch { Link.Bridge => "bridge", Link.Gateway => "gateway", _ => "mqtt" };
+    public string Name => Link switch { Link.Bridge => "bridge", Link.Gateway => "gateway", Link.Clock => "clock", _ => "mqtt" };
     /// <summary>Lower-case state (unused, connecting, up, degraded).</summary>
     public string StateName => State switch { LinkState.Unused => "unused", LinkState.Connecting => "connecting", LinkState.Up => "up", _ => "degraded" };
 }

@@ -54,7 +54,7 @@ public sealed partial class Appliance
             rw.WriteEndObject();
         }
 
-        var links = new[] { Link.Bridge, Link.Gateway, Link.Mqtt }
+        var links = new[] { Link.Bridge, Link.Gateway, Link.Mqtt, Link.Clock }
             .Select(l => { var s = Health.Get(l); return new LinkReading(l, s.State, s.Detail, s.Since); }).ToArray();
 
         PanelReading? panel = null;

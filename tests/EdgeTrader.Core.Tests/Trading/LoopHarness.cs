@@ -23,7 +23,9 @@ internal sealed class LoopHarness
         public bool CancelAll(string reason, long generation, long timeMs) { CancelAlls.Add(generation); return true; }
     }
 
-    public FakeTimeProvider Time { get; } = TestClock.New();
+    public FakeTimeProvider Time { get; }
+    /// <summary>The loop's clock: <see cref="Time"/>, or a wrapper of it (a wall clock that steps).</summary>
+    public TimeProvider Clock { get; }
     public CircuitBreaker Breaker { get; }
     public RecordingSink Sink { get; }
     public InMemoryDecisionLog Log { get; } = new();
@@ -34,8 +36,10 @@ internal sealed class LoopHarness
     long _seq;
 
     public LoopHarness(RiskOptions? risk = null, StrategyKind strategy = StrategyKind.EveryTick, bool dryRun = false, string[]? symbols = null, TickFormat format = TickFormat.Json,
-        PriceBandOptions? priceBand = null)
+        PriceBandOptions? priceBand = null, DateTimeOffset? start = null, Func<FakeTimeProvider, TimeProvider>? clock = null)
     {
+        Time = TestClock.New(start);
+        Clock = clock?.Invoke(Time) ?? Time;
         risk ??= new RiskOptions { MaxOrdersPerSecond = 1000, MaxPosition = 100, MaxLossStreak = 0 };
         // Unless a test is about the band: the first tick is the reference (bootstrapTicks 1), so tests of other rules
         // need not feed a bootstrap first.
@@ -48,7 +52,7 @@ internal sealed class LoopHarness
         Day = new TradingDay(sessions.Zone, Time.GetUtcNow());
         Sink = new RecordingSink(simulatesFills: dryRun);
         var pre = new PreTradeRisk(risk, sessions, Book, Time.TimestampFrequency);
-        Loop = new TradingLoop(Breaker, new TickParser(Symbols, format), StrategyFactory.Create(opts, Symbols), pre, Book, Sink, Log, Day, Time, risk.MaxTickAgeMs, LoopLimits.From(risk));
+        Loop = new TradingLoop(Breaker, new TickParser(Symbols, format), StrategyFactory.Create(opts, Symbols), pre, Book, Sink, Log, Day, Clock, risk.MaxTickAgeMs, LoopLimits.From(risk));
     }
 
     public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();

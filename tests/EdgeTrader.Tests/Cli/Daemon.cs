@@ -200,7 +200,8 @@ internal sealed class Daemon : IDisposable
           "gateway": { "endpoint": "{{gateway}}", "heartbeatMs": 200, "staleAfterMs": {{Bin.Scaled(gatewayStaleAfterMs)}} },
           "execution": { "dryRun": {{(dryRun ? "true" : "false")}} },
           "strategy": { "kind": "{{strategy}}", "qty": 0.01, "symbols": ["EURUSD"] },
-          "risk": { "maxOrdersPerSecond": {{maxOrdersPerSecond}}, "maxPosition": 1000, "maxTradesPerDay": 100000000, "maxLossStreak": 0, "maxDailyLoss": 1e12 }
+          "risk": { "maxOrdersPerSecond": {{maxOrdersPerSecond}}, "maxPosition": 1000, "maxTradesPerDay": 100000000, "maxLossStreak": 0, "maxDailyLoss": 1e12 },
+          "clock": { "degradeWhenUnsynchronised": false }
         }
         """);
     }

@@ -127,7 +127,8 @@ internal sealed class LiveDaemon : IDisposable
           "gateway": { "endpoint": "{{Gateway}}", "heartbeatMs": 200, "ackTimeoutMs": {{Bin.Scaled(ackTimeoutMs)}} },
           "execution": { "dryRun": {{(dryRun ? "true" : "false")}} },
           "strategy": { "kind": "every-tick", "qty": 0.01, "symbols": ["EURUSD"] },
-          "risk": { "maxOrdersPerSecond": 100000, "maxPosition": 1000, "maxTradesPerDay": 100000000, "maxLossStreak": 0, "maxDailyLoss": 1e12 }
+          "risk": { "maxOrdersPerSecond": 100000, "maxPosition": 1000, "maxTradesPerDay": 100000000, "maxLossStreak": 0, "maxDailyLoss": 1e12 },
+          "clock": { "degradeWhenUnsynchronised": false }
         }
         """);
 

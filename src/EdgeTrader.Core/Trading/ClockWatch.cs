@@ -1,0 +1,94 @@
+using System.Globalization;
+using EdgeTrader.Configuration;
+using EdgeTrader.Health;
+using EdgeTrader.KillSwitch;
+
+namespace EdgeTrader.Trading;
+
+/// <summary>
+/// What the trading rules assume of the wall clock, checked on the session's housekeeping turns (docs/contract.md,
+/// "Time"). A step of the wall clock against the monotonic clock larger than clock.stepToleranceMs is an anomaly
+/// (CLOCK_STEP_BACK, CLOCK_STEP_FORWARD: counted, journaled, logged, in status); a step back engages (source risk) with
+/// clock.engageOnStepBack. The trading day itself never goes back (<see cref="TradingDay.Roll"/>), whatever the clock
+/// does. The clock's synchronisation (<see cref="IClockSync"/>, read every <see cref="SyncReadInterval"/>) is the
+/// <see cref="Link.Clock"/> link: unsynchronised or unreadable is degraded (amber) with clock.degradeWhenUnsynchronised,
+/// an anomaly (CLOCK_UNSYNCHRONISED) once per loss, and engages with clock.engageWhenUnsynchronised. Tick thread only.
+/// </summary>
+public sealed class ClockWatch
+{
+    /// <summary>How often the synchronisation is read (one adjtimex call).</summary>
+    public static readonly TimeSpan SyncReadInterval = TimeSpan.FromSeconds(1);
+
+    readonly ClockOptions _o;
+    readonly IClockSync? _sync;
+    readonly HealthMonitor _health;
+    readonly TimeProvider _time;
+    long _lastTs;
+    long _lastWallTicks;
+    long _lastSyncTs;
+    bool _unsyncReported;
+
+    /// <summary>A watch over <paramref name="time"/>; <paramref name="sync"/> null: synchronisation is not watched (the link is unused).</summary>
+    public ClockWatch(ClockOptions options, IClockSync? sync, HealthMonitor health, TimeProvider time)
+    {
+        _o = options;
+        _sync = sync;
+        _health = health;
+        _time = time;
+        if (sync is null) health.Set(Link.Clock, LinkState.Unused, "clock synchronisation not watched");
+        else health.Set(Link.Clock, LinkState.Connecting, "not read yet");
+    }
+
+    /// <summary>The last step seen (milliseconds, negative = back), 0 before any.</summary>
+    public long LastStepMs { get; private set; }
+
+    /// <summary>One turn: compares the clocks since the last turn and, when due, reads the synchronisation.</summary>
+    public void Evaluate(TradingLoop loop)
+    {
+        long ts = _time.GetTimestamp();
+        long wall = _time.GetUtcNow().UtcTicks;
+        if (_lastTs != 0)
+        {
+            double monoMs = _time.GetElapsedTime(_lastTs, ts).TotalMilliseconds;
+            double wallMs = (wall - _lastWallTicks) / (double)TimeSpan.TicksPerMillisecond;
+            long step = (long)Math.Round(wallMs - monoMs);
+            if (Math.Abs(step) > _o.StepToleranceMs)
+            {
+                LastStepMs = step;
+                var at = new DateTimeOffset(wall, TimeSpan.Zero);
+                if (step < 0)
+                    loop.RaiseAnomaly(AnomalyCode.ClockStepBack, string.Create(CultureInfo.InvariantCulture,
+                        $"the wall clock stepped back {-step} ms (to {at:yyyy-MM-ddTHH:mm:ss.fffZ}); the trading day {loop.Day.Current:yyyy-MM-dd} stays"),
+                        _o.EngageOnStepBack ? BreakerSource.Risk : null);
+                else
+                    loop.RaiseAnomaly(AnomalyCode.ClockStepForward, string.Create(CultureInfo.InvariantCulture,
+                        $"the wall clock stepped forward {step} ms (to {at:yyyy-MM-ddTHH:mm:ss.fffZ})"), null);
+            }
+        }
+        _lastTs = ts;
+        _lastWallTicks = wall;
+
+        if (_sync is null || (_lastSyncTs != 0 && _time.GetElapsedTime(_lastSyncTs, ts) < SyncReadInterval)) return;
+        _lastSyncTs = ts;
+        ClockSyncStatus s;
+        try
+        {
+            s = _sync.Read();
+        }
+        catch (Exception ex)
+        {
+            s = new ClockSyncStatus(ClockSyncState.Unknown, "none", null, $"the clock's state cannot be read: {ex.Message}");
+        }
+        if (s.IsSynchronized)
+        {
+            _unsyncReported = false;
+            _health.Set(Link.Clock, LinkState.Up, $"{s.Source}: {s.Detail}");
+            return;
+        }
+        _health.Set(Link.Clock, _o.DegradeWhenUnsynchronised ? LinkState.Degraded : LinkState.Up, $"not synchronised ({s.Source}): {s.Detail}");
+        if (_unsyncReported) return;
+        _unsyncReported = true;
+        loop.RaiseAnomaly(AnomalyCode.ClockUnsynchronised, $"{s.State} ({s.Source}): {s.Detail}; freshness and the sessions rely on the wall clock",
+            _o.EngageWhenUnsynchronised ? BreakerSource.Risk : null);
+    }
+}
