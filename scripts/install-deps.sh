@@ -26,7 +26,7 @@ BUILD_PKGS=(clang lld llvm zlib1g-dev)
 ARM64_PKGS=(libc6-dev-arm64-cross libgcc-12-dev-arm64-cross qemu-user)
 # Tests: a real broker and its clients, python zmq for wire checks, procps for ps/kill; a real Prometheus (and
 # promtool) and headless Chromium for the metrics and status-page tests (they start their own, on free ports).
-TEST_PKGS=(mosquitto mosquitto-clients python3-zmq procps openssh-server openssh-client systemd-container prometheus chromium fonts-dejavu-core)
+TEST_PKGS=(faketime mosquitto mosquitto-clients python3-zmq procps openssh-server openssh-client systemd-container prometheus chromium fonts-dejavu-core)
 
 arm64=0 test=0
 for a in "$@"; do

@@ -121,7 +121,7 @@ public sealed record RiskOptions
 }
 
 /// <summary>
-/// Price sanity (docs/trading-rules.md): a quote outside [minPrice, maxPrice] is dropped OUT_OF_BOUNDS; one whose mid is
+/// Price sanity (docs/contract.md §3): a quote outside [minPrice, maxPrice] is dropped OUT_OF_BOUNDS; one whose mid is
 /// further than maxDeviationPct from the symbol's last accepted mid is dropped OUT_OF_BAND; after start and after gapMs
 /// without an accepted tick the band bootstraps from bootstrapTicks consecutive ticks that agree (UNCONFIRMED until then);
 /// maxConsecutive out-of-band ticks in a row re-anchor the band at the new level and, with engageOnBreak, engage.
@@ -144,7 +144,7 @@ public sealed record PriceBandOptions
     public bool EngageOnBreak { get; set; } = true;
 }
 
-/// <summary>What the trading rules assume of the wall clock (docs/trading-rules.md, "Time").</summary>
+/// <summary>What the trading rules assume of the wall clock (docs/contract.md §7.1).</summary>
 public sealed record ClockOptions
 {
     /// <summary>A wall-clock step (against the monotonic clock) larger than this is an anomaly (CLOCK_STEP): logged, counted, in status.</summary>

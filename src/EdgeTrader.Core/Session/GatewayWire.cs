@@ -32,6 +32,8 @@ public ref struct GatewayMessage
     public double Price;
     /// <summary>A reject's reason (at most 200 characters), or null.</summary>
     public string? Reason;
+    /// <summary>A fill's side when the gateway says it ("BUY"/"SELL"; any other value makes the frame unusable), else null.</summary>
+    public Side? Side;
 }
 
 /// <summary>
@@ -247,6 +249,13 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
                 {
                     if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetDouble(out m.Price)) return Unknown();
                 }
+                else if (r.ValueTextEquals("side"u8))
+                {
+                    if (!r.Read() || r.TokenType != JsonTokenType.String) return Unknown();
+                    if (r.ValueTextEquals("BUY"u8)) m.Side = Side.Buy;
+                    else if (r.ValueTextEquals("SELL"u8)) m.Side = Side.Sell;
+                    else return Unknown(); // a side the node never sends: not a fill it can check
+                }
                 else if (r.ValueTextEquals("reason"u8))
                 {
                     if (!r.Read()) return Unknown();
@@ -298,6 +307,13 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
                 if (!ScanString(p, ref i, out int v0, out int vn)) return false;
                 if (key.SequenceEqual("type"u8)) type = TypeOf(p.Slice(v0, vn));
                 else if (key.SequenceEqual("id"u8)) m.Id = p.Slice(v0, vn);
+                else if (key.SequenceEqual("side"u8))
+                {
+                    var sv = p.Slice(v0, vn);
+                    if (sv.SequenceEqual("BUY"u8)) m.Side = Side.Buy;
+                    else if (sv.SequenceEqual("SELL"u8)) m.Side = Side.Sell;
+                    else return false; // the reader decides
+                }
                 else if (key.SequenceEqual("qty"u8) || key.SequenceEqual("price"u8) || key.SequenceEqual("reason"u8)) return false; // the reader decides
             }
             else
@@ -307,7 +323,7 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
                 var num = p[n0..i];
                 if (key.SequenceEqual("qty"u8)) { if (!Utf8Parser.TryParse(num, out m.Qty, out int used) || used != num.Length) return false; }
                 else if (key.SequenceEqual("price"u8)) { if (!Utf8Parser.TryParse(num, out m.Price, out int used) || used != num.Length) return false; }
-                else if (key.SequenceEqual("type"u8) || key.SequenceEqual("id"u8) || key.SequenceEqual("reason"u8)) return false;
+                else if (key.SequenceEqual("type"u8) || key.SequenceEqual("id"u8) || key.SequenceEqual("reason"u8) || key.SequenceEqual("side"u8)) return false;
             }
             i = SkipWs(p, i);
             if (i >= p.Length) return false;
@@ -318,7 +334,7 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
         if (SkipWs(p, i + 1) != p.Length) return false;
         if (type is GatewayMessageType.Ack or GatewayMessageType.Reject or GatewayMessageType.Fill && m.Id.IsEmpty) type = GatewayMessageType.Unknown;
         m.Type = type;
-        if (type == GatewayMessageType.Unknown) m.Id = default;
+        if (type == GatewayMessageType.Unknown) { m.Id = default; m.Side = null; }
         return true;
     }
 

@@ -18,6 +18,7 @@ public sealed partial class TradingSession
     public static readonly TimeSpan DiscoveryMargin = TimeSpan.FromSeconds(2);
 
     Reconciliation? _reconciliation;
+    long[] _journaledRuns = []; // runs the journal shows this node had: the only runs a warm start adopts orders of
 
     /// <summary>The warm start's reconciliation, while there is one (status, tests).</summary>
     public Reconciliation? Reconciliation => _reconciliation;
@@ -114,6 +115,7 @@ public sealed partial class TradingSession
             return;
         }
         Loop.RestoreInFlight(pending, holdOrders: true);
+        _journaledRuns = [.. j.Runs.Union(j.MaxSeqByRun.Keys)];
         _reconciliation = new Reconciliation([.. pending.Select(p => p.Id)], j.MaxSeqByRun, since, _ids, TimeSpan.FromMilliseconds(_gateway.AckTimeoutMs), _time);
         rep.State = "reconciling";
         _logger.Warning("warm start: {Count} order(s) restored in flight{Crash}; new orders are held until the gateway answers open_orders; nothing is resent",
@@ -163,7 +165,7 @@ public sealed partial class TradingSession
 
     void Finish(Reconciliation r)
     {
-        var s = Loop.Reconcile(r.Reports, _ids, r.MaxSeqByRun, _symbols);
+        var s = Loop.Reconcile(r.Reports, _ids, r.MaxSeqByRun, _symbols, _journaledRuns);
         Loop.Recovery.State = "done";
         _logger.Warning("warm start reconciled with the gateway: {Filled} filled, {Open} still open (kept in flight), {GivenUp} cancelled/rejected (given up), {Unknown} unknown at the gateway (not resent), {Recovered} recovered from the gateway (lost from the journal in the crash); new orders released",
             s.Filled, s.StillOpen, s.GivenUp, s.UnknownIds.Count, s.RecoveredIds.Count);

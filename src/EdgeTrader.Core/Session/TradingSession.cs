@@ -253,7 +253,7 @@ public sealed partial class TradingSession : IDisposable
             switch (m.Type)
             {
                 case GatewayMessageType.Ack: Loop.OnAck(seq); break;
-                case GatewayMessageType.Fill: Loop.OnFill(seq, m.Qty, m.Price); break;
+                case GatewayMessageType.Fill: Loop.OnFill(seq, m.Qty, m.Price, m.Side); break;
                 case GatewayMessageType.Reject: Loop.OnReject(seq, m.Reason ?? "(no reason)"); break;
                 default: throw new InvalidOperationException($"gateway message type {m.Type} is not an order reply");
             }
@@ -269,7 +269,7 @@ public sealed partial class TradingSession : IDisposable
         return m.Type switch
         {
             GatewayMessageType.Ack => Loop.OnRestoredAck(id),
-            GatewayMessageType.Fill => Loop.OnRestoredFill(id, m.Qty, m.Price),
+            GatewayMessageType.Fill => Loop.OnRestoredFill(id, m.Qty, m.Price, m.Side),
             GatewayMessageType.Reject => Loop.OnRestoredReject(id, m.Reason ?? "(no reason)"),
             _ => throw new InvalidOperationException($"gateway message type {m.Type} is not an order reply"),
         };

@@ -3,7 +3,7 @@ namespace EdgeTrader.Trading;
 /// <summary>
 /// Anomalies the trading rules detect: stable codes, counted (<see cref="TradingCounters.AnomalyCount"/>), journaled
 /// (<c>{"type":"anomaly","code":...}</c>) and, when the rule says so, the reason of an engagement ("CODE: detail").
-/// docs/trading-rules.md says what each one does.
+/// docs/contract.md says what each one does.
 /// </summary>
 public enum AnomalyCode
 {

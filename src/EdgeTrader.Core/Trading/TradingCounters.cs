@@ -70,7 +70,7 @@ public sealed class TradingCounters
             return n;
         }
     }
-    /// <summary>Anomalies of one code (docs/trading-rules.md).</summary>
+    /// <summary>Anomalies of one code (docs/contract.md §3).</summary>
     public long AnomalyCount(AnomalyCode c) => Volatile.Read(ref Anomalies[(int)c]);
     /// <summary>Denials of one code.</summary>
     public long DeniedFor(DenialCode c) => Volatile.Read(ref Denied[(int)c]);

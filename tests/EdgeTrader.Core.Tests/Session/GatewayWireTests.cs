@@ -71,6 +71,15 @@ public sealed class GatewayWireTests
     }
 
     [Fact]
+    public void A_fill_names_its_side_or_none_and_any_other_side_is_unusable()
+    {
+        Assert.Equal(Side.Sell, GatewayWire.Parse("{\"type\":\"fill\",\"id\":\"x\",\"side\":\"SELL\",\"qty\":1,\"price\":1}"u8).Side);
+        Assert.Null(GatewayWire.Parse("{\"type\":\"fill\",\"id\":\"x\",\"qty\":1,\"price\":1}"u8).Side);
+        Assert.Equal(GatewayMessageType.Unknown, GatewayWire.Parse("{\"type\":\"fill\",\"id\":\"x\",\"side\":\"sell\",\"qty\":1,\"price\":1}"u8).Type);
+        Assert.Equal(GatewayMessageType.Unknown, GatewayWire.Parse("{\"type\":\"fill\",\"id\":\"x\",\"side\":1,\"qty\":1,\"price\":1}"u8).Type);
+    }
+
+    [Fact]
     public void A_fill_without_qty_or_price_parses_with_NaN_for_the_loop_to_refuse()
     {
         var f = GatewayWire.Parse("{\"type\":\"fill\",\"id\":\"x\"}"u8);
@@ -163,6 +172,8 @@ public sealed class GatewayWireTests
         [
             "{\"type\":\"ack\",\"id\":\"pi-1-12-000001\"}",
             "{\"type\":\"fill\",\"id\":\"pi-1-12-000002\",\"qty\":0.01,\"price\":1.0851}",
+            "{\"type\":\"fill\",\"id\":\"pi-1-12-000002\",\"side\":\"SELL\",\"qty\":0.01,\"price\":1.0851}",
+            "{\"type\":\"fill\",\"side\":\"BUY\",\"id\":\"x\",\"qty\":1,\"price\":1}",
             "{ \"price\" : 2E-3 , \"qty\":1e-3, \"id\":\"x\", \"type\" : \"fill\" }",
             "{\"type\":\"reject\",\"id\":\"x\",\"reason\":\"no\"}",
             "{\"type\":\"heartbeat\",\"seq\":5,\"src\":\"gw\"}",
@@ -203,5 +214,6 @@ public sealed class GatewayWireTests
         Assert.True(fast.Id.SequenceEqual(slow.Id), $"ids differ on {text}");
         Assert.True(fast.Qty.Equals(slow.Qty) && fast.Price.Equals(slow.Price), $"numbers differ on {text}: {fast.Qty}/{fast.Price} vs {slow.Qty}/{slow.Price}");
         Assert.Equal(slow.Reason, fast.Reason);
+        Assert.True(fast.Side == slow.Side, $"sides differ on {text}");
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeTrader.Configuration;
+using EdgeTrader.Health;
 using EdgeTrader.Session;
 using EdgeTrader.KillSwitch;
 using EdgeTrader.Trading;
@@ -278,4 +279,63 @@ internal sealed class UnopenableTransport : EdgeTrader.Transports.ITradingTransp
 internal static class GatewayWireLimits
 {
     public const int TooLarge = EdgeTrader.Session.GatewayWire.MaxFrameBytes + 1;
+}
+
+/// <summary>A hostile gateway's fills, through the wire: checked against their order.</summary>
+public sealed class HostileGatewayFillTests
+{
+    [Fact]
+    public void A_fill_far_beyond_the_limit_engages_as_gateway_and_credits_nothing()
+    {
+        using var h = new SessionHarness(risk: new RiskOptions { MaxOrdersPerSecond = 100_000, MaxPosition = 1_000, MaxLossStreak = 0, MaxDailyLoss = 1_000, MaxTradesPerDay = 1_000_000 });
+        h.Feed(h.Tick());
+        string id = h.SentOfType("order")[0].GetProperty("id").GetString()!;
+        h.Link.Reply($"{{\"type\":\"fill\",\"id\":\"{id}\",\"qty\":0.01,\"price\":1000000}}"); // a BUY limited at 1.1001
+        h.Turn();
+        Assert.True(h.Breaker.IsEngaged);
+        Assert.Equal(BreakerSource.Gateway, h.Breaker.State.Source);
+        Assert.StartsWith("FILL_", h.Breaker.State.Reason);
+        Assert.Contains(h.Log.OfType("anomaly"), r => r.Text!.StartsWith("FILL_"));
+        Assert.Equal(0.01, h.Loop.Book.Net(0), 9); // exposure follows the gateway
+    }
+
+    [Fact]
+    public void A_fill_on_the_other_side_engages_and_the_position_follows_the_gateway()
+    {
+        using var h = new SessionHarness();
+        h.Feed(h.Tick());
+        string id = h.SentOfType("order")[0].GetProperty("id").GetString()!;
+        h.Link.Reply($"{{\"type\":\"fill\",\"id\":\"{id}\",\"side\":\"SELL\",\"qty\":0.01,\"price\":1.1000}}");
+        h.Turn();
+        Assert.True(h.Breaker.IsEngaged);
+        Assert.StartsWith("FILL_SIDE_MISMATCH", h.Breaker.State.Reason);
+        Assert.Equal(-0.01, h.Loop.Book.Net(0), 9);
+        Assert.Equal(0, h.Loop.InFlightCount);
+    }
+
+    [Fact]
+    public void An_overfill_engages_and_books_the_gateways_quantity()
+    {
+        using var h = new SessionHarness();
+        h.Feed(h.Tick());
+        string id = h.SentOfType("order")[0].GetProperty("id").GetString()!;
+        h.Link.Reply($"{{\"type\":\"fill\",\"id\":\"{id}\",\"side\":\"BUY\",\"qty\":0.05,\"price\":1.1001}}");
+        h.Turn();
+        Assert.StartsWith("OVERFILL", h.Breaker.State.Reason);
+        Assert.Equal(0.05, h.Loop.Book.Net(0), 9);
+        Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.Overfill));
+    }
+
+    [Fact]
+    public void A_price_band_broken_by_the_feed_degrades_the_bridge_link_until_it_re_anchors()
+    {
+        using var h = new SessionHarness(priceBand: new PriceBandOptions { BootstrapTicks = 1, MaxConsecutive = 3, EngageOnBreak = false });
+        h.Feed(h.Tick());
+        for (int i = 0; i < 3; i++) h.Feed(h.Tick(bid: 2.0, ask: 2.0001));
+        h.Advance(40);
+        Assert.Equal(LinkState.Degraded, h.State(Link.Bridge));
+        h.Feed(h.Tick(bid: 2.0, ask: 2.0001));
+        h.Advance(40);
+        Assert.Equal(LinkState.Up, h.State(Link.Bridge));
+    }
 }

@@ -128,9 +128,14 @@ internal static class Bin
         return (p.ExitCode, stdout.Result, stderr.Result);
     }
 
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => Start(null, args);
+
+    /// <summary>Starts the binary with <paramref name="env"/> added to its environment (e.g. LD_PRELOAD of libfaketime).</summary>
+    public static Process Start(IReadOnlyDictionary<string, string>? env, params string[] args)
     {
-        var p = Process.Start(StartInfo(args))!;
+        var psi = StartInfo(args);
+        if (env is not null) foreach (var (k, v) in env) psi.Environment[k] = v;
+        var p = Process.Start(psi)!;
         p.OutputDataReceived += (_, _) => { };
         p.ErrorDataReceived += (_, _) => { };
         p.BeginOutputReadLine();
@@ -206,9 +211,9 @@ internal sealed class Daemon : IDisposable
         """);
     }
 
-    public void Start()
+    public void Start(IReadOnlyDictionary<string, string>? env = null)
     {
-        Process = Bin.Start("run", "--config", ConfigPath);
+        Process = Bin.Start(env, "run", "--config", ConfigPath);
         Assert.True(Bin.WaitFor(() => TryStatus() is not null, TimeSpan.FromSeconds(10)), "daemon did not answer on its control socket");
     }
 

@@ -9,7 +9,7 @@ namespace EdgeTrader.Trading.Risk;
 public readonly record struct FillBooking(AnomalyCode? Anomaly, Side Side, double Qty, double Price);
 
 /// <summary>
-/// The one rule for a fill against its order (docs/trading-rules.md, "Fills"): the side must be the order's, the
+/// The one rule for a fill against its order (docs/contract.md §4): the side must be the order's, the
 /// quantity at most what the order has left, and the price no worse than the order's limit and within the price bounds
 /// and band. An impossible fill is still booked, in the worst case for this node: the gateway's side and quantity
 /// (what the gateway holds is what the node is exposed to) at the worse of its price and the limit; the caller counts
