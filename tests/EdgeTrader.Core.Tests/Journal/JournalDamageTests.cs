@@ -87,4 +87,53 @@ public sealed class JournalDamageTests : IDisposable
         Assert.Equal(-900, r.RealizedToday, 9);
         Assert.Equal(4, r.TradesToday);
     }
+
+    /// <summary>A line as an earlier version wrote it: no checksum.</summary>
+    static string Legacy(string line) => line[..line.IndexOf(",\"crc\":", StringComparison.Ordinal)] + "}";
+
+    [Fact]
+    public void Lines_without_a_checksum_before_the_first_checksummed_line_are_read_as_legacy()
+    {
+        WriteDay();
+        var lines = File.ReadAllLines(Path);
+        // The first half as an earlier version wrote it, the rest with checksums (written after the upgrade).
+        var mixed = lines.Select((l, k) => k < lines.Length / 2 ? Legacy(l) : l).ToArray();
+        File.WriteAllLines(Path, mixed);
+        var r = Load();
+        Assert.Null(r.Problem);
+        Assert.Equal(-900, r.RealizedToday, 9);
+    }
+
+    [Fact]
+    public void A_line_without_a_checksum_after_a_checksummed_one_is_damage()
+    {
+        WriteDay();
+        var lines = File.ReadAllLines(Path);
+        int k = Array.FindIndex(lines, l => l.Contains("\"realized\":-300"));
+        lines[k] = Legacy(lines[k]).Replace("\"realized\":-300", "\"realized\":300");
+        File.WriteAllLines(Path, lines);
+        var r = Load();
+        Assert.NotNull(r.Problem);
+        Assert.Contains($"line {k + 1}", r.Problem);
+        Assert.Contains("no checksum", r.Problem);
+    }
+
+    [Fact]
+    public void A_number_that_is_not_finite_never_fails_the_writer_and_is_damage_when_read()
+    {
+        var time = TestClock.New(TestDays.Midnight(Today).AddHours(9));
+        using (var j = new DecisionJournal(_dir, _symbols, new OrderIds("pi-1", 3), TestDays.At(Today), time, null, background: false))
+        {
+            j.Start("run 3");
+            var o = new Order { Seq = 1, SymbolId = 0, Side = Side.Buy, Qty = 0.01, Price = 1.1, TimeMs = 1 };
+            j.Order(in o);
+            j.Fill(1, 0, Side.Buy, 0.01, 1.1, double.NaN, 2);
+            j.Stop("shutdown");
+            Assert.Null(j.Failure);
+        }
+        Assert.Contains("\"realized\":\"NaN\"", File.ReadAllText(Path));
+        var r = Load();
+        Assert.NotNull(r.Problem);
+        Assert.True(double.IsFinite(r.RealizedToday));
+    }
 }
