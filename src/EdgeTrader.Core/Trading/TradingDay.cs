@@ -39,6 +39,19 @@ public sealed class TradingDay
         return _dayNumber != before;
     }
 
+    /// <summary>
+    /// Moves to <paramref name="day"/> when it is later than the current day (a start whose clock is behind the
+    /// journal's latest day keeps the journal's day); true when the day changed. Before the tick thread starts.
+    /// </summary>
+    public bool AdvanceTo(DateOnly day)
+    {
+        if (day.DayNumber <= _dayNumber) return false;
+        _startUtcTicks = StartUtc(day).UtcTicks;
+        _endUtcTicks = StartUtc(day.AddDays(1)).UtcTicks;
+        _dayNumber = day.DayNumber;
+        return true;
+    }
+
     void MoveTo(DateTimeOffset now)
     {
         var day = Of(now);

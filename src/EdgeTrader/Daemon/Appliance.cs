@@ -110,6 +110,7 @@ public sealed partial class Appliance : IDisposable
         var book = new PositionBook(_symbols.Count, o.Risk.ContractSize);
         // Read (and repair a torn tail of) the journal before anything appends to it.
         var restored = JournalRestore.Load(o.StateDir, o.Node, _symbols, o.Risk.ContractSize, day.Current, repairTornTails: storageProblem is null);
+        day.AdvanceTo(restored.Day); // a clock behind the journal's latest day: that day is kept (the day never goes back)
         _journal = new DecisionJournal(o.StateDir, _symbols, _ids, day, time,
             failure => Breaker.Engage(failure, BreakerSource.Risk), checkpoints: restored.CreateCheckpointer(o.StateDir, TimeSpan.FromSeconds(10)));
         Breaker.AddResetInterlock(new JournalHealthInterlock(_journal));

@@ -43,4 +43,18 @@ public sealed class TradingDayTests
             Assert.Equal(d.Of(t), d.Current);
         }
     }
+
+    [Fact]
+    public void A_day_advanced_to_the_journals_later_day_stays_there_while_the_clock_is_behind()
+    {
+        var now = new DateTimeOffset(2026, 11, 23, 23, 58, 0, TimeSpan.Zero);
+        var day = new TradingDay(TimeZoneInfo.Utc, now);
+        Assert.True(day.AdvanceTo(new DateOnly(2026, 11, 24)));
+        Assert.False(day.AdvanceTo(new DateOnly(2026, 11, 22)));
+        Assert.False(day.Roll(now.AddMinutes(1)));
+        Assert.Equal(new DateOnly(2026, 11, 24), day.Current);
+        Assert.False(day.Roll(now.AddMinutes(3))); // the clock reaches the day
+        Assert.True(day.Roll(now.AddDays(1).AddMinutes(3)));
+        Assert.Equal(new DateOnly(2026, 11, 25), day.Current);
+    }
 }
