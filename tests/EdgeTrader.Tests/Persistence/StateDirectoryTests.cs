@@ -20,7 +20,11 @@ public class StateDirectoryTests
     {
         using var d = new LiveDaemon(Ep(), Ep(), dryRun: true);
         d.Start();
+        // The holder's own first lines (its clock reading is journaled when the clock is not synchronised) are not
+        // the second run's doing: wait until the holder has read its clock and its state directory is quiet.
+        Assert.True(Bin.WaitFor(() => d.Status().GetProperty("links").GetProperty("clock").GetProperty("state").GetString() != "connecting", TimeSpan.FromSeconds(10)));
         var before = Snapshot(d.StateDir);
+        Assert.True(Bin.WaitFor(() => { var now = Snapshot(d.StateDir); bool quiet = now.SequenceEqual(before); before = now; return quiet; }, TimeSpan.FromSeconds(10)), "the holder keeps writing");
         var (exit, _, err) = Bin.Run("run", "--config", d.ConfigPath);
         var after = Snapshot(d.StateDir);
         Assert.Equal(before, after); // no run counter bumped, no journal read or repaired, no breaker.json rewritten
