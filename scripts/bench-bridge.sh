@@ -84,7 +84,8 @@ import json, sys
 gen, counters = sys.argv[1].split("\n")[:2]
 g = json.loads(gen); c = json.loads(counters)
 l = g["latencyUs"]
-s = f'{g["orders"]:>8} orders {g["ordersPerSecond"]:>9,.0f}/s  latency us p50 {l["p50"]:>9,.1f}  p99 {l["p99"]:>9,.1f}  p99.9 {l["p999"]:>9,.1f}  max {l["max"]:>10,.1f}  (offered {g["offeredPerSecond"]:,.0f}/s)'
+a = g.get("orderStampAgeMs", {})
+s = f'{g["orders"]:>8} orders {g["ordersPerSecond"]:>9,.0f}/s  latency us p50 {l["p50"]:>9,.1f}  p99 {l["p99"]:>9,.1f}  p99.9 {l["p999"]:>9,.1f}  max {l["max"]:>10,.1f}  (offered {g["offeredPerSecond"]:,.0f}/s; tick age at the order stamp p99 {a.get("p99", 0):.0f} ms)'
 if c:
     dropped = sum(c.get("dropped", {}).values())
     unaccounted = g["ticksSent"] - (c["ticksAccepted"] + dropped + c.get("conflated", 0))

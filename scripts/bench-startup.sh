@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # Start-to-ready of the AOT daemon (process start -> control socket serving, as the daemon logs it) and its RSS.
-#   scripts/bench-startup.sh [RUNS]
+#   scripts/bench-startup.sh [RUNS] [--binary PATH]     (default: artifacts/linux-x64/edgetrader, built when missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=${1:-20}
-[ -x artifacts/linux-x64/edgetrader ] || ./build-aot.sh
-ET=$PWD/artifacts/linux-x64/edgetrader
+runs=20 ET=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --binary) ET=$(readlink -f "${2:?}"); shift 2 ;;
+    *) runs=$1; shift ;;
+  esac
+done
+if [ -z "$ET" ]; then
+  [ -x artifacts/linux-x64/edgetrader ] || ./build-aot.sh
+  ET=$PWD/artifacts/linux-x64/edgetrader
+fi
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cat >"$work/et.json" <<JSON
 { "node": "bench", "stateDir": "$work/state", "logDir": "$work/log", "control": { "socket": "$work/control.sock" },

@@ -33,6 +33,12 @@ if [ -z "$BINARY" ]; then
 fi
 [ -f "$BINARY" ] || die "binary $BINARY not found"
 [ "$(od -An -tx1 -j18 -N2 "$BINARY" | tr -d ' \n')" = "$EM" ] || die "$BINARY is not a $RID executable"
+# The glibc the binary needs: its highest GLIBC_ symbol version (2.34 for a build on Debian 12: __libc_start_main,
+# dlopen and pthread_* moved into libc in 2.34). A system with an older glibc (Debian 11, Raspberry Pi OS bullseye:
+# 2.31) then refuses the package instead of installing a binary that cannot start.
+command -v readelf >/dev/null || die "readelf is required (package binutils)"
+GLIBC=$(readelf --dyn-syms -W "$BINARY" | grep -oE 'GLIBC_[0-9]+(\.[0-9]+)+' | sed 's/^GLIBC_//' | sort -uV | tail -n1)
+[ -n "$GLIBC" ] || die "$BINARY references no versioned glibc symbol (not a glibc build?)"
 
 if [ -z "$VERSION" ]; then
   VERSION=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$REPO/Directory.Build.props" | head -n1)
@@ -68,7 +74,7 @@ Version: $VERSION
 Architecture: $ARCH
 Maintainer: EdgeTrader <edgetrader@localhost>
 Installed-Size: $(du -sk --exclude=DEBIAN "$P" | cut -f1)
-Depends: libzmq5, libmosquitto1, adduser
+Depends: libc6 (>= $GLIBC), libzmq5, libssl3, adduser
 Section: net
 Priority: optional
 Description: trading appliance with a dual-gated hardware kill switch

@@ -30,7 +30,7 @@ mutate_of() {
     killswitch) echo '"KillSwitch/**/*.cs"' ;;
     trading) echo '"Trading/**/*.cs"' ;;
     journal) echo '"Journal/**/*.cs"' ;;
-    # The policy: what a topic and payload mean for the breaker (the session/transport half is libmosquitto glue).
+    # The policy: what a topic and payload mean for the breaker (the session has its own fake-time tests; the bytes are MQTTnet).
     mqtt-policy)
       local files=()
       for f in KillSwitchMirrorPolicy.cs MqttPayloads.cs SignedReset.cs; do

@@ -27,6 +27,7 @@ static void *ctx;
 
 static int64_t *send_ns;          /* by seq (1..count) */
 static int64_t *latency_ns;       /* per order received, in arrival order */
+static int64_t *stamp_age_ms;     /* per order: its own "time" minus its "tickTime" (the subject's view, ms) */
 static atomic_llong orders, fills_sent, cancel_all, heartbeats, open_orders, bad_frames, unknown_seq;
 static atomic_int subject_connected, publishing_done;
 static atomic_llong first_order_ns, last_order_ns, publish_start_ns, publish_end_ns, ticks_sent;
@@ -138,6 +139,8 @@ static void *gateway(void *arg) {
             long long seq = field(msg, "tickSeq", v, sizeof v) ? atoll(v) : 0;
             if (seq >= 1 && seq <= count && send_ns[seq]) latency_ns[k] = now - send_ns[seq];
             else { latency_ns[k] = -1; atomic_fetch_add(&unknown_seq, 1); }
+            char tt[32], ot[32];
+            stamp_age_ms[k] = field(msg, "tickTime", tt, sizeof tt) && field(msg, "time", ot, sizeof ot) ? atoll(ot) - atoll(tt) : -1;
             if (!field(msg, "id", id, sizeof id)) continue;
             char qty[64] = "0.01", price[64] = "1.1";
             field(msg, "qty", qty, sizeof qty);
@@ -188,7 +191,8 @@ int main(int argc, char **argv) {
     signal(SIGTERM, on_term); signal(SIGINT, on_term);
     send_ns = calloc((size_t)count + 1, sizeof *send_ns);
     latency_ns = calloc((size_t)count + 16, sizeof *latency_ns);
-    if (!send_ns || !latency_ns) { fprintf(stderr, "load-gen: out of memory\n"); return 1; }
+    stamp_age_ms = calloc((size_t)count + 16, sizeof *stamp_age_ms);
+    if (!send_ns || !latency_ns || !stamp_age_ms) { fprintf(stderr, "load-gen: out of memory\n"); return 1; }
     ctx = zmq_ctx_new();
     int io = 1;
     zmq_ctx_set(ctx, ZMQ_IO_THREADS, io);
@@ -203,17 +207,22 @@ int main(int argc, char **argv) {
     long long k = 0;
     for (long long i = 0; i < n; i++) if (latency_ns[i] >= 0) latency_ns[k++] = latency_ns[i];
     qsort(latency_ns, (size_t)k, sizeof *latency_ns, cmp64);
+    long long a = 0;
+    for (long long i = 0; i < n; i++) if (stamp_age_ms[i] >= 0) stamp_age_ms[a++] = stamp_age_ms[i] * 1000; /* as us for pct() */
+    qsort(stamp_age_ms, (size_t)a, sizeof *stamp_age_ms, cmp64);
     double span = (double)(atomic_load(&last_order_ns) - atomic_load(&first_order_ns)) / 1e9;
     double pub_s = (double)(atomic_load(&publish_end_ns) - atomic_load(&publish_start_ns)) / 1e9;
     printf("{\"ticksSent\":%lld,\"publishSeconds\":%.6f,\"offeredPerSecond\":%.0f,\"orders\":%lld,\"ordersPerSecond\":%.0f,"
            "\"fills\":%lld,\"cancelAll\":%lld,\"heartbeats\":%lld,\"openOrders\":%lld,\"badFrames\":%lld,\"unknownSeq\":%lld,"
-           "\"latencyUs\":{\"count\":%lld,\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,\"p999\":%.1f,\"max\":%.1f}}\n",
+           "\"latencyUs\":{\"count\":%lld,\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,\"p999\":%.1f,\"max\":%.1f},"
+           "\"orderStampAgeMs\":{\"count\":%lld,\"p50\":%.0f,\"p99\":%.0f,\"max\":%.0f}}\n",
            atomic_load(&ticks_sent), pub_s, pub_s > 0 ? (double)atomic_load(&ticks_sent) / pub_s : 0,
            atomic_load(&orders), span > 0 ? (double)atomic_load(&orders) / span : 0,
            atomic_load(&fills_sent), atomic_load(&cancel_all), atomic_load(&heartbeats), atomic_load(&open_orders),
            atomic_load(&bad_frames), atomic_load(&unknown_seq),
            k, pct(latency_ns, k, 50), pct(latency_ns, k, 90), pct(latency_ns, k, 99), pct(latency_ns, k, 99.9),
-           k ? (double)latency_ns[k - 1] / 1000.0 : 0);
+           k ? (double)latency_ns[k - 1] / 1000.0 : 0,
+           a, pct(stamp_age_ms, a, 50), pct(stamp_age_ms, a, 99), a ? (double)stamp_age_ms[a - 1] / 1000.0 : 0);
     zmq_ctx_term(ctx);
     return 0;
 }

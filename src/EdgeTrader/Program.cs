@@ -114,6 +114,18 @@ public static class Program
         benchTick.SetAction(p => EdgeTrader.App.Bench.TickPathBenchmark.Run(p.GetValue(benchTicks), p.GetValue(benchRuns)));
         root.Subcommands.Add(benchTick);
 
+        // Hidden: the ABI values this binary passes to the kernel and the C libraries (the ABI test, tests/abi).
+        var abiJson = new Option<bool>("--json") { Description = "machine-readable (the only format)" };
+        var abi = new Command("abi", "the flags, errno values, ioctl numbers and struct layouts compiled into this binary") { abiJson };
+        abi.Hidden = true;
+        abi.SetAction(_ =>
+        {
+            using var stdout = Console.OpenStandardOutput();
+            EdgeTrader.Interop.AbiReport.WriteJson(stdout);
+            return 0;
+        });
+        root.Subcommands.Add(abi);
+
         return root.Parse(args).Invoke();
     }
 }

@@ -29,7 +29,7 @@ command -v ssh-keygen >/dev/null || need+=(openssh-client)
 command -v systemd-analyze >/dev/null || need+=(systemd)
 command -v adduser >/dev/null || need+=(adduser)
 command -v python3 >/dev/null || need+=(python3)
-for p in libzmq5 libmosquitto1; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p"); done
+for p in libzmq5 libssl3; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p"); done
 if [ ${#need[@]} -gt 0 ]; then
   echo "run-ops-tests: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -242,8 +242,8 @@ check "build-deb.sh builds the amd64 package" "$REPO/scripts/build-deb.sh" --arc
 DEB="$T/deb/edgetrader_${VERSION}_amd64.deb"
 check "named edgetrader_<version>_<arch>.deb" test -f "$DEB"
 check "build-deb.sh refuses an x64 binary for arm64" bash -c '! "$1" --arch arm64 --binary "$2" --out "$3" 2>/dev/null' _ "$REPO/scripts/build-deb.sh" "$BIN" "$T/deb-arm"
-check "control: Depends libzmq5, libmosquitto1; Architecture amd64" bash -c \
-  'd=$(dpkg-deb -f "$1" Depends); [[ "$d" == *libzmq5* && "$d" == *libmosquitto1* ]] && [ "$(dpkg-deb -f "$1" Architecture)" = amd64 ]' _ "$DEB"
+check "control: Depends libzmq5, libssl3, no libmosquitto1; Architecture amd64" bash -c \
+  'd=$(dpkg-deb -f "$1" Depends); [[ "$d" == *libzmq5* && "$d" == *libssl3* && "$d" != *libmosquitto* ]] && [ "$(dpkg-deb -f "$1" Architecture)" = amd64 ]' _ "$DEB"
 check "the configuration is a conffile" bash -c 'dpkg-deb --ctrl-tarfile "$1" | tar -xO ./conffiles | grep -qx /etc/edgetrader/edgetrader.json' _ "$DEB"
 contents=$(dpkg-deb -c "$DEB")
 check "files: binary, unit, config, docs, udev rule; all root-owned" bash -c 'for f in ./usr/bin/edgetrader ./lib/systemd/system/edgetrader.service \

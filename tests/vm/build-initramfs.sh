@@ -5,7 +5,7 @@
 # Env:   EDGETRADER_VM_WORK (default <repo>/.vm; must hold setup-host.sh's output)
 # Output: $WORK/initramfs.cpio.gz with busybox, /init, /checks.sh, the configs, configfs.ko + gpio-sim.ko,
 #         gpiotool (static C helper), /bin/edgetrader and the shared libraries it needs (ldd, plus the libraries
-#         it may dlopen at run time when the host has them: libzmq, libmosquitto, OpenSSL).
+#         it may dlopen at run time when the host has them: libzmq, OpenSSL).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -34,7 +34,7 @@ copy_lib() {   # a host library to the same path inside, plus what it links agai
 }
 for lib in $(ldd "$BIN" | awk '/=> \//{print $3} /^\t\//{print $1}'); do copy_lib "$lib"; done
 # Loaded with dlopen by the transports (not visible to ldd); copied under their sonames when present.
-for so in libzmq.so.5 libmosquitto.so.1 libssl.so.3 libcrypto.so.3; do
+for so in libzmq.so.5 libssl.so.3 libcrypto.so.3; do
   for dir in /usr/lib/x86_64-linux-gnu /lib/x86_64-linux-gnu; do
     if [ -e "$dir/$so" ]; then copy_lib "$dir/$so"; break; fi
   done

@@ -43,7 +43,7 @@ KMAJ=$(echo "$KVER" | cut -d. -f1,2)
 echo "setup: kernel $KPKG, source linux-source-$KMAJ, work dir $WORK"
 
 "${APT[@]}" install --no-install-recommends qemu-system-x86 busybox-static cpio gzip xz-utils kmod \
-  gcc make libc6-dev binutils bc linux-libc-dev libzmq5 libmosquitto1 "linux-headers-$KVER" >/dev/null
+  gcc make libc6-dev binutils bc linux-libc-dev libzmq5 libssl3 "linux-headers-$KVER" >/dev/null
 
 # Kernel image + source at the archive's current versions: downloaded once, kept in debs/ (older ones dropped).
 cand() { apt-cache show --no-all-versions "$1" | awk '/^Version:/{print $2; exit}'; }

@@ -166,7 +166,7 @@ public sealed record PanelOptions
     public int DebounceMs { get; set; } = 20;
 }
 
-/// <summary>Cluster mirroring over MQTT (libmosquitto).</summary>
+/// <summary>Cluster mirroring over MQTT (MQTTnet, docs/mqtt.md).</summary>
 public sealed record MqttOptions
 {
     public bool Enabled { get; set; }

@@ -11,9 +11,6 @@ namespace EdgeTrader.Interop;
 /// </summary>
 internal static class NativeLibraries
 {
-    /// <summary>Import name of libmosquitto (package libmosquitto1).</summary>
-    public const string Mosquitto = "mosquitto";
-
     /// <summary>Import name of libzmq (package libzmq5).</summary>
     public const string Zmq = "zmq";
 
@@ -34,7 +31,6 @@ internal static class NativeLibraries
     /// <summary>The soname an import name maps to, or null when the name is left to default probing.</summary>
     public static string? SonameOf(string importName) => importName switch
     {
-        Mosquitto => "libmosquitto.so.1",
         Zmq => "libzmq.so.5",
         _ => null,
     };
@@ -42,7 +38,6 @@ internal static class NativeLibraries
     /// <summary>The Debian runtime package that provides an import name's library, for error messages.</summary>
     public static string? PackageOf(string importName) => importName switch
     {
-        Mosquitto => "libmosquitto1",
         Zmq => "libzmq5",
         _ => null,
     };

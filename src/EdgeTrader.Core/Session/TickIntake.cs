@@ -13,10 +13,12 @@ namespace EdgeTrader.Session;
 /// tick when that symbol has none among them. Every other tick was superseded by a newer tick of its symbol: it is
 /// conflated (counted by symbol), never acted on.</item>
 /// </list>
-/// So what the loop acts on is at most one window behind the feed, however fast the feed runs, and a symbol's newest
-/// tick is never skipped; the loop's own age check still drops any tick older than risk.maxTickAgeMs. Every payload
-/// is accounted for: acted on (accepted or dropped STALE), dropped by a parse reason, or conflated. No allocation;
-/// tick thread only.
+/// And while it acts: a tick that has waited in our hands longer than <see cref="HoldBudget"/> since it was read (the
+/// thread was held up, or acting took long) is conflated too when a newer tick of its symbol is among those waiting.
+/// So what the loop acts on is at most one window behind the feed, however fast the feed runs, a stall does not turn
+/// into a stream of late orders, and a symbol's newest tick is never skipped; the loop's own age check still drops any
+/// tick older than risk.maxTickAgeMs. Every payload is accounted for: acted on (accepted or dropped STALE), dropped by
+/// a parse reason, or conflated. No allocation; tick thread only.
 /// </summary>
 public sealed class TickIntake
 {
@@ -28,6 +30,9 @@ public sealed class TickIntake
     /// this limit acts on nothing: more is waiting, so what it read is not the newest; the next turn goes on reading.
     /// </summary>
     public const int MaxDrain = 16_384;
+
+    /// <summary>How long a read tick may wait to be acted on while a newer tick of its symbol waits behind it.</summary>
+    public static readonly TimeSpan HoldBudget = TimeSpan.FromMilliseconds(2);
 
     const int Chunk = 256; // between chunks: a fresh receive time, and a waiting cancel_all goes out
 
@@ -87,11 +92,17 @@ public sealed class TickIntake
         }
         if (!drained) return taken; // stopped at the limit: keep what was read, act once the feed is caught up
         ActOnOlder(loop, cancels, ref heard);
+        long budget = (long)(HoldBudget.TotalSeconds * time.TimestampFrequency);
         for (int i = 0; i < _count; i++)
         {
             int k = (_start + i) % FreshWindow;
             ref var t = ref _window[k];
             _inWindow[t.SymbolId]--;
+            if (_inWindow[t.SymbolId] > 0 && time.GetTimestamp() - _windowTs[k] > budget)
+            {
+                loop.OnConflated(in t); // held too long, and a newer tick of the symbol is waiting
+                continue;
+            }
             Act(in t, _windowTs[k], loop, cancels, ref heard);
         }
         _start = 0;

@@ -121,7 +121,7 @@ public sealed partial class Appliance : IDisposable
         {
             _journal.Breaker(t);
             var c = t.Current;
-            if (c.IsEngaged) _log.Warning("KILL SWITCH ENGAGED{Renewed}: engagement {Engagement}, source {Source}, reason {Reason}",
+            if (c.IsEngaged) _log.Warning("KILL SWITCH ENGAGED{Renewed:l}: engagement {Engagement}, source {Source}, reason {Reason}",
                 t.Previous.IsEngaged ? " (renewed)" : "", c.Engagement?.ToString(), BreakerNames.Of(c.Source), c.Reason);
             else _log.Warning("kill switch reset to SAFE by {Source}: {Reason}", BreakerNames.Of(c.Source), c.Reason);
         });

@@ -81,6 +81,22 @@ public sealed class TickIntakeTests
     }
 
     [Fact]
+    public void Ticks_held_up_longer_than_the_hold_budget_give_way_to_the_newest_of_their_symbol()
+    {
+        using var h = Harness();
+        for (int i = 1; i <= 100; i++) h.Transport.Feed.Publish(h.Tick(seq: i));
+        h.Transport.Feed.Publish(h.Tick(symbol: "GBPUSD", seq: 101));
+        int acted = 0;
+        h.Loop.BetweenGates = () => { if (++acted == 10) h.Time.Advance(TickIntake.HoldBudget + TimeSpan.FromMilliseconds(1)); }; // the thread is held up
+        h.Turn();
+        var c = h.Loop.Counters;
+        Assert.Equal(89, c.ConflatedFor(0));        // EURUSD 11..99 waited too long behind newer EURUSD ticks
+        Assert.Equal(0, c.ConflatedFor(1));         // GBPUSD's only tick is its newest: acted on however late
+        Assert.Equal([1L, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100, 101], h.Log.OfType("order").Select(o => o.TickSeq));
+        AssertAccounted(c);
+    }
+
+    [Fact]
     public void Invalid_payloads_in_a_backlog_are_dropped_by_reason_not_conflated()
     {
         using var h = Harness();

@@ -4,15 +4,13 @@ using System.Text.Json;
 namespace EdgeTrader.Tests.Cli;
 
 /// <summary>The daemon and sim-bridge as separate processes over real ZeroMQ sockets on loopback.</summary>
+[Trait("Arch", "arm64")] // also run against the arm64 binary under qemu-user (Bin, scripts/test.sh)
 public class PipelineTests
 {
     static (Process P, Task<string> Out) StartSim(string ticks, string gateway, int rate, long startSeq = 0)
     {
-        var psi = new ProcessStartInfo(Bin.Path) { RedirectStandardOutput = true, RedirectStandardError = true };
         var inv = System.Globalization.CultureInfo.InvariantCulture;
-        foreach (var a in new[] { "sim-bridge", "--ticks", ticks, "--gateway", gateway, "--rate", rate.ToString(inv), "--start-seq", startSeq.ToString(inv) })
-            psi.ArgumentList.Add(a);
-        var p = Process.Start(psi)!;
+        var p = Process.Start(Bin.PeerStartInfo(["sim-bridge", "--ticks", ticks, "--gateway", gateway, "--rate", rate.ToString(inv), "--start-seq", startSeq.ToString(inv)]))!;
         _ = p.StandardError.ReadToEndAsync();
         return (p, p.StandardOutput.ReadToEndAsync());
     }
@@ -20,7 +18,7 @@ public class PipelineTests
     static JsonElement StopSim((Process P, Task<string> Out) sim)
     {
         Bin.Terminate(sim.P);
-        Assert.True(sim.P.WaitForExit(10_000));
+        Assert.True(sim.P.WaitForExit(Bin.Scaled(10_000)));
         using var doc = JsonDocument.Parse(sim.Out.Result);
         return doc.RootElement.Clone();
     }

@@ -4,6 +4,7 @@ using EdgeTrader.Tests.Transports.Mqtt.Support;
 namespace EdgeTrader.Tests.Cluster;
 
 /// <summary>Several daemons (separate AOT processes) mirrored through one real Mosquitto broker.</summary>
+[Trait("Arch", "arm64")] // also run against the arm64 binary under qemu-user (Bin, scripts/test.sh)
 public class ClusterTests
 {
     static Daemon Node(MosquittoBroker broker, string name) =>

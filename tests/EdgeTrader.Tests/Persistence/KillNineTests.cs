@@ -8,6 +8,7 @@ namespace EdgeTrader.Tests.Persistence;
 
 /// <summary>kill -9 of the AOT daemon at random moments while it trades every tick at 10,000 ticks/s against sim-bridge.</summary>
 [Collection("persistence")]
+[Trait("Arch", "arm64")] // also run against the arm64 binary under qemu-user (Bin, scripts/test.sh)
 public class KillNineTests(ITestOutputHelper output)
 {
     static string Ep() => $"tcp://127.0.0.1:{Bin.FreePort()}";
@@ -28,7 +29,8 @@ public class KillNineTests(ITestOutputHelper output)
     [Fact]
     public void Kill_9_at_random_moments_at_10000_ticks_per_second_keeps_the_breaker_the_journal_the_day_and_every_order_id()
     {
-        const int iterations = 20;
+        // EDGETRADER_KILL_ITERATIONS: fewer kills where the daemon runs emulated (each one is the same check).
+        int iterations = int.TryParse(Environment.GetEnvironmentVariable("EDGETRADER_KILL_ITERATIONS"), out int n) && n > 0 ? n : 20;
         int seed = int.TryParse(Environment.GetEnvironmentVariable("EDGETRADER_KILL_SEED"), out int s0) ? s0 : Environment.TickCount;
         output.WriteLine($"seed {seed} (EDGETRADER_KILL_SEED to repeat)");
         var rnd = new Random(seed);
@@ -111,12 +113,18 @@ public class KillNineTests(ITestOutputHelper output)
         Assert.Equal(0, summary.GetProperty("duplicateOrderIds").GetInt64()); // no id reached the gateway twice
         // Nothing lost: every order that reached the gateway is in the journal (orders lost with a crash inside the
         // group-commit window were recovered from the gateway at the next start), and every journaled order either
-        // reached the gateway or is marked unknown_at_gateway (it died in the killed process's send queue).
+        // reached the gateway, is marked unknown_at_gateway (it died in the killed process's send queue) or is journaled as not sent.
         Assert.Equal(unknown, j.UnknownAtGateway.Count);
         Assert.All(j.UnknownAtGateway, id => Assert.True(j.OrderIds.ContainsKey(id)));
-        Assert.Equal(summary.GetProperty("orders").GetInt64(), j.OrderIds.Count - j.UnknownAtGateway.Count);
+        // An order whose send failed (journaled as a reject with "sent":false) never left either: natively the DEALER
+        // has finished its handshake before the first tick after a restart; emulated, the first orders can find it
+        // not yet connected (IMMEDIATE: not queued, a send failure).
+        long atGateway = summary.GetProperty("orders").GetInt64();
+        Assert.Empty(j.SendFailed.Intersect(j.UnknownAtGateway));
+        Assert.True(atGateway == j.OrderIds.Count - j.UnknownAtGateway.Count - j.SendFailed.Count,
+            $"{atGateway} orders at the gateway, {j.OrderIds.Count} journaled, {j.UnknownAtGateway.Count} unknown at the gateway, {j.SendFailed.Count} not sent; seed {seed}");
         Assert.True(engagedKills >= iterations / 3);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{iterations} kills ({engagedKills} engaged), {j.OrderIds.Count} orders, {j.Lines} journal lines, {tornTails} torn tails cut, {recovered} orders recovered from the gateway, {reconciledFills} settled as filled, {unknown} unknown at the gateway, {total.Elapsed.TotalSeconds:0.0} s"));
+            $"{iterations} kills ({engagedKills} engaged), {j.OrderIds.Count} orders ({j.SendFailed.Count} not sent), {j.Lines} journal lines, {tornTails} torn tails cut, {recovered} orders recovered from the gateway, {reconciledFills} settled as filled, {unknown} unknown at the gateway, {total.Elapsed.TotalSeconds:0.0} s"));
     }
 }

@@ -73,10 +73,7 @@ internal sealed class SimBridgeProcess : IDisposable
 
     public SimBridgeProcess(string ticks, string gateway, int rate, params string[] extra)
     {
-        var psi = new ProcessStartInfo(Bin.Path) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "sim-bridge", "--ticks", ticks, "--gateway", gateway, "--rate", rate.ToString(CultureInfo.InvariantCulture) }.Concat(extra))
-            psi.ArgumentList.Add(a);
-        _p = Process.Start(psi)!;
+        _p = Process.Start(Bin.PeerStartInfo(new[] { "sim-bridge", "--ticks", ticks, "--gateway", gateway, "--rate", rate.ToString(CultureInfo.InvariantCulture) }.Concat(extra)))!;
         _ = _p.StandardError.ReadToEndAsync();
         _out = _p.StandardOutput.ReadToEndAsync();
     }
@@ -84,7 +81,7 @@ internal sealed class SimBridgeProcess : IDisposable
     public JsonElement Stop()
     {
         Bin.Terminate(_p);
-        Assert.True(_p.WaitForExit(15_000), "sim-bridge did not stop");
+        Assert.True(_p.WaitForExit(Bin.Scaled(15_000)), "sim-bridge did not stop");
         using var doc = JsonDocument.Parse(_out.Result);
         return doc.RootElement.Clone();
     }
@@ -118,6 +115,7 @@ internal sealed class LiveDaemon : IDisposable
         WriteConfig(dryRun);
     }
 
+    // Deadlines the daemon applies are scaled with the harness's (EDGETRADER_TIME_FACTOR), so the rules hold as written.
     public void WriteConfig(bool dryRun, int ackTimeoutMs = 2000) => File.WriteAllText(ConfigPath, $$"""
         {
           "node": "e2e",
@@ -125,8 +123,8 @@ internal sealed class LiveDaemon : IDisposable
           "logDir": "{{Dir}}/log",
           "control": { "socket": "{{Socket}}" },
           "http": { "listen": "127.0.0.1:0" },
-          "bridge": { "ticks": "{{Ticks}}", "staleAfterMs": 2000 },
-          "gateway": { "endpoint": "{{Gateway}}", "heartbeatMs": 200, "ackTimeoutMs": {{ackTimeoutMs}} },
+          "bridge": { "ticks": "{{Ticks}}", "staleAfterMs": {{Bin.Scaled(2000)}} },
+          "gateway": { "endpoint": "{{Gateway}}", "heartbeatMs": 200, "ackTimeoutMs": {{Bin.Scaled(ackTimeoutMs)}} },
           "execution": { "dryRun": {{(dryRun ? "true" : "false")}} },
           "strategy": { "kind": "every-tick", "qty": 0.01, "symbols": ["EURUSD"] },
           "risk": { "maxOrdersPerSecond": 100000, "maxPosition": 1000, "maxTradesPerDay": 100000000, "maxLossStreak": 0, "maxDailyLoss": 1e12 }
@@ -139,9 +137,7 @@ internal sealed class LiveDaemon : IDisposable
     public void Start(params string[] extra)
     {
         _log.Clear();
-        var psi = new ProcessStartInfo(Bin.Path) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "run", "--config", ConfigPath }.Concat(extra)) psi.ArgumentList.Add(a);
-        var p = Process.Start(psi)!;
+        var p = Process.Start(Bin.StartInfo(new[] { "run", "--config", ConfigPath }.Concat(extra)))!;
         p.OutputDataReceived += (_, e) => { if (e.Data is not null) _log.Enqueue(e.Data); };
         p.ErrorDataReceived += (_, e) => { if (e.Data is not null) _log.Enqueue(e.Data); };
         p.BeginOutputReadLine();
@@ -162,7 +158,7 @@ internal sealed class LiveDaemon : IDisposable
     {
         if (Process is null || Process.HasExited) return;
         Process.Kill();
-        Assert.True(Process.WaitForExit(10_000));
+        Assert.True(Process.WaitForExit(Bin.Scaled(10_000)));
         Process.Dispose();
         Process = null;
         if (File.Exists(Socket)) File.Delete(Socket); // a killed daemon leaves its socket file behind
@@ -172,7 +168,7 @@ internal sealed class LiveDaemon : IDisposable
     {
         if (Process is null || Process.HasExited) return Process?.ExitCode ?? -1;
         Bin.Terminate(Process);
-        if (!Process.WaitForExit(15_000)) { Process.Kill(); return -1; }
+        if (!Process.WaitForExit(Bin.Scaled(15_000))) { Process.Kill(); return -1; }
         Process.WaitForExit(); // drain the output handlers
         return Process.ExitCode;
     }

@@ -7,6 +7,7 @@ namespace EdgeTrader.Tests.Persistence;
 
 /// <summary>Fail closed on storage: a corrupt state file, a read-only state directory, a disk that fills up while trading.</summary>
 [Collection("persistence")]
+[Trait("Arch", "arm64")] // also run against the arm64 binary under qemu-user (Bin, scripts/test.sh)
 public class StorageTests(ITestOutputHelper output)
 {
     static string Ep() => $"tcp://127.0.0.1:{Bin.FreePort()}";

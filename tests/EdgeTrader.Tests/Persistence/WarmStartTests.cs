@@ -10,6 +10,7 @@ namespace EdgeTrader.Tests.Persistence;
 /// open_orders, or discarded with --cold; never resent.
 /// </summary>
 [Collection("persistence")]
+[Trait("Arch", "arm64")] // also run against the arm64 binary under qemu-user (Bin, scripts/test.sh)
 public class WarmStartTests(ITestOutputHelper output)
 {
     static string Ep() => $"tcp://127.0.0.1:{Bin.FreePort()}";

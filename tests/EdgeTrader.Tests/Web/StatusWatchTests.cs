@@ -11,8 +11,7 @@ public class StatusWatchTests
     {
         using var d = new Daemon($"tcp://127.0.0.1:{Bin.FreePort()}", $"tcp://127.0.0.1:{Bin.FreePort()}", dryRun: true, node: "watch-e2e");
         d.Start();
-        var psi = new ProcessStartInfo(Bin.Path) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "status", "--watch", "--interval", "0.2", "--socket", d.Socket }) psi.ArgumentList.Add(a);
+        var psi = Bin.StartInfo(["status", "--watch", "--interval", "0.2", "--socket", d.Socket]);
         using var p = Process.Start(psi)!;
         var output = new StringBuilder();
         p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
@@ -43,8 +42,7 @@ public class StatusWatchTests
     public void Status_watch_says_when_the_daemon_is_gone_and_keeps_watching()
     {
         var sock = Path.Combine(Directory.CreateTempSubdirectory("et-watch-").FullName, "none.sock");
-        var psi = new ProcessStartInfo(Bin.Path) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "status", "--watch", "--interval", "0.2", "--socket", sock }) psi.ArgumentList.Add(a);
+        var psi = Bin.StartInfo(["status", "--watch", "--interval", "0.2", "--socket", sock]);
         using var p = Process.Start(psi)!;
         var output = new StringBuilder();
         p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };

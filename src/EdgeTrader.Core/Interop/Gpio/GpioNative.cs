@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Tmds.Linux;
 
 namespace EdgeTrader.Interop.Gpio;
 
@@ -18,7 +19,12 @@ internal sealed class GpioFdHandle : SafeHandle
 /// <summary>The five libc calls the GPIO character device needs.</summary>
 internal static unsafe partial class GpioNative
 {
-    public const int O_RDONLY = 0, O_RDWR = 2, O_CLOEXEC = 0x80000; // x86_64 and arm64 share these values
+    // open(2) flags are per architecture: taken from Tmds.LibC's assembly for the RID. The poll flags and errno values
+    // are the asm-generic ones on x86_64 and aarch64 and stay constants (the panel matches errno with patterns);
+    // the ABI test (tests/abi) pins every one of them against each architecture's kernel headers.
+    public static int O_RDONLY => LibC.O_RDONLY;
+    public static int O_RDWR => LibC.O_RDWR;
+    public static int O_CLOEXEC => LibC.O_CLOEXEC;
     public const short POLLIN = 0x1, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
     public const int EPERM = 1, ENOENT = 2, EINTR = 4, EAGAIN = 11, EACCES = 13, EBUSY = 16, ENODEV = 19, EINVAL = 22, ENOTTY = 25;
 

@@ -5,7 +5,7 @@ namespace EdgeTrader.Interop.Posix;
 /// <summary>Lowers the calling thread's scheduling priority (Linux nice values are per thread).</summary>
 internal static partial class ThreadNice
 {
-    const int PRIO_PROCESS = 0;
+    internal const int PRIO_PROCESS = 0; // pinned per architecture by the ABI test (AbiReport)
 
     [LibraryImport("libc", EntryPoint = "gettid")]
     private static partial int GetTid();

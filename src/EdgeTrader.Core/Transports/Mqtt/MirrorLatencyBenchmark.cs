@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using EdgeTrader.Configuration;
 using EdgeTrader.Health;
-using EdgeTrader.Interop.Mosquitto;
 using EdgeTrader.KillSwitch;
 using Serilog;
 
@@ -43,19 +42,29 @@ internal static class MirrorLatencyBenchmark
             gateClosed.Set();
         });
         var outside = new Outside($"{prefix}/nodes/bench-b/state", $"{prefix}/nodes/bench-a/state");
-        using var outsideClient = new MosquittoClient($"edgetrader-bench-outside-{Environment.ProcessId}", cleanSession: true, outside);
-        outsideClient.Start(s.Host, s.Port, 10, "bench-outside");
+        var connector = new MqttNetConnector(new MqttConnectSettings(s.Host, s.Port, $"edgetrader-bench-outside-{Environment.ProcessId}", CleanSession: true, KeepAliveSeconds: 10));
+        IMqttConnection outsideClient;
+        try
+        {
+            outsideClient = connector.ConnectAsync(outside.OnMessage, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (MqttConnectException ex)
+        {
+            throw new TimeoutException($"no broker at {s.Host}:{s.Port}: {ex.Message}", ex);
+        }
         using var mirrorA = new MqttMirror(Options(), "bench-a", a, new HealthMonitor(time), time, log);
         using var mirrorB = new MqttMirror(Options(), "bench-b", b, new HealthMonitor(time), time, log);
         mirrorA.Start();
         mirrorB.Start();
-        if (!outside.Connected.Wait(TimeSpan.FromSeconds(10))) throw new TimeoutException($"no broker at {s.Host}:{s.Port}");
-        outsideClient.Subscribe($"{prefix}/nodes/+/state", 1, out _);
+        outsideClient.SubscribeAsync([$"{prefix}/nodes/+/state"], CancellationToken.None).GetAwaiter().GetResult();
         if (!SpinUntil(() => mirrorA.Counters.StatePublishes > 0 && mirrorB.Counters.StatePublishes > 0 && outside.BothSafe, 10_000))
         {
             throw new TimeoutException("the bench nodes did not connect");
         }
 
+        string Diagnose() =>
+            $"A {a.State.Position} (link {mirrorA.IsConnected}, {mirrorA.Counters}), B {b.State.Position} (link {mirrorB.IsConnected}, {mirrorB.Counters}), " +
+            $"outside sees A engaged {outside.AEngaged}, both SAFE {outside.BothSafe}, outside connection {(outsideClient.Closed.IsCompleted ? outsideClient.Closed.Result : "open")}";
         var results = new List<Result>();
         foreach (var mode in new[] { "direct", "command" })
         {
@@ -66,22 +75,32 @@ internal static class MirrorLatencyBenchmark
                 gateClosed.Reset();
                 outside.EngagedB.Reset();
                 long t0 = Stopwatch.GetTimestamp();
+                // The command's PUBACK is not waited for inside the measured interval.
+                var command = Task.CompletedTask;
                 if (mode == "direct") a.Engage("bench", BreakerSource.Cli);
-                else outsideClient.Publish($"{prefix}/killswitch/engage", "bench"u8, 1, false, out _);
+                else command = outsideClient.PublishAsync($"{prefix}/killswitch/engage", EngageCommand, retain: false, CancellationToken.None);
                 if (!gateClosed.Wait(TimeSpan.FromSeconds(5)) || !outside.EngagedB.Wait(TimeSpan.FromSeconds(5)))
                 {
-                    throw new TimeoutException($"{mode} cycle {i}: B did not engage within 5 s");
+                    throw new TimeoutException($"{mode} cycle {i}: B did not engage within 5 s; {Diagnose()}");
                 }
+                command.GetAwaiter().GetResult();
                 if (i >= s.Warmup)
                 {
                     gates.Add(Stopwatch.GetElapsedTime(t0, Volatile.Read(ref gateClosedAt)).TotalMicroseconds);
                     retained.Add(Stopwatch.GetElapsedTime(t0, outside.EngagedBAt).TotalMicroseconds);
                 }
                 // Settle: both engaged and published, then both reset and SAFE on the broker before the next cycle.
-                if (!SpinUntil(() => a.IsEngaged && outside.AEngaged, 5_000)) throw new TimeoutException($"{mode} cycle {i}: A not engaged");
+                if (!SpinUntil(() => a.IsEngaged && outside.AEngaged, 5_000)) throw new TimeoutException($"{mode} cycle {i}: A not engaged; {Diagnose()}");
+                // Each node must have handled the other's engagement before it is reset: a node reset before it saw a
+                // peer's engagement rightly engages again when the peer's state arrives (an engage command makes one
+                // engagement on each node).
+                if (!SpinUntil(() => mirrorB.LastReportFrom("bench-a")?.Current == a.State.Engagement && mirrorA.LastReportFrom("bench-b")?.Current == b.State.Engagement, 5_000))
+                {
+                    throw new TimeoutException($"{mode} cycle {i}: the nodes did not hear each other's engagement; {Diagnose()}");
+                }
                 b.Reset("bench", BreakerSource.Cli);
                 a.Reset("bench", BreakerSource.Cli);
-                if (!SpinUntil(() => outside.BothSafe, 5_000)) throw new TimeoutException($"{mode} cycle {i}: states not SAFE");
+                if (!SpinUntil(() => outside.BothSafe, 5_000)) throw new TimeoutException($"{mode} cycle {i}: states not SAFE; {Diagnose()}");
             }
             results.Add(new Result(mode, Summarize(gates), Summarize(retained)));
         }
@@ -89,15 +108,17 @@ internal static class MirrorLatencyBenchmark
         // Leave no retained bench states behind (empty retained messages delete them).
         mirrorA.Dispose();
         mirrorB.Dispose();
-        int acksBefore = outside.Acks;
+        var clears = new List<Task>();
         foreach (var node in new[] { "bench-a", "bench-b" })
         {
-            outsideClient.Publish($"{prefix}/nodes/{node}/state", [], 1, true, out _);
-            outsideClient.Publish($"{prefix}/nodes/{node}/online", [], 1, true, out _);
+            clears.Add(outsideClient.PublishAsync($"{prefix}/nodes/{node}/state", ReadOnlyMemory<byte>.Empty, retain: true, CancellationToken.None));
+            clears.Add(outsideClient.PublishAsync($"{prefix}/nodes/{node}/online", ReadOnlyMemory<byte>.Empty, retain: true, CancellationToken.None));
         }
-        SpinUntil(() => outside.Acks >= acksBefore + 4, 2_000);
+        Task.WaitAll([.. clears], TimeSpan.FromSeconds(2));
+        outsideClient.CloseAsync(CancellationToken.None).GetAwaiter().GetResult();
+        outsideClient.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-        output.WriteLine($"MQTT mirror latency, broker {s.Host}:{s.Port}, {s.Cycles} cycles per mode (+{s.Warmup} warm-up), libmosquitto {LibMosquitto.EnsureAvailable()}, {Environment.ProcessorCount} CPUs, .NET {Environment.Version}{(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "" : " (Native AOT)")}");
+        output.WriteLine($"MQTT mirror latency, broker {s.Host}:{s.Port}, {s.Cycles} cycles per mode (+{s.Warmup} warm-up), MQTTnet {typeof(MQTTnet.MqttClient).Assembly.GetName().Version?.ToString(3)}, {Environment.ProcessorCount} CPUs, .NET {Environment.Version}{(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "" : " (Native AOT)")}");
         output.WriteLine("mode     measured to                        n      p50 µs   p99 µs   max µs  mean µs");
         foreach (var r in results)
         {
@@ -128,28 +149,18 @@ internal static class MirrorLatencyBenchmark
         return true;
     }
 
+    static readonly byte[] EngageCommand = "bench"u8.ToArray();
+
     /// <summary>The outside subscriber: records when B's ENGAGED state arrives, and the last state of A and B.</summary>
-    sealed class Outside(string stateB, string stateA) : IMosquittoListener
+    sealed class Outside(string stateB, string stateA)
     {
-        public readonly ManualResetEventSlim Connected = new(false);
         public readonly ManualResetEventSlim EngagedB = new(false);
         public long EngagedBAt;
         volatile bool _aEngaged = true;
         volatile bool _bEngaged = true;
 
-        int _acks;
-
-        public int Acks => Volatile.Read(ref _acks);
         public bool AEngaged => _aEngaged;
         public bool BothSafe => !_aEngaged && !_bEngaged;
-
-        public void OnConnect(int rc) { if (rc == 0) Connected.Set(); }
-        public void OnDisconnect(int rc) { }
-        public void OnConnectFailed(int rc, string error) { }
-        public void OnSubscribe(int mid) { }
-        public void OnPublish(int mid) => Interlocked.Increment(ref _acks);
-        public void OnLog(int level, string message) { }
-        public void OnCallbackFailed(Exception exception) { }
 
         public void OnMessage(string topic, ReadOnlySpan<byte> payload, bool retained)
         {

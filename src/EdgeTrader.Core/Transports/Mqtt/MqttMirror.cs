@@ -1,27 +1,36 @@
 using System.Buffers;
 using EdgeTrader.Configuration;
 using EdgeTrader.Health;
-using EdgeTrader.Interop.Mosquitto;
 using EdgeTrader.KillSwitch;
 using Serilog;
 
 namespace EdgeTrader.Transports.Mqtt;
 
 /// <summary>
-/// Mirrors the kill switch across the cluster through an MQTT broker (CONTRACT §5, docs/mqtt.md), over libmosquitto.
+/// Mirrors the kill switch across the cluster through an MQTT broker (CONTRACT §5, docs/mqtt.md).
 /// <list type="bullet">
 /// <item>What a message means is decided by <see cref="KillSwitchMirrorPolicy"/> (no broker needed to test it); this
-/// class is the session: connect, credentials/TLS, will, resubscribe, SUBACK-gated publish, clean offline, link
-/// health and the isolation timer.</item>
-/// <item>This node's state is published retained on every transition and at every (re)connect; <c>online</c> is
+/// class is the session: one loop that connects (credentials, TLS, Last Will, persistent session), subscribes, publishes
+/// this node's state after the SUBACK, waits for the connection to end and reconnects after a
+/// <see cref="ReconnectBackoff"/> pause on the injected clock; link health and the isolation timer. The bytes move
+/// through an <see cref="IMqttConnector"/> (MQTTnet in the daemon).</item>
+/// <item>This node's state is published retained on every transition and at every (re)connect, by one publisher that
+/// reads the breaker's state when it sends: the last message the broker keeps is the latest state. <c>online</c> is
 /// retained true on connect, and the Last Will sets it false when the node dies.</item>
 /// </list>
-/// Nothing here ever blocks the breaker or a gate: publishing only queues in libmosquitto, whose network thread sends.
-/// Losing the broker marks the MQTT link degraded and, when <c>mqtt.engageOnIsolationMs</c> &gt; 0, engages after that long.
+/// Nothing here ever blocks the breaker or a gate: a transition only wakes the publisher. Losing the broker marks the
+/// MQTT link degraded and, when <c>mqtt.engageOnIsolationMs</c> &gt; 0, engages after that long.
 /// </summary>
-public sealed class MqttMirror : IDisposable, IMosquittoListener
+public sealed class MqttMirror : IDisposable
 {
-    const int QoS = 1;
+    /// <summary>At a clean stop, the longest wait for each acknowledgement (a pending state, <c>online=false</c>, the DISCONNECT).</summary>
+    internal static readonly TimeSpan StopStepTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long after the SUBACK this node must hear its own state back before the session counts as established.</summary>
+    internal static readonly TimeSpan HearOwnStateTimeout = TimeSpan.FromSeconds(10);
+
+    static readonly byte[] OnlineTrue = "true"u8.ToArray();
+    static readonly byte[] OnlineFalse = "false"u8.ToArray();
 
     readonly MqttOptions _options;
     readonly string _node;
@@ -29,30 +38,26 @@ public sealed class MqttMirror : IDisposable, IMosquittoListener
     readonly HealthMonitor _health;
     readonly TimeProvider _time;
     readonly ILogger _log;
-    readonly string _engageTopic;
+    readonly Func<MqttConnectSettings, IMqttConnector> _connectorFactory;
     readonly string _resetTopic;
-    readonly string _statesFilter;
     readonly string _ownStateTopic;
     readonly string _ownOnlineTopic;
+    readonly string[] _filters;
     readonly SignedResetVerifier? _resetVerifier;
     readonly KillSwitchMirrorPolicy _policy;
 
-    readonly object _publishLock = new();
-    readonly ArrayBufferWriter<byte> _stateBuffer = new(512);
+    readonly StateSignal _stateSignal = new();
     readonly object _timerLock = new();
-    readonly ManualResetEventSlim _offlineAcked = new(false);
+    readonly CancellationTokenSource _stop = new();
     readonly LogThrottle _garbageLog = new(TimeSpan.FromSeconds(10), 10);
 
-    MosquittoClient? _client;
+    IMqttConnector? _connector;
+    TaskCompletionSource? _heardSelf;
+    Task? _loop;
     ITimer? _isolationTimer;
-    bool _publishEnabled;
     volatile bool _connected;
     volatile bool _disposed;
-    int _lastSubscribeMid = -1;
-    int _offlineMid = -1;
-    int _lastAckedMid = -1;
     string _lastFailure = "";
-    string _lastLibraryMessage = "";
 
     long _engageCommands;
     long _peerStates;
@@ -64,15 +69,27 @@ public sealed class MqttMirror : IDisposable, IMosquittoListener
     long _republishes;
     readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _reportsByPeer = new(StringComparer.Ordinal);
 
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, PeerReport> _lastReportByPeer = new(StringComparer.Ordinal);
+
     /// <summary>Readable states received from <paramref name="peer"/> since start (tests use it as a barrier).</summary>
     internal long ReportsFrom(string peer) => _reportsByPeer.GetValueOrDefault(peer);
+
+    /// <summary>The last readable state received from <paramref name="peer"/>, once handled (tests and the benchmark).</summary>
+    internal PeerReport? LastReportFrom(string peer) => _lastReportByPeer.GetValueOrDefault(peer);
 
     /// <summary>Times this node found its own state topic holding something else and published its state again.</summary>
     internal long Republishes => Interlocked.Read(ref _republishes);
 
-    /// <summary>Creates the mirror; nothing connects until <see cref="Start"/>. Reads the HMAC key when remote resets are
-    /// allowed; an unreadable key leaves remote resets disabled (logged), never enabled without a key.</summary>
+    /// <summary>Creates the mirror over MQTTnet; nothing connects until <see cref="Start"/>. Reads the HMAC key when
+    /// remote resets are allowed; an unreadable key leaves remote resets disabled (logged), never enabled without a key.</summary>
     public MqttMirror(MqttOptions options, string node, CircuitBreaker breaker, HealthMonitor health, TimeProvider time, ILogger log)
+        : this(options, node, breaker, health, time, log, s => new MqttNetConnector(s))
+    {
+    }
+
+    /// <summary>The same over another transport (tests: an in-memory connector on fake time).</summary>
+    internal MqttMirror(MqttOptions options, string node, CircuitBreaker breaker, HealthMonitor health, TimeProvider time, ILogger log,
+        Func<MqttConnectSettings, IMqttConnector> connectorFactory)
     {
         _options = options;
         _node = node;
@@ -80,12 +97,12 @@ public sealed class MqttMirror : IDisposable, IMosquittoListener
         _health = health;
         _time = time;
         _log = log.ForContext("SourceContext", "mqtt");
+        _connectorFactory = connectorFactory;
         var p = options.TopicPrefix;
-        _engageTopic = $"{p}/killswitch/engage";
         _resetTopic = $"{p}/killswitch/reset";
-        _statesFilter = $"{p}/nodes/+/state";
         _ownStateTopic = $"{p}/nodes/{node}/state";
         _ownOnlineTopic = $"{p}/nodes/{node}/online";
+        _filters = [$"{p}/killswitch/engage", _resetTopic, $"{p}/nodes/+/state"];
         ClientId = string.IsNullOrEmpty(options.ClientId) ? $"edgetrader-{node}" : options.ClientId;
 
         string resetDisabledBecause = "";
@@ -112,7 +129,8 @@ public sealed class MqttMirror : IDisposable, IMosquittoListener
     /// <summary>The MQTT client id (stable, so the broker keeps this node's session across reconnects).</summary>
     public string ClientId { get; }
 
-    /// <summary>True while connected to the broker (CONNACK accepted, not yet lost).</summary>
+    /// <summary>True while a session is established: the broker accepted the connection and the subscriptions, and
+    /// this node heard its own state back through them, so it hears its peers; false from the moment it is lost.</summary>
     public bool IsConnected => _connected;
 
     /// <summary>Counters since start, for status and tests.</summary>
@@ -121,13 +139,9 @@ public sealed class MqttMirror : IDisposable, IMosquittoListener
         Interlocked.Read(ref _resetsIgnored), Interlocked.Read(ref _ignoredMessages), Interlocked.Read(ref _connects),
         Interlocked.Read(ref _statePublishes));
 
-    /// <summary>The libmosquitto client, for tests that cut its socket.</summary>
-    internal MosquittoClient? Client => _client;
-
     /// <summary>
-    /// Starts connecting in the background and returns at once; never blocks on the broker. Throws when libmosquitto is
-    /// missing (naming the package to install) or when the TLS/credential files cannot be used: configuration faults
-    /// that retrying would not fix.
+    /// Starts the session loop in the background and returns at once; never waits for the broker. Throws when the
+    /// password or TLS files cannot be used: configuration faults that retrying would not fix.
     /// </summary>
     public void Start()
     {
@@ -137,79 +151,172 @@ public sealed class MqttMirror : IDisposable, IMosquittoListener
             _health.Set(Link.Mqtt, LinkState.Unused, "disabled");
             return;
         }
-        if (_client is not null) throw new InvalidOperationException("already started");
+        if (_loop is not null) throw new InvalidOperationException("already started");
 
-        var version = LibMosquitto.EnsureAvailable();
-        var client = new MosquittoClient(ClientId, cleanSession: false, this);
-        try
-        {
-            if (_options.Username.Length > 0) client.SetCredentials(_options.Username, ReadPassword());
-            if (_options.CaFile.Length > 0 || _options.CertFile.Length > 0)
-            {
-                client.SetTls(
-                    _options.CaFile.Length > 0 ? _options.CaFile : null,
-                    _options.CaFile.Length > 0 ? null : "/etc/ssl/certs",
-                    _options.CertFile.Length > 0 ? _options.CertFile : null,
-                    _options.KeyFile.Length > 0 ? _options.KeyFile : null);
-            }
-            client.SetWill(_ownOnlineTopic, "false"u8, QoS, retain: true);
-            client.SetReconnectDelay(1, 5, exponential: true);
-        }
-        catch
-        {
-            client.Dispose();
-            throw;
-        }
-        _client = client;
+        var settings = MqttConnectSettings.FromOptions(_options, ClientId, new MqttWill(_ownOnlineTopic, OnlineFalse, Retain: true));
+        _connector = _connectorFactory(settings);
         _breaker.Subscribe(OnTransition);
-        _health.Set(Link.Mqtt, LinkState.Connecting, $"connecting to {_options.Host}:{_options.Port}");
+        _health.Set(Link.Mqtt, LinkState.Connecting, $"connecting to {_connector.Endpoint}");
         ArmIsolationTimer();
-        _log.Information("MQTT mirror starting: libmosquitto {Version}, broker {Host}:{Port}, client id {ClientId}, prefix {Prefix}, TLS {Tls}, remote reset {RemoteReset}",
-            version, _options.Host, _options.Port, ClientId, _options.TopicPrefix,
-            _options.CaFile.Length > 0 || _options.CertFile.Length > 0 ? "on" : "off",
-            _resetVerifier is not null ? "allowed (signed)" : "off");
-        client.Start(_options.Host, _options.Port, _options.KeepAliveSeconds, "mqtt-net");
+        _log.Information("MQTT mirror starting: MQTTnet {Version}, broker {Endpoint}, client id {ClientId}, prefix {Prefix}, TLS {Tls}, remote reset {RemoteReset}",
+            typeof(MQTTnet.MqttClient).Assembly.GetName().Version?.ToString(3), _connector.Endpoint, ClientId, _options.TopicPrefix,
+            settings.Tls is null ? "off" : "on", _resetVerifier is not null ? "allowed (signed)" : "off");
+        _loop = Task.Run(() => RunAsync(_stop.Token));
     }
 
     /// <summary>
-    /// Publishes <c>online=false</c> (retained) when connected, then disconnects cleanly (no Last Will) and frees the
-    /// client. Waits at most about a second for the broker's acknowledgement.
+    /// Clean stop: a state not yet out is sent, then <c>online=false</c> (retained), each waiting at most
+    /// <see cref="StopStepTimeout"/> for its acknowledgement; then DISCONNECT, so the broker discards the Last Will.
     /// </summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
         DisarmIsolationTimer();
-        var client = _client;
-        if (client is null) return;
-        if (_connected)
+        _stop.Cancel();
+        try
         {
-            try
-            {
-                if (client.Publish(_ownOnlineTopic, "false"u8, QoS, retain: true, out var mid) == LibMosquitto.MOSQ_ERR_SUCCESS)
-                {
-                    Volatile.Write(ref _offlineMid, mid);
-                    // The PUBACK may already have come before the mid was recorded.
-                    if (Volatile.Read(ref _lastAckedMid) != mid) _offlineAcked.Wait(TimeSpan.FromSeconds(1));
-                }
-            }
-            catch (ObjectDisposedException) { }
+            _loop?.Wait(StopStepTimeout * 5);
         }
-        lock (_publishLock) _publishEnabled = false;
-        client.Dispose();
+        catch (AggregateException)
+        {
+            // The loop reports its own failures; at stop there is nobody left to tell.
+        }
         _connected = false;
     }
 
-    string? ReadPassword()
+    // ---- the session loop: the only place that connects ----
+
+    async Task RunAsync(CancellationToken stop)
     {
-        if (_options.PasswordFile.Length == 0) return null;
+        var backoff = new ReconnectBackoff();
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await SessionAsync(_connector!, backoff, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is MqttConnectException or MqttLinkException)
+            {
+                ReportFailure(ex.Message);
+            }
+            catch (Exception ex)
+            {
+                // The loop must outlive anything: a dead loop would leave the node deaf without a word.
+                _log.Error(ex, "MQTT session failed unexpectedly; retrying");
+                ReportFailure($"session failed: {ex.Message}");
+            }
+            if (stop.IsCancellationRequested) break;
+            try
+            {
+                await Task.Delay(backoff.Next(), _time, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>One connection, from CONNECT to its end (lost, failed publish, or the clean stop).</summary>
+    async Task SessionAsync(IMqttConnector connector, ReconnectBackoff backoff, CancellationToken stop)
+    {
+        await using var c = await connector.ConnectAsync(OnMessage, stop).ConfigureAwait(false);
+        Interlocked.Increment(ref _connects);
+        _log.Information("MQTT connected to {Endpoint}", connector.Endpoint);
+        var online = c.PublishAsync(_ownOnlineTopic, OnlineTrue, retain: true, stop);
         try
         {
-            return (File.ReadLines(_options.PasswordFile).FirstOrDefault() ?? "").TrimEnd('\r', '\n');
+            // Subscribed again at every connect even though the session persists: the broker may have lost it, and the
+            // retained states it sends after the SUBACK are how a node catches up on engagements it missed while away.
+            await c.SubscribeAsync(_filters, stop).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch
         {
-            throw new InvalidOperationException($"mqtt.passwordFile: cannot read {_options.PasswordFile}: {ex.Message}", ex);
+            _ = online.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw;
+        }
+        await online.ConfigureAwait(false);
+
+        // This node's state goes out only now, after the SUBACK: the state published at every connect is the current
+        // one, and the retained states that follow the SUBACK are judged against it.
+        var heardSelf = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _heardSelf, heardSelf);
+        using var idle = new CancellationTokenSource();
+        _stateSignal.Set();
+        var publisher = PublishStatesAsync(c, idle.Token);
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (stop.Register(() => stopped.TrySetResult()))
+        {
+            // Established once this node hears its own state back through its subscription: the broker accepted the
+            // connection and the SUBSCRIBE, and lets it read the state topics. Mosquitto grants a subscription its ACL
+            // does not allow to be read and then delivers nothing: such a node would look connected and be deaf.
+            using var deaf = new CancellationTokenSource();
+            var hearing = Task.Delay(HearOwnStateTimeout, _time, deaf.Token);
+            await Task.WhenAny(heardSelf.Task, hearing, c.Closed, publisher, stopped.Task).ConfigureAwait(false);
+            deaf.Cancel();
+            if (heardSelf.Task.IsCompleted && !c.Closed.IsCompleted && !publisher.IsCompleted && !stop.IsCancellationRequested)
+            {
+                lock (_timerLock) _connected = true;
+                DisarmIsolationTimer();
+                backoff.Reset();
+                _lastFailure = "";
+                _health.Set(Link.Mqtt, LinkState.Up, $"connected to {connector.Endpoint}");
+                await Task.WhenAny(c.Closed, publisher, stopped.Task).ConfigureAwait(false);
+            }
+        }
+
+        if (stop.IsCancellationRequested)
+        {
+            await StopCleanlyAsync(c, publisher, idle).ConfigureAwait(false);
+            return;
+        }
+        lock (_timerLock) _connected = false;
+        idle.Cancel();
+        string why = c.Closed.IsCompleted ? c.Closed.Result
+            : publisher.IsFaulted ? publisher.Exception?.InnerException?.Message ?? "the state publisher failed"
+            : $"connected to {connector.Endpoint}, but this node does not hear its own state back within {HearOwnStateTimeout.TotalSeconds:0} s: " +
+              $"the broker does not let it read {_filters[2]} (ACL)";
+        await c.DisposeAsync().ConfigureAwait(false); // fails a publish still waiting for its PUBACK
+        try
+        {
+            await publisher.ConfigureAwait(false);
+        }
+        catch (MqttLinkException)
+        {
+            // Its failure is the reason reported below (or the connection's loss is).
+        }
+        ReportFailure(why);
+    }
+
+    /// <summary>Each step is bounded and tried even when the one before failed: a broker that stopped acknowledging
+    /// still gets the last state and <c>online=false</c> sent.</summary>
+    async Task StopCleanlyAsync(IMqttConnection c, Task publisher, CancellationTokenSource idle)
+    {
+        idle.Cancel();
+        await StopStep("the state being sent", _ => publisher.WaitAsync(StopStepTimeout)).ConfigureAwait(false);
+        // A transition that came after the publisher's last send (or while that send hangs) still goes out.
+        if (_stateSignal.TryTake()) await StopStep("the last state", t => PublishStateAsync(c, t)).ConfigureAwait(false);
+        await StopStep("online=false", t => c.PublishAsync(_ownOnlineTopic, OnlineFalse, retain: true, t)).ConfigureAwait(false);
+        lock (_timerLock) _connected = false;
+        using var d = new CancellationTokenSource(StopStepTimeout);
+        await c.CloseAsync(d.Token).ConfigureAwait(false);
+    }
+
+    async Task StopStep(string what, Func<CancellationToken, Task> step)
+    {
+        using var t = new CancellationTokenSource(StopStepTimeout);
+        try
+        {
+            await step(t.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MqttLinkException or TimeoutException or OperationCanceledException)
+        {
+            _log.Warning("MQTT clean stop: {What} not acknowledged: {Why}", what, ex.Message);
         }
     }
 
@@ -217,89 +324,37 @@ public sealed class MqttMirror : IDisposable, IMosquittoListener
 
     void OnTransition(BreakerTransition t)
     {
-        if (_disposed) return;
-        lock (_publishLock)
+        if (!_disposed) _stateSignal.Set();
+    }
+
+    async Task PublishStatesAsync(IMqttConnection c, CancellationToken idle)
+    {
+        // Not cancelled by the stop: a state being sent is let finish (the connection's own timeout bounds it).
+        while (await _stateSignal.TakeAsync(idle).ConfigureAwait(false))
         {
-            if (_publishEnabled) PublishStateLocked();
+            await PublishStateAsync(c, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// Publishes the breaker's state as it is now, not as a transition saw it: with every publish reading the current
-    /// state under one lock, the last message the broker retains is the latest state, whatever the thread interleaving.
+    /// Publishes the breaker's state as it is now, not as a transition saw it: with one publisher that reads the current
+    /// state for every send, the last message the broker retains is the latest state, whatever the thread interleaving.
+    /// A failed send leaves the mark set for the next connection (which publishes at its SUBACK anyway).
     /// </summary>
-    void PublishStateLocked()
+    async Task PublishStateAsync(IMqttConnection c, CancellationToken cancellationToken)
     {
-        var client = _client;
-        if (client is null) return;
-        _stateBuffer.ResetWrittenCount();
-        BreakerStateCodec.WritePeerPayload(_stateBuffer, _breaker.State, _time.GetUtcNow());
-        int rc;
+        var buffer = new ArrayBufferWriter<byte>(512);
+        BreakerStateCodec.WritePeerPayload(buffer, _breaker.State, _time.GetUtcNow());
         try
         {
-            rc = client.Publish(_ownStateTopic, _stateBuffer.WrittenSpan, QoS, retain: true, out _);
+            await c.PublishAsync(_ownStateTopic, buffer.WrittenMemory, retain: true, cancellationToken).ConfigureAwait(false);
         }
-        catch (ObjectDisposedException)
+        catch (MqttLinkException ex)
         {
-            return;
+            _stateSignal.Set();
+            throw new MqttLinkException($"publishing this node's state failed: {ex.Message}", ex);
         }
-        if (rc == LibMosquitto.MOSQ_ERR_SUCCESS) Interlocked.Increment(ref _statePublishes);
-        else _log.Warning("Publishing this node's state failed: {Error}; it is published again at the next connect", LibMosquitto.Describe(rc));
-    }
-
-    // ---- libmosquitto events (network thread) ----
-
-    void IMosquittoListener.OnConnect(int rc)
-    {
-        if (rc != 0)
-        {
-            var why = LibMosquitto.DescribeConnack(rc);
-            ReportFailure($"broker refused the connection: {why}");
-            return;
-        }
-        Interlocked.Increment(ref _connects);
-        _connected = true;
-        _lastFailure = "";
-        DisarmIsolationTimer();
-        _health.Set(Link.Mqtt, LinkState.Up, $"connected to {_options.Host}:{_options.Port}");
-        _log.Information("MQTT connected to {Host}:{Port}", _options.Host, _options.Port);
-        var client = _client!;
-        client.Publish(_ownOnlineTopic, "true"u8, QoS, retain: true, out _);
-        // Subscribed again at every connect: the broker may have lost the session, and the retained states it then
-        // sends are how a node catches up on engagements it missed while away.
-        client.Subscribe(_engageTopic, QoS, out _);
-        client.Subscribe(_resetTopic, QoS, out _);
-        client.Subscribe(_statesFilter, QoS, out var lastMid);
-        Volatile.Write(ref _lastSubscribeMid, lastMid);
-    }
-
-    void IMosquittoListener.OnSubscribe(int mid)
-    {
-        if (mid != Volatile.Read(ref _lastSubscribeMid)) return;
-        // Our state goes out only after the SUBACK: libmosquitto resends unacknowledged publishes from before the
-        // outage right after CONNACK, and those must not land after (and overwrite) the current state.
-        lock (_publishLock)
-        {
-            if (_disposed) return;
-            _publishEnabled = true;
-            PublishStateLocked();
-        }
-    }
-
-    void IMosquittoListener.OnDisconnect(int rc)
-    {
-        lock (_publishLock) _publishEnabled = false;
-        _connected = false;
-        if (_disposed) return;
-        // After a refused CONNACK the refusal ("not authorised") is the useful detail, not "connection refused".
-        if (rc == LibMosquitto.MOSQ_ERR_CONN_REFUSED && _lastFailure.StartsWith("broker refused", StringComparison.Ordinal)) return;
-        ReportFailure(rc == 0 ? "disconnected" : $"connection lost: {LibMosquitto.Describe(rc)}");
-    }
-
-    void IMosquittoListener.OnConnectFailed(int rc, string error)
-    {
-        if (_disposed) return;
-        ReportFailure($"cannot connect to {_options.Host}:{_options.Port}: {error}");
+        Interlocked.Increment(ref _statePublishes);
     }
 
     void ReportFailure(string detail)
@@ -313,34 +368,25 @@ public sealed class MqttMirror : IDisposable, IMosquittoListener
         }
     }
 
-    void IMosquittoListener.OnPublish(int mid)
-    {
-        Volatile.Write(ref _lastAckedMid, mid);
-        if (mid == Volatile.Read(ref _offlineMid)) _offlineAcked.Set();
-    }
+    // ---- broker → breaker (the connection's receive task, one message at a time) ----
 
-    void IMosquittoListener.OnLog(int level, string message)
+    void OnMessage(string topic, ReadOnlySpan<byte> payload, bool retained)
     {
         if (_disposed) return;
-        // Warnings and errors (e.g. an OpenSSL verification failure) once each; a retry loop repeats them every few seconds.
-        if (message != _lastLibraryMessage)
+        try
         {
-            _lastLibraryMessage = message;
-            _log.Warning("libmosquitto: {Message}", message);
+            Handle(topic, payload);
         }
-        else
+        catch (Exception ex)
         {
-            _log.Debug("libmosquitto: {Message}", message);
+            _log.Error(ex, "MQTT message on {Topic} could not be handled; it was dropped", topic);
         }
     }
 
-    void IMosquittoListener.OnCallbackFailed(Exception exception) =>
-        _log.Error(exception, "MQTT callback failed; the message was dropped");
-
-    void IMosquittoListener.OnMessage(string topic, ReadOnlySpan<byte> payload, bool retained)
+    void Handle(string topic, ReadOnlySpan<byte> payload)
     {
-        if (_disposed) return;
         var action = _policy.Decide(topic, payload);
+        if (action is MirrorAction.OwnState) Volatile.Read(ref _heardSelf)?.TrySetResult(); // the subscription carries
         if (action is MirrorAction.Ignore { Quiet: true } quiet && !quiet.Counted) return;
         switch (action)
         {
@@ -353,6 +399,7 @@ public sealed class MqttMirror : IDisposable, IMosquittoListener
         var before = _breaker.State;
         var outcome = KillSwitchMirrorPolicy.Apply(action, _breaker, out var detail);
         var after = _breaker.State;
+        if (action is MirrorAction.PeerState handled) _lastReportByPeer[handled.Report.Publisher] = handled.Report;
         switch (outcome)
         {
             case MirrorOutcome.Engaged:
@@ -366,10 +413,7 @@ public sealed class MqttMirror : IDisposable, IMosquittoListener
             case MirrorOutcome.Republish:
                 Interlocked.Increment(ref _republishes);
                 if (_garbageLog.Allow()) _log.Warning("This node's state topic holds a state it did not publish last; publishing the current one again");
-                lock (_publishLock)
-                {
-                    if (_publishEnabled && !_disposed) PublishStateLocked();
-                }
+                _stateSignal.Set();
                 break;
             case MirrorOutcome.ResetDone:
                 Interlocked.Increment(ref _resetsAccepted);
@@ -415,34 +459,11 @@ public sealed class MqttMirror : IDisposable, IMosquittoListener
             if (_disposed || _connected || _isolationTimer is null) return;
         }
         var state = _breaker.Engage($"cut off from the MQTT broker for {_options.EngageOnIsolationMs} ms", BreakerSource.Mqtt);
-        _log.Warning("Engaged: cut off from the MQTT broker {Host}:{Port} for {Ms} ms (engagement {Engagement})",
-            _options.Host, _options.Port, _options.EngageOnIsolationMs, state.Engagement?.ToString());
+        _log.Warning("Engaged: cut off from the MQTT broker {Endpoint} for {Ms} ms (engagement {Engagement})",
+            _connector?.Endpoint, _options.EngageOnIsolationMs, state.Engagement?.ToString());
     }
 }
 
 /// <summary>What the mirror has handled since start.</summary>
 internal readonly record struct MqttMirrorCounters(
     long EngageCommands, long PeerStates, long ResetsAccepted, long ResetsIgnored, long IgnoredMessages, long Connects, long StatePublishes);
-
-/// <summary>Lets through at most <c>max</c> log lines per period, so a flood of garbage cannot flood the log.</summary>
-internal sealed class LogThrottle(TimeSpan period, int max)
-{
-    readonly object _lock = new();
-    long _windowStart = Environment.TickCount64;
-    int _count;
-
-    /// <summary>True when this line may be logged.</summary>
-    public bool Allow()
-    {
-        lock (_lock)
-        {
-            long now = Environment.TickCount64;
-            if (now - _windowStart > (long)period.TotalMilliseconds)
-            {
-                _windowStart = now;
-                _count = 0;
-            }
-            return ++_count <= max;
-        }
-    }
-}

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 using EdgeTrader.Health;
 using EdgeTrader.KillSwitch;
@@ -136,6 +135,28 @@ public sealed class MqttMirrorRobustnessTests
     }
 
     [Fact]
+    public async Task A_node_the_acl_lets_write_but_not_read_is_never_up_and_its_link_says_it_cannot_hear()
+    {
+        var prefix = MqttMirrorClusterTests.NewPrefix();
+        var acl = $"""
+            user deaf
+            topic write {prefix}/nodes/deaf/state
+            topic write {prefix}/nodes/deaf/online
+            """;
+        using var broker = MosquittoBroker.Start(new Dictionary<string, string> { ["deaf"] = "pd" }, acl);
+        var pass = Path.Combine(broker.Dir, "deaf.pass");
+        File.WriteAllText(pass, "pd\n");
+        using var n = new MirrorNode("deaf", MirrorNode.ClusterOptions(broker.Port, prefix) with { Username = "deaf", PasswordFile = pass });
+
+        // Mosquitto grants the SUBSCRIBE and then delivers nothing; the node publishes its state and never hears it back.
+        await Wait.Until(() => n.Health.Get(Link.Mqtt).State == LinkState.Degraded, "degraded", (int)MqttMirror.HearOwnStateTimeout.TotalMilliseconds + 15_000);
+        Assert.Contains("does not hear its own state back", n.Health.Get(Link.Mqtt).Detail);
+        Assert.False(n.Mirror.IsConnected);
+        Assert.True(n.Mirror.Counters.Connects >= 1);
+        Assert.True(n.Mirror.Counters.StatePublishes >= 1);
+    }
+
+    [Fact]
     public async Task Wrong_password_keeps_the_link_degraded_with_the_brokers_refusal()
     {
         var prefix = MqttMirrorClusterTests.NewPrefix();
@@ -149,22 +170,19 @@ public sealed class MqttMirrorRobustnessTests
         Assert.False(a.Mirror.IsConnected);
     }
 
-    // A plain DllImport: the test project does not compile unsafe code, which LibraryImport's generator needs.
-    [DllImport("libc", EntryPoint = "shutdown")]
-    private static extern int Shutdown(int fd, int how);
-
     [Fact]
     public async Task Abrupt_connection_loss_publishes_the_will_online_false_and_the_reconnect_sets_online_true()
     {
         using var broker = MosquittoBroker.Start();
+        using var proxy = LoopbackProxy.Start(broker.Port);
         var prefix = MqttMirrorClusterTests.NewPrefix();
-        using var a = new MirrorNode("a", MirrorNode.ClusterOptions(broker.Port, prefix));
+        using var a = new MirrorNode("a", MirrorNode.ClusterOptions(proxy.Port, prefix));
         await a.Connected();
         using var watcher = LineReader.Start("mosquitto_sub", ["-h", "127.0.0.1", "-p", broker.Port.ToString(), "-q", "1", "-t", $"{prefix}/nodes/a/online", "-C", "3", "-W", "30"]);
         Assert.Equal("true", await watcher.NextLine());
 
-        // The broker sees the TCP connection end without DISCONNECT, as when the process dies.
-        Assert.Equal(0, Shutdown(a.Mirror.Client!.Socket, 2));
+        // The broker sees the TCP connection end without DISCONNECT, as when the process dies or the cable is pulled.
+        proxy.CutAll();
 
         Assert.Equal("false", await watcher.NextLine());
         Assert.Equal("true", await watcher.NextLine());
