@@ -73,7 +73,7 @@ public static class Program
         var format = new Option<string>("--format") { Description = "json or dwx", DefaultValueFactory = _ => "json" };
         var rejectRatio = new Option<double>("--reject-ratio") { Description = "share of orders rejected", DefaultValueFactory = _ => 0 };
         var count = new Option<long>("--count") { Description = "stop publishing after N ticks (0 = no limit)", DefaultValueFactory = _ => 0 };
-        var silent = new Option<bool>("--silent-gateway") { Description = "never answer orders or heartbeats" };
+        var silent = new Option<bool>("--silent-gateway") { Description = "say nothing: no answers, no heartbeats of its own" };
         var waitSub = new Option<bool>("--wait-for-subscriber") { Description = "publish only once a subscriber is connected" };
         var exitIdle = new Option<int>("--exit-idle-ms") { Description = "after --count ticks, exit once no order came for this long" };
         var startSeq = new Option<long>("--start-seq") { Description = "first seq - 1 (continue a restarted bridge's numbering)" };

@@ -22,7 +22,7 @@ public sealed record SimBridgeOptions
     public long Count { get; init; }
     /// <summary>Random seed (reproducible walks).</summary>
     public int Seed { get; init; } = 42;
-    /// <summary>When false the gateway swallows orders silently (to test ack timeouts and silence).</summary>
+    /// <summary>When false the gateway says nothing at all: no answers, no heartbeats of its own (ack timeouts, silence).</summary>
     public bool Answer { get; init; } = true;
     /// <summary>First seq minus one (a restarted bridge that continues, or skips, its numbering).</summary>
     public long StartSeq { get; init; }
@@ -212,7 +212,7 @@ public sealed class SimBridgeServer : IDisposable
             while (!_stop)
             {
                 if (poller.Poll(50) < 0) break;
-                if (lastPeer is not null && Stopwatch.GetElapsedTime(lastBeat).TotalMilliseconds >= 500)
+                if (_o.Answer && lastPeer is not null && Stopwatch.GetElapsedTime(lastBeat).TotalMilliseconds >= 500) // a silent gateway says nothing at all
                 {
                     lastBeat = Stopwatch.GetTimestamp();
                     router.Send(lastPeer, more: true);
