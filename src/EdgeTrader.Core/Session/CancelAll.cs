@@ -35,6 +35,9 @@ public enum CancelAllState
 public sealed record CancelAllReading(string? RequestId, long Generation, string Reason, CancelAllState State, int Tries, long Affected,
     string? RejectReason, long Requests, long Attempts, long Reports, long Rejections)
 {
+    /// <summary>Fills booked after the latest request left (orders it did not catch, or that crossed it): booked, and counted here.</summary>
+    public long FillsAfter { get; init; }
+
     /// <summary>The stable lower-case name of <see cref="State"/> (none, unsent, sent, accepted, rejected, dry-run).</summary>
     public string StateName => CancelAllSchedule.Name(State);
 
@@ -84,6 +87,7 @@ public sealed class CancelAllSchedule(IOrderSink sink, TimeProvider time, ILogge
     long _affected;
     bool _answerInProgress;
     string? _rejectReason;
+    long _fillsAfter;
     long _lastAttemptTs;
     volatile CancelAllReading _reading = new(null, 0, "", CancelAllState.None, 0, 0, null, 0, 0, 0, 0);
 
@@ -132,7 +136,7 @@ public sealed class CancelAllSchedule(IOrderSink sink, TimeProvider time, ILogge
         Volatile.Write(ref _flushed, requested);
         (_reason, _generation) = Latest();
         _id = requestIdPrefix + Interlocked.Increment(ref _requests).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        (_tries, _affected, _answerInProgress, _rejectReason) = (0, 0, false, null);
+        (_tries, _affected, _answerInProgress, _rejectReason, _fillsAfter) = (0, 0, false, null, 0);
         Attempt(resend: null);
     }
 
@@ -202,8 +206,16 @@ public sealed class CancelAllSchedule(IOrderSink sink, TimeProvider time, ILogge
         return outcome;
     }
 
+    /// <summary>A fill was booked (tick thread): counted when it came after the latest request left.</summary>
+    public void OnFillBooked()
+    {
+        if (_state is not (CancelAllState.Sent or CancelAllState.Accepted or CancelAllState.Rejected)) return;
+        _fillsAfter++;
+        Publish();
+    }
+
     void Publish() => _reading = new CancelAllReading(_id, _generation, _reason, _state, _tries, _affected, _rejectReason,
-        Interlocked.Read(ref _requests), Interlocked.Read(ref _attempts), Interlocked.Read(ref _reports), Interlocked.Read(ref _rejections));
+        Interlocked.Read(ref _requests), Interlocked.Read(ref _attempts), Interlocked.Read(ref _reports), Interlocked.Read(ref _rejections)) { FillsAfter = _fillsAfter };
 
     (string, long) Latest()
     {

@@ -256,7 +256,11 @@ public sealed partial class TradingSession : IDisposable
             switch (m.Type)
             {
                 case GatewayMessageType.Ack: Loop.OnAck(seq); break;
-                case GatewayMessageType.Fill: Loop.OnFill(seq, m.Qty, m.Price); break;
+                case GatewayMessageType.Fill:
+                    long fills = Loop.Counters.Fills; // the field: no tuple on the fill path
+                    Loop.OnFill(seq, m.Qty, m.Price);
+                    if (Loop.Counters.Fills != fills) _cancels.OnFillBooked();
+                    break;
                 case GatewayMessageType.Reject: Loop.OnReject(seq, m.Reason ?? "(no reason)"); break;
                 default: throw new InvalidOperationException($"gateway message type {m.Type} is not an order reply");
             }

@@ -117,6 +117,7 @@ public static class StatusJson
         w.WriteNumber("attempts", ca.Attempts);
         w.WriteNumber("reports", ca.Reports);
         w.WriteNumber("rejections", ca.Rejections);
+        w.WriteNumber("fillsAfter", ca.FillsAfter);
         w.WriteNumber("unresolved", c.InFlight);
         w.WriteEndObject();
 

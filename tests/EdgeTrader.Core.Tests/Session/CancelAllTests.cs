@@ -64,6 +64,7 @@ public class CancelAllTests
         h.Turn();
         Assert.Equal(0, h.Loop.InFlightCount);
         Assert.Equal(1, h.Loop.Counters.Gateway.Fills);
+        Assert.Equal(1, h.Session.CancelAll.FillsAfter);
         Assert.Equal(-0.01, h.Loop.Book.Net(0), 9); // every-tick's second order is a SELL
     }
 
@@ -77,6 +78,7 @@ public class CancelAllTests
         h.Link.Reply($"{{\"type\":\"fill\",\"id\":\"{first}\",\"qty\":0.01,\"price\":1.1001}}"); // more than the order: never booked
         h.Turn();
         Assert.Equal(1, h.Loop.Counters.FilledAfterCancel);
+        Assert.Equal(1, h.Session.CancelAll.FillsAfter);
         Assert.Equal(1, h.Loop.Counters.Gateway.Fills);
         Assert.Equal(1, h.Loop.Counters.Gateway.Unknown);
         Assert.Equal(0.01, h.Loop.Book.Net(0), 9);
