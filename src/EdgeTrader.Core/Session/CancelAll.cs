@@ -88,6 +88,7 @@ public sealed class CancelAllSchedule(IOrderSink sink, TimeProvider time, ILogge
     bool _answerInProgress;
     string? _rejectReason;
     long _fillsAfter;
+    volatile bool _countingFills; // from a request until the next reset
     long _lastAttemptTs;
     volatile CancelAllReading _reading = new(null, 0, "", CancelAllState.None, 0, 0, null, 0, 0, 0, 0);
 
@@ -137,6 +138,7 @@ public sealed class CancelAllSchedule(IOrderSink sink, TimeProvider time, ILogge
         (_reason, _generation) = Latest();
         _id = requestIdPrefix + Interlocked.Increment(ref _requests).ToString(System.Globalization.CultureInfo.InvariantCulture);
         (_tries, _affected, _answerInProgress, _rejectReason, _fillsAfter) = (0, 0, false, null, 0);
+        _countingFills = true;
         Attempt(resend: null);
     }
 
@@ -206,10 +208,13 @@ public sealed class CancelAllSchedule(IOrderSink sink, TimeProvider time, ILogge
         return outcome;
     }
 
-    /// <summary>A fill was booked (tick thread): counted when it came after the latest request left.</summary>
+    /// <summary>The breaker was reset (any thread): fills from now on belong to resumed trading, not to the cancel.</summary>
+    public void OnReset() => _countingFills = false;
+
+    /// <summary>A fill was booked (tick thread): counted when it came after the latest request left and before a reset.</summary>
     public void OnFillBooked()
     {
-        if (_state is not (CancelAllState.Sent or CancelAllState.Accepted or CancelAllState.Rejected)) return;
+        if (!_countingFills || _state is not (CancelAllState.Sent or CancelAllState.Accepted or CancelAllState.Rejected)) return;
         _fillsAfter++;
         Publish();
     }

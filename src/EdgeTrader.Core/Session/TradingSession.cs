@@ -134,6 +134,7 @@ public sealed partial class TradingSession : IDisposable
         }
         else if (!t.Current.IsEngaged)
         {
+            _cancels.OnReset();
             long now = _time.GetTimestamp();
             _bridgeSilence.Rebase(now);
             _gatewaySilence.Rebase(now);

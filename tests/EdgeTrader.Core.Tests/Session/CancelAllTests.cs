@@ -66,6 +66,13 @@ public class CancelAllTests
         Assert.Equal(1, h.Loop.Counters.Gateway.Fills);
         Assert.Equal(1, h.Session.CancelAll.FillsAfter);
         Assert.Equal(-0.01, h.Loop.Book.Net(0), 9); // every-tick's second order is a SELL
+        // After a reset, fills are resumed trading's, not the cancel's.
+        Assert.True(h.Breaker.Reset("operator", EdgeTrader.KillSwitch.BreakerSource.Cli).Done);
+        h.Feed(h.Tick());
+        h.Link.Reply($"{{\"type\":\"fill\",\"id\":\"{h.Ids.Format(3)}\",\"qty\":0.01,\"price\":1.1001}}");
+        h.Turn();
+        Assert.Equal(2, h.Loop.Counters.Gateway.Fills);
+        Assert.Equal(1, h.Session.CancelAll.FillsAfter);
     }
 
     [Fact]
