@@ -39,6 +39,11 @@ public sealed record BridgeOptions
 {
     /// <summary>ZeroMQ endpoint of the bridge's PUB socket, e.g. tcp://127.0.0.1:32770.</summary>
     public string Ticks { get; set; } = "tcp://127.0.0.1:32770";
+    /// <summary>
+    /// "libzmq" (default) or "netmq": the ZeroMQ implementation of both the tick feed and the gateway link. NetMQ
+    /// needs no native library but takes tcp:// to an IP address only (its ipc:// is TCP; it resolves names once).
+    /// </summary>
+    public ZmqTransportKind Transport { get; set; } = ZmqTransportKind.Libzmq;
     /// <summary>"json" or "dwx".</summary>
     public BridgeFormat Format { get; set; } = BridgeFormat.Json;
     /// <summary>Receive high-water mark (messages queued in libzmq before the oldest-arriving are dropped by the PUB side).</summary>

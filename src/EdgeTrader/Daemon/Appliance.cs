@@ -12,7 +12,7 @@ using EdgeTrader.Trading;
 using EdgeTrader.Trading.Risk;
 using EdgeTrader.Trading.Strategies;
 using EdgeTrader.Transports.Mqtt;
-using EdgeTrader.Transports.Zmq;
+using EdgeTrader.Transports;
 using Serilog;
 
 namespace EdgeTrader.App.Daemon;
@@ -127,7 +127,8 @@ public sealed partial class Appliance : IDisposable
         });
 
         // The tick path. Dry-run is decided here, once: no gateway link, so no order can leave.
-        var transport = new ZmqTransport(o.Bridge, o.Execution.DryRun ? null : o.Gateway);
+        var transport = ZmqTransports.Create(o.Bridge, o.Execution.DryRun ? null : o.Gateway);
+        _log.Information("ZeroMQ transport: {Transport}", ZmqTransports.Describe(o.Bridge.Transport));
         var parts = new LoopParts(
             new TickParser(_symbols, o.Bridge.Format switch
             {

@@ -36,6 +36,15 @@ public abstract class GatewayLinkContractTests : IDisposable
     /// </summary>
     protected abstract (ITradingTransport Transport, IGatewayPeer Gateway) Create(bool peerUp);
 
+    /// <summary>The transport this suite runs against (one created and disposed): <see cref="TransportContractCoverageTests"/>.</summary>
+    internal Type TransportUnderTest()
+    {
+        var (t, g) = Create(peerUp: false);
+        using (g)
+        using (t)
+            return t.GetType();
+    }
+
     (ITradingTransport Transport, IGatewayLink Link, IGatewayPeer Gateway) Connected()
     {
         var (t, g) = Create(peerUp: true);
