@@ -70,6 +70,10 @@ public sealed record GatewayOptions
     public int AckTimeoutMs { get; set; } = 2_000;
     /// <summary>Send high-water mark of the DEALER socket.</summary>
     public int SendHighWaterMark { get; set; } = 1_000_000;
+    /// <summary>A clean stop (SIGTERM/SIGINT) sends cancel_all to the gateway: no order this node left working outlives it.</summary>
+    public bool CancelOnShutdown { get; set; } = true;
+    /// <summary>At a stop, how long the daemon waits for the gateway to confirm a cancel_all still unconfirmed (its report) before it closes the link anyway.</summary>
+    public int ShutdownLingerMs { get; set; } = 3_000;
 }
 
 /// <summary>Whether orders leave the box.</summary>

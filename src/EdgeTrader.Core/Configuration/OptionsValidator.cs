@@ -46,6 +46,7 @@ public static partial class OptionsValidator
         NonNegative("gateway.engageOnSilenceMs", o.Gateway.EngageOnSilenceMs, Err);
         Positive("gateway.ackTimeoutMs", o.Gateway.AckTimeoutMs, Err);
         if (o.Gateway.SendHighWaterMark < 0) Err("gateway.sendHighWaterMark", "must be >= 0 (0 = unlimited)");
+        if (o.Gateway.ShutdownLingerMs is < 0 or > 60_000) Err("gateway.shutdownLingerMs", "must be between 0 and 60000 (a stop must stay bounded)");
         if (o.Bridge.Transport == ZmqTransportKind.NetMq)
         {
             NetMqEndpoint("bridge.ticks", o.Bridge.Ticks, Err);

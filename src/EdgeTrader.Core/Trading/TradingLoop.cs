@@ -398,9 +398,10 @@ public sealed partial class TradingLoop
     /// </summary>
     public void OnFill(long seq, double qty, double price, Side? side = null)
     {
-        if (!UsableFill(qty, price) || !_inFlight.TryGetValue(seq, out var f))
+        if (!UsableFill(qty, price)) { Counters.UnknownGatewayMessages++; return; }
+        if (!_inFlight.TryGetValue(seq, out var f))
         {
-            Counters.UnknownGatewayMessages++;
+            if (!OnFillAfterCancel(seq, qty, price)) Counters.UnknownGatewayMessages++;
             return;
         }
         var b = FillCheck.Check(f.Side, f.Price, f.Remaining, side, qty, price, _band, f.SymbolId);

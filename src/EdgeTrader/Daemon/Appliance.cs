@@ -140,7 +140,7 @@ public sealed partial class Appliance : IDisposable
             StrategyFactory.Create(o.Strategy, _symbols),
             new PreTradeRisk(o.Risk, sessions, book, time.TimestampFrequency),
             book, day, o.Risk.MaxTickAgeMs, LoopLimits.From(o.Risk), new ClockWatch(o.Clock, Box.Clock, Health, time));
-        _session = new TradingSession(o.Bridge, o.Gateway, transport, parts, Breaker, Health, _journal, _ids, time, log);
+        _session = new TradingSession(o.Bridge, o.Gateway, transport, parts, Breaker, Health, _journal, _ids, time, log, Faults);
         Breaker.Subscribe(_session.OnBreakerTransition); // engagement → cancel_all; reset → silence counts again
         // Positions, the day's counters, and orders left in flight (warm start; --cold discards them).
         _session.Restore(restored, cold);
