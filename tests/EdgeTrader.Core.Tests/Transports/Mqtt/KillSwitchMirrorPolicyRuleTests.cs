@@ -14,12 +14,13 @@ public sealed class KillSwitchMirrorPolicyRuleTests
     static readonly byte[] Key = Convert.FromHexString("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
 
     readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _time = TestClock.New();
-    static readonly KillSwitchMirrorPolicy NoResets = new(P, "me", verifier: null);
+    // One per test, not static: each test that decides builds the policy, so each counts as covering its constructor.
+    readonly KillSwitchMirrorPolicy _noResets = new(P, "me", verifier: null);
 
     CircuitBreaker Breaker(string node = "me") => new(BreakerState.FreshInstall(_time.GetUtcNow(), node, I), _time);
 
-    static MirrorAction Decide(string topic, string payload, KillSwitchMirrorPolicy? policy = null) =>
-        (policy ?? NoResets).Decide(topic, Encoding.UTF8.GetBytes(payload));
+    MirrorAction Decide(string topic, string payload, KillSwitchMirrorPolicy? policy = null) =>
+        (policy ?? _noResets).Decide(topic, Encoding.UTF8.GetBytes(payload));
 
     static string StateOf(BreakerState s)
     {
