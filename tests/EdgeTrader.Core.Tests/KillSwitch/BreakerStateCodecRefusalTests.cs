@@ -285,6 +285,15 @@ public sealed class BreakerStateCodecRefusalTests
         Assert.Equal("", e);
     }
 
+    [Theory]
+    [InlineData("""{"state":"ENGAGED","generation":7}""")]
+    [InlineData("""{"v":2,"node":"x","state":"SAFE","source":"cli"}""")]
+    public void A_peer_state_without_a_reason_reads_as_an_empty_reason(string json)
+    {
+        Assert.True(BreakerStateCodec.TryReadPeerPayload(Encoding.UTF8.GetBytes(json), "x", out var r, out var e), e);
+        Assert.Equal("", r.Reason);
+    }
+
     [Fact]
     public void A_version_1_peer_reason_is_sanitised()
     {

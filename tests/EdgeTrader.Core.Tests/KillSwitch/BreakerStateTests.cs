@@ -28,7 +28,8 @@ public sealed class BreakerStateTests
     [Fact]
     public void A_source_outside_the_contract_has_no_name()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => BreakerNames.Of((BreakerSource)99));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => BreakerNames.Of((BreakerSource)99));
+        Assert.Contains("unknown breaker source", ex.Message);
     }
 
     [Theory]

@@ -208,6 +208,43 @@ public sealed class CircuitBreakerRuleTests
     }
 
     [Fact]
+    public void A_peer_engagement_is_a_transition_its_observers_hear_before_the_call_returns()
+    {
+        var b = Node();
+        var heard = new List<BreakerTransition>();
+        b.Subscribe(heard.Add);
+        var e = new EngagementId("a", J, 2);
+        b.EngageFromPeer(new PeerReport("a", BreakerPosition.Engaged, e, e, "limit"));
+        var t = Assert.Single(heard);
+        Assert.Same(b.State, t.Current);
+        Assert.True(t.IsNewEngagement);
+    }
+
+    [Fact]
+    public void A_peer_that_names_two_new_engagements_is_followed_into_the_one_it_is_in()
+    {
+        var b = Node();
+        var adopted = new EngagementId("origin", J, 9);
+        var its = new EngagementId("a", "1111111111111111", 3);
+        Assert.Equal(PeerVerdict.Engaged, b.EngageFromPeer(new PeerReport("a", BreakerPosition.Engaged, adopted, its, "")));
+        Assert.Equal(adopted, b.State.Engagement);
+    }
+
+    [Fact]
+    public void What_one_peer_shows_of_two_origins_while_engaged_is_remembered_for_each()
+    {
+        var b = Node();
+        b.Engage("own", BreakerSource.Risk);
+        var first = new EngagementId("o1", J, 5);
+        var second = new EngagementId("o2", J, 3);
+        b.EngageFromPeer(new PeerReport("p", BreakerPosition.Engaged, first, null, ""));
+        b.EngageFromPeer(new PeerReport("p", BreakerPosition.Engaged, second, null, ""));
+        b.Reset("r", BreakerSource.Cli);
+        Assert.Equal(PeerVerdict.DealtWith, b.EngageFromPeer(new PeerReport("p", BreakerPosition.Engaged, second, null, "")));
+        Assert.Equal(PeerVerdict.DealtWith, b.EngageFromPeer(new PeerReport("p", BreakerPosition.Engaged, first, null, "")));
+    }
+
+    [Fact]
     public void A_peer_engagement_seen_while_engaged_changes_nothing_until_the_reset()
     {
         var b = Node();
