@@ -73,11 +73,16 @@ public static class Program
         var format = new Option<string>("--format") { Description = "json or dwx", DefaultValueFactory = _ => "json" };
         var rejectRatio = new Option<double>("--reject-ratio") { Description = "share of orders rejected", DefaultValueFactory = _ => 0 };
         var count = new Option<long>("--count") { Description = "stop publishing after N ticks (0 = no limit)", DefaultValueFactory = _ => 0 };
-        var silent = new Option<bool>("--silent-gateway") { Description = "never answer orders or heartbeats" };
+        var silent = new Option<bool>("--silent-gateway") { Description = "say nothing: no answers, no heartbeats of its own" };
         var waitSub = new Option<bool>("--wait-for-subscriber") { Description = "publish only once a subscriber is connected" };
         var exitIdle = new Option<int>("--exit-idle-ms") { Description = "after --count ticks, exit once no order came for this long" };
         var startSeq = new Option<long>("--start-seq") { Description = "first seq - 1 (continue a restarted bridge's numbering)" };
-        var sim = new Command("sim-bridge", "a simulated MT5 bridge (tick PUB) and execution gateway (ROUTER)") { ticks, gw, rate, symbols, format, rejectRatio, count, silent, waitSub, exitIdle, startSeq };
+        var holdOrders = new Option<bool>("--hold-orders") { Description = "acknowledge orders and leave them working (never filled) until a cancel_all" };
+        var cancelReport = new Option<string>("--cancel-report") { Description = "answer cancel_all with: accept, reject, none", DefaultValueFactory = _ => "accept" };
+        cancelReport.AcceptOnlyFromAmong("accept", "reject", "none");
+        var feed = new Option<string>("--feed") { Description = "publish: ticks, silent, garbage, stale", DefaultValueFactory = _ => "ticks" };
+        feed.AcceptOnlyFromAmong("ticks", "silent", "garbage", "stale");
+        var sim = new Command("sim-bridge", "a simulated MT5 bridge (tick PUB) and execution gateway (ROUTER)") { ticks, gw, rate, symbols, format, rejectRatio, count, silent, waitSub, exitIdle, startSeq, holdOrders, cancelReport, feed };
         sim.SetAction(p => SimBridgeCommand.Run(new SimBridgeOptions
         {
             TicksEndpoint = p.GetValue(ticks)!,
@@ -90,6 +95,9 @@ public static class Program
             Answer = !p.GetValue(silent),
             WaitForSubscriber = p.GetValue(waitSub),
             StartSeq = p.GetValue(startSeq),
+            HoldOrders = p.GetValue(holdOrders),
+            CancelReport = p.GetValue(cancelReport)!,
+            Feed = p.GetValue(feed)!,
         }, p.GetValue(exitIdle)));
         root.Subcommands.Add(sim);
 

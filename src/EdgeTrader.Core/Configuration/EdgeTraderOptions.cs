@@ -39,6 +39,11 @@ public sealed record BridgeOptions
 {
     /// <summary>ZeroMQ endpoint of the bridge's PUB socket, e.g. tcp://127.0.0.1:32770.</summary>
     public string Ticks { get; set; } = "tcp://127.0.0.1:32770";
+    /// <summary>
+    /// "libzmq" (default) or "netmq": the ZeroMQ implementation of both the tick feed and the gateway link. NetMQ
+    /// needs no native library but takes tcp:// to an IP address only (its ipc:// is TCP; it resolves names once).
+    /// </summary>
+    public ZmqTransportKind Transport { get; set; } = ZmqTransportKind.Libzmq;
     /// <summary>"json" or "dwx".</summary>
     public BridgeFormat Format { get; set; } = BridgeFormat.Json;
     /// <summary>Receive high-water mark (messages queued in libzmq before the oldest-arriving are dropped by the PUB side).</summary>
@@ -64,6 +69,10 @@ public sealed record GatewayOptions
     public int AckTimeoutMs { get; set; } = 2_000;
     /// <summary>Send high-water mark of the DEALER socket.</summary>
     public int SendHighWaterMark { get; set; } = 1_000_000;
+    /// <summary>A clean stop (SIGTERM/SIGINT) sends cancel_all to the gateway: no order this node left working outlives it.</summary>
+    public bool CancelOnShutdown { get; set; } = true;
+    /// <summary>At a stop, how long the daemon waits for the gateway to confirm a cancel_all still unconfirmed (its report) before it closes the link anyway.</summary>
+    public int ShutdownLingerMs { get; set; } = 3_000;
 }
 
 /// <summary>Whether orders leave the box.</summary>

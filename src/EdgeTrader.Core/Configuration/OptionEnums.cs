@@ -25,6 +25,16 @@ public enum BridgeFormat
     [JsonStringEnumMemberName("dwx")] Dwx,
 }
 
+/// <summary><c>bridge.transport</c>: the ZeroMQ implementation of the tick feed and the gateway link (one wait polls both).</summary>
+[JsonConverter(typeof(StrictEnumConverter<ZmqTransportKind>))]
+public enum ZmqTransportKind
+{
+    /// <summary>libzmq 4.3 (Debian libzmq5) through EdgeTrader's binding: the reference implementation (the default).</summary>
+    [JsonStringEnumMemberName("libzmq")] Libzmq,
+    /// <summary>NetMQ, the managed port: no native library; tcp:// to IP addresses only (docs/zeromq.md).</summary>
+    [JsonStringEnumMemberName("netmq")] NetMq,
+}
+
 /// <summary><c>panel.driver</c>.</summary>
 [JsonConverter(typeof(StrictEnumConverter<PanelDriverKind>))]
 public enum PanelDriverKind

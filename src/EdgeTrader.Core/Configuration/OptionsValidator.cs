@@ -33,6 +33,7 @@ public static partial class OptionsValidator
         else if (System.Text.Encoding.UTF8.GetByteCount(o.Control.Socket) > 107) Err("control.socket", "longer than the 107 bytes a Unix socket path may have");
 
         Endpoint("bridge.ticks", o.Bridge.Ticks, Err);
+        Defined("bridge.transport", o.Bridge.Transport, Err);
         Defined("bridge.format", o.Bridge.Format, Err);
         if (o.Bridge.ReceiveHighWaterMark < 0) Err("bridge.receiveHighWaterMark", "must be >= 0 (0 = unlimited)");
         Positive("bridge.staleAfterMs", o.Bridge.StaleAfterMs, Err);
@@ -44,6 +45,12 @@ public static partial class OptionsValidator
         NonNegative("gateway.engageOnSilenceMs", o.Gateway.EngageOnSilenceMs, Err);
         Positive("gateway.ackTimeoutMs", o.Gateway.AckTimeoutMs, Err);
         if (o.Gateway.SendHighWaterMark < 0) Err("gateway.sendHighWaterMark", "must be >= 0 (0 = unlimited)");
+        if (o.Gateway.ShutdownLingerMs is < 0 or > 60_000) Err("gateway.shutdownLingerMs", "must be between 0 and 60000 (a stop must stay bounded)");
+        if (o.Bridge.Transport == ZmqTransportKind.NetMq)
+        {
+            NetMqEndpoint("bridge.ticks", o.Bridge.Ticks, Err);
+            NetMqEndpoint("gateway.endpoint", o.Gateway.Endpoint, Err);
+        }
 
         Defined("strategy.kind", o.Strategy.Kind, Err);
         if (!(o.Strategy.Qty > 0) || !double.IsFinite(o.Strategy.Qty)) Err("strategy.qty", "must be a positive number");
@@ -186,6 +193,12 @@ public static partial class OptionsValidator
     static void Endpoint(string key, string? value, Action<string, string> err)
     {
         if (ZmqEndpoint.Problem(value) is { } why) err(key, why);
+    }
+
+    // Only an endpoint that is valid at all gets the NetMQ check: one message per key.
+    static void NetMqEndpoint(string key, string? value, Action<string, string> err)
+    {
+        if (ZmqEndpoint.Problem(value) is null && ZmqEndpoint.NetMqProblem(value!) is { } why) err(key, why);
     }
 
     // Options built in code can hold any number; from the file only the names bind.

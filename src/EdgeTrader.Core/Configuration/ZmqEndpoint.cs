@@ -28,6 +28,25 @@ public static class ZmqEndpoint
         return bad;
     }
 
+    /// <summary>
+    /// Null when NetMQ (<c>bridge.transport</c> "netmq") reaches <paramref name="endpoint"/> (already valid by
+    /// <see cref="Problem"/>) as libzmq would; otherwise why not. NetMQ's ipc:// is TCP to a loopback port derived
+    /// from the path, never the Unix socket a libzmq peer binds (and possibly some other local service's port); and it
+    /// resolves a host name once, at connect, reconnecting to that address for ever, where libzmq resolves again at
+    /// every reconnect. So only tcp:// to an IP address means the same thing to both.
+    /// </summary>
+    public static string? NetMqProblem(string endpoint)
+    {
+        const string fix = "use tcp://<IP address>:port, or bridge.transport \"libzmq\"";
+        if (endpoint.StartsWith("ipc://", StringComparison.Ordinal))
+            return $"'{endpoint}': with bridge.transport \"netmq\" ipc:// is TCP to a loopback port derived from the path, never the Unix socket a libzmq peer binds; {fix}";
+        string rest = endpoint["tcp://".Length..];
+        string host = rest[..rest.LastIndexOf(':')];
+        if (host.StartsWith('[')) host = host[1..^1];
+        return IPAddress.TryParse(host, out _) ? null
+            : $"'{endpoint}': with bridge.transport \"netmq\" the host name '{host}' would be resolved once, at start, and that address used for every reconnect; {fix}";
+    }
+
     static string? Tcp(string rest)
     {
         int colon = rest.LastIndexOf(':');

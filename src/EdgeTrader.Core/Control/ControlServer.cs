@@ -11,10 +11,14 @@ namespace EdgeTrader.Control;
 /// </summary>
 /// <remarks>
 /// No client can hold up another, so none can delay an engage: clients are served concurrently; each connection has
-/// one deadline (<see cref="RequestDeadline"/>) from accept to answer, however it trickles its bytes; at most
+/// one deadline (<see cref="RequestDeadline"/>) from accept to a complete request, however it trickles its bytes; at most
 /// <see cref="MaxClients"/> connections are open, and a new one closes the oldest instead of waiting for it. Reads
 /// are asynchronous (an idle connection holds no thread); the handler runs on a pool thread, off the accept thread,
-/// and may be called concurrently; an exception in it is an error answer.
+/// and may be called concurrently; an exception in it is an error answer. The deadline is the client's, never the
+/// daemon's: bytes already in the socket are read even when this server got to them late (a starved pool), and a
+/// request that was read is answered with what was done however long the handler took (an engage whose state file
+/// took 3 s to fsync is still answered ENGAGED, not "no request"); the answer's own send is bounded by
+/// <see cref="AnswerDeadline"/>.
 /// Nothing here touches the tick path.
 /// </remarks>
 public sealed class ControlServer : IDisposable
@@ -25,6 +29,8 @@ public sealed class ControlServer : IDisposable
     public const int MaxClients = 64;
     /// <summary>Time from accept to answer a connection gets; a request not complete by then is refused and closed.</summary>
     public static readonly TimeSpan RequestDeadline = TimeSpan.FromSeconds(2);
+    /// <summary>Time the answer's send may take once the request was handled; a client that does not read is then closed.</summary>
+    public static readonly TimeSpan AnswerDeadline = TimeSpan.FromSeconds(2);
 
     readonly string _path;
     readonly Func<ControlRequest, string> _handler;
@@ -141,7 +147,7 @@ public sealed class ControlServer : IDisposable
             if (problem is not null) answer = Error(problem);
             else if (ControlRequest.TryParse(line, out string error) is not { } request) answer = Error(error);
             else answer = await HandleOnItsOwnThread(request).ConfigureAwait(false);
-            await c.Socket.SendAsync(Encoding.UTF8.GetBytes(answer + "\n"), SocketFlags.None, token).ConfigureAwait(false);
+            await SendAnswerAsync(c, answer).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!c.Evicted && !_stopping)
         {
@@ -170,6 +176,24 @@ public sealed class ControlServer : IDisposable
         }
     }
 
+    /// <summary>Sends the answer under its own bound: the request deadline may have passed while the handler worked.</summary>
+    async Task SendAnswerAsync(Connection c, string answer)
+    {
+        using var bound = new CancellationTokenSource(AnswerDeadline, _time);
+        using var evicted = CancellationTokenSource.CreateLinkedTokenSource(bound.Token);
+        using (c.Deadline.Token.Register(() => { if (c.Evicted || _stopping) evicted.Cancel(); }))
+        {
+            try
+            {
+                await c.Socket.SendAsync(Encoding.UTF8.GetBytes(answer + "\n"), SocketFlags.None, evicted.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (bound.IsCancellationRequested)
+            {
+                _log.Debug("control client did not read its answer within {Ms} ms", AnswerDeadline.TotalMilliseconds);
+            }
+        }
+    }
+
     // A handler may block (engage and reset take the breaker's lock); on the shared pool a few blocked calls would
     // starve everything else that runs there, this server's reads included. Its own thread cannot.
     Task<string> HandleOnItsOwnThread(ControlRequest request)
@@ -193,7 +217,7 @@ public sealed class ControlServer : IDisposable
     }
 
     /// <summary>The bytes up to the first newline (or the end of the stream); or why there is no request.</summary>
-    static async ValueTask<(ReadOnlyMemory<byte> Line, string? Problem)> ReadLineAsync(Socket s, CancellationToken token)
+    internal static async ValueTask<(ReadOnlyMemory<byte> Line, string? Problem)> ReadLineAsync(Socket s, CancellationToken token)
     {
         var buf = new byte[4096];
         int n = 0;
@@ -204,7 +228,9 @@ public sealed class ControlServer : IDisposable
                 if (buf.Length > MaxRequestBytes) return (default, $"request longer than {MaxRequestBytes} bytes: nothing was done");
                 Array.Resize(ref buf, Math.Min(buf.Length * 2, MaxRequestBytes + 1));
             }
-            int r = await s.ReceiveAsync(buf.AsMemory(n), SocketFlags.None, token).ConfigureAwait(false);
+            // What is already in the socket is read whatever the deadline says: only waiting for bytes is bounded.
+            int r = s.Available > 0 && ReadyNow(s, buf.AsSpan(n), out int got) ? got
+                : await s.ReceiveAsync(buf.AsMemory(n), SocketFlags.None, token).ConfigureAwait(false);
             if (r == 0) break;
             int nl = Array.IndexOf(buf, (byte)'\n', n, r);
             n += r;
@@ -217,6 +243,13 @@ public sealed class ControlServer : IDisposable
         if (n > MaxRequestBytes) return (default, $"request longer than {MaxRequestBytes} bytes: nothing was done");
         if (n == 0) return (default, "the request must be one JSON line {\"command\":\"status|engage|reset\"}");
         return (buf.AsMemory(0, n), null);
+    }
+
+    // Bytes are available, so this receive returns at once with (some of) them.
+    static bool ReadyNow(Socket s, Span<byte> into, out int got)
+    {
+        got = s.Receive(into, SocketFlags.None, out SocketError e);
+        return e == SocketError.Success;
     }
 
     /// <summary>A JSON error answer line.</summary>

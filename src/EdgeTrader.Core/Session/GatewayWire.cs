@@ -17,6 +17,8 @@ public enum GatewayMessageType
     Heartbeat,
     /// <summary>An answer (or one part of it) to an <c>open_orders</c> request; see <see cref="GatewayWire.ParseOpenOrders"/>.</summary>
     OpenOrders,
+    /// <summary>The gateway's answer (or one part of it) to a <c>cancel_all</c>; see <see cref="GatewayWire.ParseCancelAllReport"/>.</summary>
+    CancelAllReport,
 }
 
 /// <summary>One parsed gateway message. Its numbers are as sent: whether a fill's are usable is the loop's rule.</summary>
@@ -72,12 +74,16 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
         return End();
     }
 
-    /// <summary><c>{"type":"cancel_all","reason":...,"generation":N,"time":...}</c>.</summary>
-    public ReadOnlySpan<byte> CancelAll(string reason, long generation, long timeMs)
+    /// <summary>
+    /// <c>{"type":"cancel_all","requestId":...,"reason":...,"generation":N,"time":...}</c>. A resend of the same request
+    /// carries the same <paramref name="requestId"/>; the gateway answers each with a <c>cancel_all_report</c>.
+    /// </summary>
+    public ReadOnlySpan<byte> CancelAll(string requestId, string reason, long generation, long timeMs)
     {
         var w = Begin();
         w.WriteStartObject();
         w.WriteString("type"u8, "cancel_all"u8);
+        w.WriteString("requestId"u8, requestId);
         w.WriteString("reason"u8, reason);
         w.WriteNumber("generation"u8, generation);
         w.WriteNumber("time"u8, timeMs);
@@ -187,6 +193,79 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
         }
     }
 
+    /// <summary>
+    /// Parses a <c>cancel_all_report</c>: <c>{"type":"cancel_all_report","requestId":...,"status":"accepted"|"rejected",
+    /// "reason":...,"affected":N,"ids":[...],"last":true}</c>. A long list of ids comes in several frames, all but the
+    /// last with <c>"last":false</c> (absent means true); <c>affected</c> counts the orders of this part (absent: the
+    /// number of its ids). Null when the frame is not such a report: no string requestId, a status other than the two,
+    /// a field of the wrong type, a negative or fractional count.
+    /// </summary>
+    public static CancelAllReport? ParseCancelAllReport(ReadOnlySpan<byte> frame)
+    {
+        try
+        {
+            var r = new Utf8JsonReader(frame, new JsonReaderOptions { MaxDepth = 4 });
+            if (!r.Read() || r.TokenType != JsonTokenType.StartObject) return null;
+            bool isReport = false, last = true;
+            bool? accepted = null;
+            string? requestId = null, reason = null;
+            long affected = -1;
+            var ids = new List<string>();
+            while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+            {
+                if (r.ValueTextEquals("type"u8))
+                {
+                    if (!r.Read() || r.TokenType != JsonTokenType.String) return null;
+                    isReport = r.ValueTextEquals("cancel_all_report"u8);
+                }
+                else if (r.ValueTextEquals("requestId"u8))
+                {
+                    if (!r.Read() || r.TokenType != JsonTokenType.String) return null;
+                    requestId = Truncate(r.GetString());
+                }
+                else if (r.ValueTextEquals("status"u8))
+                {
+                    if (!r.Read() || r.TokenType != JsonTokenType.String) return null;
+                    accepted = r.ValueTextEquals("accepted"u8) ? true : r.ValueTextEquals("rejected"u8) ? false : null;
+                    if (accepted is null) return null;
+                }
+                else if (r.ValueTextEquals("reason"u8))
+                {
+                    if (!r.Read()) return null;
+                    if (r.TokenType == JsonTokenType.String) reason = Truncate(r.GetString());
+                    else if (r.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) r.Skip();
+                }
+                else if (r.ValueTextEquals("affected"u8))
+                {
+                    if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out affected) || affected < 0) return null;
+                }
+                else if (r.ValueTextEquals("last"u8))
+                {
+                    if (!r.Read() || r.TokenType is not (JsonTokenType.True or JsonTokenType.False)) return null;
+                    last = r.TokenType == JsonTokenType.True;
+                }
+                else if (r.ValueTextEquals("ids"u8))
+                {
+                    if (!r.Read() || r.TokenType != JsonTokenType.StartArray) return null;
+                    while (r.Read() && r.TokenType == JsonTokenType.String) ids.Add(r.GetString()!);
+                    if (r.TokenType != JsonTokenType.EndArray) return null;
+                }
+                else
+                {
+                    if (!r.Read()) return null;
+                    r.Skip();
+                }
+            }
+            if (r.TokenType != JsonTokenType.EndObject || r.Read()) return null;
+            if (!isReport || requestId is null || accepted is null) return null;
+            return new CancelAllReport(requestId, accepted.Value, reason, affected < 0 ? ids.Count : affected, ids, last);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     /// <summary><c>{"type":"heartbeat","node":...,"time":...}</c>.</summary>
     public ReadOnlySpan<byte> Heartbeat(long timeMs)
     {
@@ -232,6 +311,7 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
                         : r.ValueTextEquals("reject"u8) ? GatewayMessageType.Reject
                         : r.ValueTextEquals("heartbeat"u8) ? GatewayMessageType.Heartbeat
                         : r.ValueTextEquals("open_orders"u8) ? GatewayMessageType.OpenOrders
+                        : r.ValueTextEquals("cancel_all_report"u8) ? GatewayMessageType.CancelAllReport
                         : GatewayMessageType.Unknown;
                 }
                 else if (r.ValueTextEquals("id"u8))
@@ -328,6 +408,7 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
         : t.SequenceEqual("reject"u8) ? GatewayMessageType.Reject
         : t.SequenceEqual("heartbeat"u8) ? GatewayMessageType.Heartbeat
         : t.SequenceEqual("open_orders"u8) ? GatewayMessageType.OpenOrders
+        : t.SequenceEqual("cancel_all_report"u8) ? GatewayMessageType.CancelAllReport
         : GatewayMessageType.Unknown;
 
     /// <summary>A string at <paramref name="i"/> without escapes, control or non-ASCII characters: where its content starts, its length, and i past its closing quote.</summary>

@@ -43,6 +43,9 @@ public sealed class SilenceRule
     /// <summary>Life at <paramref name="ts"/> (a valid tick or gateway message).</summary>
     public void Heard(long ts) => _lastLifeTs = ts;
 
+    /// <summary>True when no life came within staleAfterMs before <paramref name="now"/> (or none ever came).</summary>
+    public bool IsSilent(long now, TimeProvider time) => _lastLifeTs == 0 || time.GetElapsedTime(_lastLifeTs, now).TotalMilliseconds >= _staleAfterMs;
+
     /// <summary>True once any life came.</summary>
     public bool EverHeard => _lastLifeTs != 0;
 

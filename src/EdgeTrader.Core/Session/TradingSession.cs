@@ -63,6 +63,8 @@ public sealed partial class TradingSession : IDisposable
     readonly byte[] _gwRx = new byte[GatewayWire.MaxFrameBytes + 1];
     readonly List<GatewayOrderReport> _reportScratch = [];
     readonly ManualResetEventSlim _ready = new(false);
+    readonly FaultBoard? _faults;
+    bool _gatewayReturned;
     Thread? _thread;
     volatile bool _stop;
     Exception? _fatal;
@@ -74,8 +76,9 @@ public sealed partial class TradingSession : IDisposable
     /// simulated (dry-run). The caller subscribes <see cref="OnBreakerTransition"/> to the breaker.
     /// </summary>
     public TradingSession(BridgeOptions bridge, GatewayOptions gateway, ITradingTransport transport, LoopParts parts,
-        CircuitBreaker breaker, HealthMonitor health, IDecisionLog log, OrderIds ids, TimeProvider time, ILogger logger)
+        CircuitBreaker breaker, HealthMonitor health, IDecisionLog log, OrderIds ids, TimeProvider time, ILogger logger, FaultBoard? faults = null)
     {
+        _faults = faults;
         _bridge = bridge;
         _gateway = gateway;
         _transport = transport;
@@ -90,7 +93,7 @@ public sealed partial class TradingSession : IDisposable
         _wire = new GatewayWire(_symbols, ids);
         // The one place dry-run is decided: no gateway link, no orders leave.
         IOrderSink route = _link is null ? new DryRunSink() : new GatewayOrderSink(_link, _wire);
-        _cancels = new CancelAllSchedule(route, time, _logger);
+        _cancels = new CancelAllSchedule(route, time, _logger, $"{ids.Node}-{ids.Run}-ca");
         Loop = new TradingLoop(breaker, parts.Parser, parts.Strategy, parts.Risk, parts.Book, new CancelFirstSink(route, _cancels), log, parts.Day, time, parts.MaxTickAgeMs);
         TickToOrder = new LatencyHistogram(LatencyHistogram.TickPathBuckets, time.TimestampFrequency);
         _intake = new TickIntake(_symbols.Count, TickToOrder, time);
@@ -109,8 +112,11 @@ public sealed partial class TradingSession : IDisposable
     /// <summary>Time since the last tick payload of any kind was read; null before the first.</summary>
     public TimeSpan? SinceLastTick => _intake.LastFrameTimestamp is var t && t != 0 ? _time.GetElapsedTime(t) : null;
 
-    /// <summary>cancel_all messages sent (in dry-run: requested).</summary>
+    /// <summary>cancel_all messages sent, resends included (in dry-run: requested).</summary>
     public long CancelAllSent => _cancels.Sent;
+
+    /// <summary>The latest cancel_all and its confirmation (any thread).</summary>
+    public CancelAllReading CancelAll => _cancels.Reading;
 
     /// <summary>Set when the tick thread died (the daemon then exits 1).</summary>
     public Exception? Fatal => _fatal;
@@ -128,6 +134,7 @@ public sealed partial class TradingSession : IDisposable
         }
         else if (!t.Current.IsEngaged)
         {
+            _cancels.OnReset();
             long now = _time.GetTimestamp();
             _bridgeSilence.Rebase(now);
             _gatewaySilence.Rebase(now);
@@ -163,7 +170,7 @@ public sealed partial class TradingSession : IDisposable
             var (ticksEp, gatewayEp) = _transport.Endpoints;
             _logger.Information("tick loop running: bridge {Bridge} ({Format}), gateway {Gateway}", ticksEp, _bridge.Format, gatewayEp ?? "dry-run");
             while (!_stop && RunTurn(PollTimeoutMs)) { }
-            _cancels.Flush(); // an engagement during shutdown still cancels
+            StopCancelling();
         }
         catch (Exception ex)
         {
@@ -204,7 +211,11 @@ public sealed partial class TradingSession : IDisposable
             int n = link.TryReceive(_gwRx);
             if (n < 0) return;
             if (OnGatewayFrame(n > _gwRx.Length ? default : _gwRx.AsSpan(0, n), tooLarge: n > _gwRx.Length))
-                _gatewaySilence.Heard(_time.GetTimestamp());
+            {
+                long now = _time.GetTimestamp();
+                if (_gatewaySilence.IsSilent(now, _time)) _gatewayReturned = true; // it may have lost what it was sent meanwhile
+                _gatewaySilence.Heard(now);
+            }
         }
     }
 
@@ -231,6 +242,8 @@ public sealed partial class TradingSession : IDisposable
                 return true;
             case GatewayMessageType.OpenOrders:
                 return OnOpenOrdersFrame(frame);
+            case GatewayMessageType.CancelAllReport:
+                return OnCancelAllReportFrame(frame);
             default:
                 throw new InvalidOperationException($"gateway message type {m.Type} has no route");
         }
@@ -244,7 +257,11 @@ public sealed partial class TradingSession : IDisposable
             switch (m.Type)
             {
                 case GatewayMessageType.Ack: Loop.OnAck(seq); break;
-                case GatewayMessageType.Fill: Loop.OnFill(seq, m.Qty, m.Price); break;
+                case GatewayMessageType.Fill:
+                    long fills = Loop.Counters.Fills; // the field: no tuple on the fill path
+                    Loop.OnFill(seq, m.Qty, m.Price);
+                    if (Loop.Counters.Fills != fills) _cancels.OnFillBooked();
+                    break;
                 case GatewayMessageType.Reject: Loop.OnReject(seq, m.Reason ?? "(no reason)"); break;
                 default: throw new InvalidOperationException($"gateway message type {m.Type} is not an order reply");
             }
@@ -281,6 +298,7 @@ public sealed partial class TradingSession : IDisposable
             _link.TrySend(_wire.Heartbeat(_time.GetUtcNow().ToUnixTimeMilliseconds()));
         }
         _gatewaySilence.Evaluate(now, _time, _health, _breaker);
+        ResendCancelAll(now);
         Loop.FlagAckTimeouts(TimeSpan.FromMilliseconds(_gateway.AckTimeoutMs));
         PumpReconciliation(now, _link);
     }
@@ -290,7 +308,8 @@ public sealed partial class TradingSession : IDisposable
     {
         _stop = true;
         _transport.Wake();
-        if (_thread is not null && !_thread.Join(TimeSpan.FromSeconds(5))) _transport.Shutdown();
+        // The tick thread's last act may wait gateway.shutdownLingerMs for a cancel_all's report.
+        if (_thread is not null && !_thread.Join(TimeSpan.FromMilliseconds(_gateway.ShutdownLingerMs) + TimeSpan.FromSeconds(5))) _transport.Shutdown();
         _thread?.Join();
         _transport.Dispose();
         _ready.Dispose();

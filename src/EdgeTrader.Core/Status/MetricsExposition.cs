@@ -81,6 +81,12 @@ public static class MetricsExposition
         m.Family("edgetrader_gateway_unknown_messages_total", "counter", "Gateway messages that could not be used.").Sample("edgetrader_gateway_unknown_messages_total", c.UnknownGatewayMessages);
         m.Family("edgetrader_cancel_all_sent_total", "counter", "cancel_all messages sent at engagements.").Sample("edgetrader_cancel_all_sent_total", c.CancelAllSent);
         m.Family("edgetrader_orders_in_flight", "gauge", "Orders sent and not yet filled or rejected.").Sample("edgetrader_orders_in_flight", c.InFlight);
+        var ca = s.CancelAll;
+        m.Family("edgetrader_cancel_all_attempts_total", "counter", "cancel_all tries, resends included.").Sample("edgetrader_cancel_all_attempts_total", ca.Attempts);
+        m.Family("edgetrader_cancel_all_rejections_total", "counter", "cancel_all reports in which the gateway rejected the request.").Sample("edgetrader_cancel_all_rejections_total", ca.Rejections);
+        m.Family("edgetrader_cancel_all_unconfirmed", "gauge", "1 while the gateway has not confirmed the latest cancel_all.").Sample("edgetrader_cancel_all_unconfirmed", ca.Unconfirmed ? 1 : 0);
+        m.Family("edgetrader_orders_cancelled_by_gateway_total", "counter", "Orders a cancel_all report listed as cancelled.").Sample("edgetrader_orders_cancelled_by_gateway_total", c.CancelledByGateway);
+        m.Family("edgetrader_fills_after_cancel_total", "counter", "Fills of orders already reported cancelled (booked).").Sample("edgetrader_fills_after_cancel_total", c.FillsAfterCancel);
         m.Family("edgetrader_denials_total", "counter", "Order intents denied, by stable code.");
         for (int i = 1; i < c.Denied.Length; i++) m.Sample("edgetrader_denials_total", "code", DenialCodes.Code((DenialCode)i), c.Denied[i]);
 

@@ -65,6 +65,8 @@ public static class StatusJson
         w.WriteNumber("sendFailures", c.SendFailures);
         w.WriteNumber("cancelAllSent", c.CancelAllSent);
         w.WriteNumber("inFlight", c.InFlight);
+        w.WriteNumber("cancelledByGateway", c.CancelledByGateway);
+        w.WriteNumber("fillsAfterCancel", c.FillsAfterCancel);
         w.WriteStartObject("denials");
         for (int i = 1; i < c.Denied.Length; i++) if (c.Denied[i] > 0) w.WriteNumber(DenialCodes.Code((DenialCode)i), c.Denied[i]);
         w.WriteEndObject();
@@ -100,6 +102,24 @@ public static class StatusJson
 
         w.WritePropertyName("recovery");
         w.WriteRawValue(s.RecoveryJson, skipInputValidation: true);
+
+        // Orders still unresolved after an engagement are counters.inFlight; this is what the gateway said of the cancel.
+        var ca = s.CancelAll;
+        w.WriteStartObject("cancelAll");
+        w.WriteString("state", ca.StateName);
+        if (ca.RequestId is { } rid) w.WriteString("requestId", rid);
+        w.WriteNumber("generation", ca.Generation);
+        w.WriteString("reason", ca.Reason);
+        w.WriteNumber("tries", ca.Tries);
+        w.WriteNumber("affected", ca.Affected);
+        if (ca.RejectReason is { } rr) w.WriteString("rejectReason", rr);
+        w.WriteNumber("requests", ca.Requests);
+        w.WriteNumber("attempts", ca.Attempts);
+        w.WriteNumber("reports", ca.Reports);
+        w.WriteNumber("rejections", ca.Rejections);
+        w.WriteNumber("fillsAfter", ca.FillsAfter);
+        w.WriteNumber("unresolved", c.InFlight);
+        w.WriteEndObject();
 
         w.WriteStartObject("links");
         foreach (var l in s.Links)

@@ -52,6 +52,8 @@ public sealed record StatusSnapshot
     public required JournalReading Journal { get; init; }
     /// <summary>The physical panel, or null without one.</summary>
     public required PanelReading? Panel { get; init; }
+    /// <summary>The latest cancel_all and the gateway's confirmation of it.</summary>
+    public Session.CancelAllReading CancelAll { get; init; } = new(null, 0, "", Session.CancelAllState.None, 0, 0, null, 0, 0, 0, 0);
     /// <summary>Active faults (each refuses resets), oldest first.</summary>
     public IReadOnlyList<Health.Fault> Faults { get; init; } = [];
     /// <summary>The lamps as the panel shows them (also without a panel: what it would show).</summary>
@@ -93,6 +95,10 @@ public sealed record TradingCounts
     public long SendFailures { get; init; }
     public long CancelAllSent { get; init; }
     public int InFlight { get; init; }
+    /// <summary>Orders a cancel_all report listed as cancelled.</summary>
+    public long CancelledByGateway { get; init; }
+    /// <summary>Fills of orders already reported cancelled (booked all the same).</summary>
+    public long FillsAfterCancel { get; init; }
     /// <summary>Denials per <see cref="DenialCode"/> (index 0 = None, unused).</summary>
     public long[] Denied { get; init; } = [];
     /// <summary>Dropped ticks per <see cref="TickDropReason"/>.</summary>
@@ -119,6 +125,7 @@ public sealed record TradingCounts
             Acks = g.Acks, Fills = g.Fills, Rejects = g.Rejects, AckTimeouts = g.Timeouts,
             UnknownGatewayMessages = g.Unknown, SendFailures = g.SendFailures,
             CancelAllSent = cancelAllSent, InFlight = inFlight, Denied = denied, Dropped = dropped,
+            CancelledByGateway = c.Cancelled, FillsAfterCancel = c.FilledAfterCancel,
             ConflatedBySymbol = symbols is null ? [] : [.. Enumerable.Range(0, symbols.Count).Select(i => (symbols.Name(i), c.ConflatedFor(i)))],
         };
     }

@@ -18,7 +18,7 @@ public sealed class DryRunSink : IOrderSink
     public bool TrySend(in Order order) => true;
 
     /// <inheritdoc/>
-    public bool CancelAll(string reason, long generation, long timeMs)
+    public bool CancelAll(string requestId, string reason, long generation, long timeMs)
     {
         Interlocked.Increment(ref _cancelAll);
         return true;

@@ -16,6 +16,9 @@ public interface IOrderSink
     /// <summary>Sends <paramref name="order"/>; false when it could not be handed to the transport (counted, journaled as not sent).</summary>
     bool TrySend(in Order order);
 
-    /// <summary>Asks the gateway to cancel everything (on every engagement); false when it could not be handed to the transport.</summary>
-    bool CancelAll(string reason, long generation, long timeMs);
+    /// <summary>
+    /// Asks the gateway to cancel every order of this node (on every engagement and at a clean stop); false when it could
+    /// not be handed to the transport. <paramref name="requestId"/> names the request; a resend carries the same one.
+    /// </summary>
+    bool CancelAll(string requestId, string reason, long generation, long timeMs);
 }

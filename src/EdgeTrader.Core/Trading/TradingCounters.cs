@@ -23,6 +23,8 @@ public sealed class TradingCounters
     internal long SeqGaps;
     internal long SeqGapTicks;
     internal long SeqResets;
+    internal long CancelledByGateway;
+    internal long FillsAfterCancel;
     internal readonly long[] Dropped = new long[TickDropReasons.Count];
     internal readonly long[] Denied = new long[DenialCodes.Count];
     internal readonly long[] ConflatedBySymbol;
@@ -75,6 +77,10 @@ public sealed class TradingCounters
     public (long Gaps, long MissingTicks) Gaps => (Volatile.Read(ref SeqGaps), Volatile.Read(ref SeqGapTicks));
     /// <summary>Times the feed's seq went backwards (the bridge restarted its numbering).</summary>
     public long SeqRestarts => Volatile.Read(ref SeqResets);
+    /// <summary>Orders a gateway's cancel_all report listed as cancelled (each then given up).</summary>
+    public long Cancelled => Volatile.Read(ref CancelledByGateway);
+    /// <summary>Fills of orders a cancel_all report had already listed as cancelled: booked all the same (the money moved).</summary>
+    public long FilledAfterCancel => Volatile.Read(ref FillsAfterCancel);
     /// <summary>Gateway replies.</summary>
     public (long Acks, long Fills, long Rejects, long Timeouts, long Unknown, long SendFailures) Gateway =>
         (Volatile.Read(ref Acks), Volatile.Read(ref Fills), Volatile.Read(ref Rejects), Volatile.Read(ref AckTimeouts),

@@ -292,9 +292,10 @@ public sealed partial class TradingLoop
     /// <summary>A (partial) fill of order <paramref name="seq"/> of this run; more than the order's remaining quantity is never booked.</summary>
     public void OnFill(long seq, double qty, double price)
     {
-        if (!UsableFill(qty, price) || !_inFlight.TryGetValue(seq, out var f))
+        if (!UsableFill(qty, price)) { Counters.UnknownGatewayMessages++; return; }
+        if (!_inFlight.TryGetValue(seq, out var f))
         {
-            Counters.UnknownGatewayMessages++;
+            if (!OnFillAfterCancel(seq, qty, price)) Counters.UnknownGatewayMessages++;
             return;
         }
         double q = Math.Min(qty, f.Remaining);

@@ -22,7 +22,7 @@ internal static class TickPathBenchmark
         public long Sent;
         public bool SimulatesFills => true;
         public bool TrySend(in Order order) { Sent++; return true; }
-        public bool CancelAll(string reason, long generation, long timeMs) => true;
+        public bool CancelAll(string requestId, string reason, long generation, long timeMs) => true;
     }
 
     public static int Run(long ticks, int repeats)

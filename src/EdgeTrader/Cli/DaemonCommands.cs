@@ -57,7 +57,7 @@ internal static class DaemonCommands
         try
         {
             using var signals = new DaemonSignals(log, logFiles);
-            ZmqContext.EnsureAvailable();
+            if (o.Bridge.Transport == ZmqTransportKind.Libzmq) ZmqContext.EnsureAvailable(); // NetMQ needs no native library
             using var app = Appliance.Start(o, log, cold: cold);
             double readyMs = (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds;
             log.Information("edgetrader {Version} ready in {ReadyMs:0.0} ms: node {Node}, {Mode}, control socket {Socket}", Program.Version, readyMs, o.Node,

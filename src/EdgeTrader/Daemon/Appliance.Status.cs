@@ -99,6 +99,7 @@ public sealed partial class Appliance
             Panel = panel,
             Lamps = Lamps.From(breaker.IsEngaged, loopAlive, Health.AnyDegraded) is var lamps && Faults.Any ? lamps with { Amber = LampLook.Blink } : lamps, // a fault: amber flashes
             Faults = Faults.Active,
+            CancelAll = _session.CancelAll,
             TickToOrder = _session.TickToOrder.Read(),
             EngagementsBySource = engagements,
             ControlRequests = controls,

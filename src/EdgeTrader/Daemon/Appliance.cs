@@ -12,7 +12,7 @@ using EdgeTrader.Trading;
 using EdgeTrader.Trading.Risk;
 using EdgeTrader.Trading.Strategies;
 using EdgeTrader.Transports.Mqtt;
-using EdgeTrader.Transports.Zmq;
+using EdgeTrader.Transports;
 using Serilog;
 
 namespace EdgeTrader.App.Daemon;
@@ -127,7 +127,8 @@ public sealed partial class Appliance : IDisposable
         });
 
         // The tick path. Dry-run is decided here, once: no gateway link, so no order can leave.
-        var transport = new ZmqTransport(o.Bridge, o.Execution.DryRun ? null : o.Gateway);
+        var transport = ZmqTransports.Create(o.Bridge, o.Execution.DryRun ? null : o.Gateway);
+        _log.Information("ZeroMQ transport: {Transport}", ZmqTransports.Describe(o.Bridge.Transport));
         var parts = new LoopParts(
             new TickParser(_symbols, o.Bridge.Format switch
             {
@@ -138,7 +139,7 @@ public sealed partial class Appliance : IDisposable
             StrategyFactory.Create(o.Strategy, _symbols),
             new PreTradeRisk(o.Risk, sessions, book, time.TimestampFrequency),
             book, day, o.Risk.MaxTickAgeMs);
-        _session = new TradingSession(o.Bridge, o.Gateway, transport, parts, Breaker, Health, _journal, _ids, time, log);
+        _session = new TradingSession(o.Bridge, o.Gateway, transport, parts, Breaker, Health, _journal, _ids, time, log, Faults);
         Breaker.Subscribe(_session.OnBreakerTransition); // engagement → cancel_all; reset → silence counts again
         // Positions, the day's counters, and orders left in flight (warm start; --cold discards them).
         _session.Restore(restored, cold);

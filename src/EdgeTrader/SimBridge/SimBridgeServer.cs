@@ -22,7 +22,7 @@ public sealed record SimBridgeOptions
     public long Count { get; init; }
     /// <summary>Random seed (reproducible walks).</summary>
     public int Seed { get; init; } = 42;
-    /// <summary>When false the gateway swallows orders silently (to test ack timeouts and silence).</summary>
+    /// <summary>When false the gateway says nothing at all: no answers, no heartbeats of its own (ack timeouts, silence).</summary>
     public bool Answer { get; init; } = true;
     /// <summary>First seq minus one (a restarted bridge that continues, or skips, its numbering).</summary>
     public long StartSeq { get; init; }
@@ -31,6 +31,12 @@ public sealed record SimBridgeOptions
     /// is lost to the slow joiner and no order to a DEALER that is not connected yet.
     /// </summary>
     public bool WaitForSubscriber { get; init; }
+    /// <summary>True: orders are acknowledged and left working (never filled) until a cancel_all cancels them.</summary>
+    public bool HoldOrders { get; init; }
+    /// <summary>How the gateway answers a cancel_all: "accept" (a cancel_all_report listing what it cancelled), "reject", or "none" (no report).</summary>
+    public string CancelReport { get; init; } = "accept";
+    /// <summary>What the bridge publishes: "ticks", "silent" (nothing), "garbage" (frames that are no tick), "stale" (ticks stamped a minute old).</summary>
+    public string Feed { get; init; } = "ticks";
 }
 
 /// <summary>
@@ -53,6 +59,9 @@ public sealed class SimBridgeServer : IDisposable
     long _ticksSent;
     long _orders;
     long _cancelAll;
+    long _cancelReports;
+    long _cancelledOrders;
+    string? _lastCancelRequestId;
     long _heartbeats;
     long _badFrames;
     long _lastOrderTimeMs;
@@ -83,6 +92,10 @@ public sealed class SimBridgeServer : IDisposable
     public long TicksSent => Interlocked.Read(ref _ticksSent);
     public long Orders => Interlocked.Read(ref _orders);
     public long CancelAll => Interlocked.Read(ref _cancelAll);
+    /// <summary>cancel_all_report frames sent.</summary>
+    public long CancelReports => Interlocked.Read(ref _cancelReports);
+    /// <summary>Orders a cancel_all cancelled.</summary>
+    public long CancelledOrders => Interlocked.Read(ref _cancelledOrders);
     public long Heartbeats => Interlocked.Read(ref _heartbeats);
     public long BadFrames => Interlocked.Read(ref _badFrames);
     /// <summary>Orders whose own time stamp is later than <see cref="Mark"/>'s time.</summary>
@@ -133,7 +146,13 @@ public sealed class SimBridgeServer : IDisposable
                 double mid = mids[i] * (1 + (rnd.NextDouble() - 0.5) * 2e-4);
                 mids[i] = mid;
                 double spread = mid * 5e-5;
-                int n = Format(buf, symbols[i], Math.Round(mid - spread / 2, 5), Math.Round(mid + spread / 2, 5), seq);
+                int n = _o.Feed switch
+                {
+                    "silent" => -1,
+                    "garbage" => Encoding.UTF8.GetBytes($"not a tick #{seq} \u0001", buf),
+                    _ => Format(buf, symbols[i], Math.Round(mid - spread / 2, 5), Math.Round(mid + spread / 2, 5), seq),
+                };
+                if (n < 0) { Thread.Sleep(20); continue; } // silent: bound, subscribed to, and saying nothing
                 _sendTs[seq & (LatencyRing - 1)] = Stopwatch.GetTimestamp();
                 pub.Send(buf.AsSpan(0, n), dontWait: false);
                 Interlocked.Increment(ref _ticksSent);
@@ -166,7 +185,8 @@ public sealed class SimBridgeServer : IDisposable
         Put(",\"ask\":"u8, span, ref n);
         ask.TryFormat(span[n..], out w, "R", inv); n += w;
         Put(",\"time\":"u8, span, ref n);
-        DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().TryFormat(span[n..], out w, default, inv); n += w;
+        long stamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (_o.Feed == "stale" ? 60_000 : 0);
+        stamp.TryFormat(span[n..], out w, default, inv); n += w;
         Put(",\"seq\":"u8, span, ref n);
         seq.TryFormat(span[n..], out w, default, inv); n += w;
         Put("}"u8, span, ref n);
@@ -192,7 +212,7 @@ public sealed class SimBridgeServer : IDisposable
             while (!_stop)
             {
                 if (poller.Poll(50) < 0) break;
-                if (lastPeer is not null && Stopwatch.GetElapsedTime(lastBeat).TotalMilliseconds >= 500)
+                if (_o.Answer && lastPeer is not null && Stopwatch.GetElapsedTime(lastBeat).TotalMilliseconds >= 500) // a silent gateway says nothing at all
                 {
                     lastBeat = Stopwatch.GetTimestamp();
                     router.Send(lastPeer, more: true);
@@ -272,6 +292,7 @@ public sealed class SimBridgeServer : IDisposable
                 var inv = System.Globalization.CultureInfo.InvariantCulture;
                 router.Send(peer, more: true);
                 router.Send(Encoding.UTF8.GetBytes($"{{\"type\":\"ack\",\"id\":\"{id}\"}}"));
+                if (_o.HoldOrders) break; // working at the gateway until cancelled
                 router.Send(peer, more: true);
                 if (_o.RejectRatio > 0 && rnd.NextDouble() < _o.RejectRatio)
                 {
@@ -286,7 +307,20 @@ public sealed class SimBridgeServer : IDisposable
                 break;
             case "cancel_all":
                 Interlocked.Increment(ref _cancelAll);
-                foreach (var o in _known.Values) if (o.State == "open") o.State = "cancelled";
+                if (requestId is not null) Volatile.Write(ref _lastCancelRequestId, requestId);
+                if (_o.CancelReport == "reject")
+                {
+                    if (!_o.Answer || requestId is null) return;
+                    SendCancelReport(router, peer, requestId, accepted: false, [], last: true);
+                    break;
+                }
+                var cancelled = new List<string>();
+                foreach (var (oid, o) in _known) if (o.State == "open") { o.State = "cancelled"; cancelled.Add(oid); }
+                Interlocked.Add(ref _cancelledOrders, cancelled.Count);
+                if (!_o.Answer || requestId is null || _o.CancelReport == "none") return;
+                // In parts of at most 200 ids, as a venue's mass-cancel report may come.
+                int parts = Math.Max(1, (cancelled.Count + 199) / 200);
+                for (int f = 0; f < parts; f++) SendCancelReport(router, peer, requestId, accepted: true, cancelled.Skip(f * 200).Take(200).ToList(), last: f == parts - 1);
                 break;
             case "open_orders":
                 Interlocked.Increment(ref _openOrdersRequests);
@@ -388,6 +422,28 @@ public sealed class SimBridgeServer : IDisposable
         }
     }
 
+    void SendCancelReport(ZmqSocket router, ReadOnlySpan<byte> peer, string requestId, bool accepted, List<string> ids, bool last)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms))
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "cancel_all_report");
+            w.WriteString("requestId", requestId);
+            w.WriteString("status", accepted ? "accepted" : "rejected");
+            if (!accepted) w.WriteString("reason", "simulated rejection");
+            w.WriteNumber("affected", ids.Count);
+            w.WriteStartArray("ids");
+            foreach (var id in ids) w.WriteStringValue(id);
+            w.WriteEndArray();
+            w.WriteBoolean("last", last);
+            w.WriteEndObject();
+        }
+        router.Send(peer, more: true);
+        router.Send(ms.ToArray());
+        Interlocked.Increment(ref _cancelReports);
+    }
+
     /// <summary>A JSON summary line (for scripts and the demo).</summary>
     public string SummaryJson()
     {
@@ -399,6 +455,9 @@ public sealed class SimBridgeServer : IDisposable
             w.WriteNumber("ticksSent", TicksSent);
             w.WriteNumber("orders", Orders);
             w.WriteNumber("cancelAll", CancelAll);
+            w.WriteNumber("cancelReports", CancelReports);
+            w.WriteNumber("cancelledOrders", CancelledOrders);
+            if (Volatile.Read(ref _lastCancelRequestId) is { } lastCancel) w.WriteString("lastCancelRequestId", lastCancel);
             w.WriteNumber("heartbeats", Heartbeats);
             w.WriteNumber("badFrames", BadFrames);
             w.WriteNumber("duplicateOrderIds", DuplicateOrderIds);

@@ -303,6 +303,55 @@ public sealed class ControlServerTests : IDisposable
     }
 
     [Fact]
+    public void A_request_that_was_read_is_answered_with_its_result_however_long_the_handler_took()
+    {
+        var time = TestClock.New();
+        using var release = new ManualResetEventSlim();
+        using var entered = new ManualResetEventSlim();
+        Start(r =>
+        {
+            if (r.Command == "engage")
+            {
+                entered.Set();
+                release.Wait(TimeSpan.FromSeconds(10)); // the state file's fsync on a busy disk
+            }
+            return Echo(r);
+        }, time);
+        using var s = Connect();
+        s.Send("{\"command\":\"engage\",\"reason\":\"slow disk\"}\n"u8.ToArray());
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(5)));
+        time.Advance(ControlServer.RequestDeadline + TimeSpan.FromSeconds(1)); // the deadline passes while it engages
+        release.Set();
+        var answer = ReadAnswer(s);
+        Assert.True(Ok(answer), answer);
+        Assert.Equal("engage", Json(answer).GetProperty("command").GetString());
+    }
+
+    [Fact]
+    public async Task A_request_already_in_the_socket_is_read_even_when_the_server_gets_to_it_after_the_deadline()
+    {
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(Path.Combine(_dir, "pair.sock")));
+        listener.Listen(1);
+        using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        client.Connect(new UnixDomainSocketEndPoint(Path.Combine(_dir, "pair.sock")));
+        using var server = listener.Accept();
+        client.Send("{\"command\":\"engage\"}\n"u8.ToArray());
+        var until = Stopwatch.StartNew();
+        while (server.Available == 0 && until.Elapsed < TimeSpan.FromSeconds(5)) Thread.Yield(); // the bytes are in the kernel
+        using var expired = new CancellationTokenSource();
+        expired.Cancel(); // a starved pool ran this read after the deadline
+        var (line, problem) = await ControlServer.ReadLineAsync(server, expired.Token);
+        Assert.Null(problem);
+        Assert.Equal("{\"command\":\"engage\"}", Encoding.UTF8.GetString(line.Span));
+
+        using var idle = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        idle.Connect(new UnixDomainSocketEndPoint(Path.Combine(_dir, "pair.sock")));
+        using var idleServer = listener.Accept();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await ControlServer.ReadLineAsync(idleServer, expired.Token)); // nothing there: the deadline holds
+    }
+
+    [Fact]
     public void Requests_are_served_concurrently_a_slow_handler_call_does_not_hold_the_next()
     {
         using var release = new ManualResetEventSlim();

@@ -33,8 +33,9 @@ public sealed class GatewayWireTests
     [Fact]
     public void Cancel_all_heartbeat_and_open_orders_requests_read_back()
     {
-        var c = Json(_wire.CancelAll("e-stop \"pressed\"", 7, 123));
+        var c = Json(_wire.CancelAll("pi-1-12-ca1", "e-stop \"pressed\"", 7, 123));
         Assert.Equal(("cancel_all", "e-stop \"pressed\"", 7L, 123L), (c.GetProperty("type").GetString(), c.GetProperty("reason").GetString(), c.GetProperty("generation").GetInt64(), c.GetProperty("time").GetInt64()));
+        Assert.Equal("pi-1-12-ca1", c.GetProperty("requestId").GetString());
         var h = Json(_wire.Heartbeat(456));
         Assert.Equal(("heartbeat", "pi-1", 456L), (h.GetProperty("type").GetString(), h.GetProperty("node").GetString(), h.GetProperty("time").GetInt64()));
         var r = Json(GatewayWire.OpenOrdersRequest("pi-1-12-oo1.0", "pi-1", 1000, ["a", "b"], 789));
@@ -46,9 +47,31 @@ public sealed class GatewayWireTests
     }
 
     [Fact]
+    public void A_cancel_all_report_parses_with_its_fields_and_one_that_breaks_the_shape_does_not()
+    {
+        Assert.Equal(GatewayMessageType.CancelAllReport, GatewayWire.Parse("{\"type\":\"cancel_all_report\",\"requestId\":\"r1\"}"u8).Type);
+        var r = GatewayWire.ParseCancelAllReport("""{"type":"cancel_all_report","requestId":"pi-1-12-ca3","status":"accepted","affected":2,"ids":["a","b"],"last":false,"extra":{"x":[1]}}"""u8)!;
+        Assert.Equal(("pi-1-12-ca3", true, 2L, false), (r.RequestId, r.Accepted, r.Affected, r.Last));
+        Assert.Equal(["a", "b"], r.Ids);
+        var rej = GatewayWire.ParseCancelAllReport("""{"type":"cancel_all_report","requestId":"x","status":"rejected","reason":"throttled"}"""u8)!;
+        Assert.Equal((false, "throttled", 0L, true), (rej.Accepted, rej.Reason, rej.Affected, rej.Last));
+        Assert.Equal(3, GatewayWire.ParseCancelAllReport("""{"type":"cancel_all_report","requestId":"x","status":"accepted","ids":["a","b","c"]}"""u8)!.Affected);
+        foreach (var bad in new[]
+                 {
+                     """{"type":"cancel_all_report","status":"accepted"}""", """{"type":"cancel_all_report","requestId":7,"status":"accepted"}""",
+                     """{"type":"cancel_all_report","requestId":"x","status":"maybe"}""", """{"type":"cancel_all_report","requestId":"x"}""",
+                     """{"type":"cancel_all_report","requestId":"x","status":"accepted","affected":1.5}""",
+                     """{"type":"cancel_all_report","requestId":"x","status":"accepted","ids":"a"}""",
+                     """{"type":"cancel_all_report","requestId":"x","status":"accepted","last":"no"}""",
+                     """{"type":"open_orders","requestId":"x","status":"accepted"}""", """{"type":"cancel_all_report","requestId":"x","status":"accepted"} {}""",
+                 })
+            Assert.Null(GatewayWire.ParseCancelAllReport(System.Text.Encoding.UTF8.GetBytes(bad)));
+    }
+
+    [Fact]
     public void The_frame_buffer_is_reused_and_each_frame_stands_alone()
     {
-        var big = Json(_wire.CancelAll(new string('x', 2000), 1, 1));
+        var big = Json(_wire.CancelAll("r", new string('x', 2000), 1, 1));
         var small = _wire.Heartbeat(2).ToArray();
         Assert.Equal(2000, big.GetProperty("reason").GetString()!.Length);
         Assert.Equal("heartbeat", Json(small).GetProperty("type").GetString());

@@ -23,6 +23,7 @@ internal sealed class SessionHarness : IDisposable
     public FakeTimeProvider Time { get; } = TestClock.New();
     public CircuitBreaker Breaker { get; }
     public HealthMonitor Health { get; }
+    public FaultBoard Faults { get; }
     public InMemoryTransport Transport { get; }
     public InMemoryDecisionLog Log { get; } = new();
     public OrderIds Ids { get; } = new("pi-1", 5);
@@ -37,18 +38,20 @@ internal sealed class SessionHarness : IDisposable
         string[]? symbols = null, RiskOptions? risk = null, bool open = true)
     {
         Bridge = bridge ?? new BridgeOptions { StaleAfterMs = 1000 };
-        Gateway = gateway ?? new GatewayOptions { StaleAfterMs = 1000, HeartbeatMs = 200, AckTimeoutMs = 500 };
+        Gateway = gateway ?? new GatewayOptions { StaleAfterMs = 1000, HeartbeatMs = 200, AckTimeoutMs = 500, ShutdownLingerMs = 300 };
         risk ??= new RiskOptions { MaxOrdersPerSecond = 100_000, MaxPosition = 1_000, MaxLossStreak = 0, MaxDailyLoss = 1e12, MaxTradesPerDay = 1_000_000 };
         Symbols = new SymbolTable(symbols ?? ["EURUSD"]);
         Breaker = new CircuitBreaker(BreakerState.FreshInstall(Time.GetUtcNow()), Time);
         Health = new HealthMonitor(Time);
+        Faults = new FaultBoard(Time);
+        Breaker.AddResetInterlock(Faults);
         Transport = new InMemoryTransport(withGateway: !dryRun);
         var sessions = new TradingSessions(risk);
         var book = new PositionBook(Symbols.Count, risk.ContractSize);
         var parts = new LoopParts(new TickParser(Symbols, TickFormat.Json),
             StrategyFactory.Create(new StrategyOptions { Kind = strategy, Qty = 0.01, Symbols = symbols ?? ["EURUSD"], Fast = 2, Slow = 4 }, Symbols),
             new PreTradeRisk(risk, sessions, book, Time.TimestampFrequency), book, new TradingDay(sessions.Zone, Time.GetUtcNow()), risk.MaxTickAgeMs);
-        Session = new TradingSession(Bridge, Gateway, Transport, parts, Breaker, Health, Log, Ids, Time, new LoggerConfiguration().CreateLogger());
+        Session = new TradingSession(Bridge, Gateway, Transport, parts, Breaker, Health, Log, Ids, Time, new LoggerConfiguration().CreateLogger(), Faults);
         Breaker.Subscribe(Session.OnBreakerTransition);
         if (open) Session.Open();
     }

@@ -20,7 +20,7 @@ internal sealed class LoopHarness
         public bool Refuse;
         public bool SimulatesFills => simulatesFills;
         public bool TrySend(in Order order) { if (Refuse) return false; Sent.Add(order); return true; }
-        public bool CancelAll(string reason, long generation, long timeMs) { CancelAlls.Add(generation); return true; }
+        public bool CancelAll(string requestId, string reason, long generation, long timeMs) { CancelAlls.Add(generation); return true; }
     }
 
     public FakeTimeProvider Time { get; } = TestClock.New();

@@ -36,6 +36,15 @@ public abstract class GatewayLinkContractTests : IDisposable
     /// </summary>
     protected abstract (ITradingTransport Transport, IGatewayPeer Gateway) Create(bool peerUp);
 
+    /// <summary>The transport this suite runs against (one created and disposed): <see cref="TransportContractCoverageTests"/>.</summary>
+    internal Type TransportUnderTest()
+    {
+        var (t, g) = Create(peerUp: false);
+        using (g)
+        using (t)
+            return t.GetType();
+    }
+
     (ITradingTransport Transport, IGatewayLink Link, IGatewayPeer Gateway) Connected()
     {
         var (t, g) = Create(peerUp: true);
@@ -161,7 +170,7 @@ public abstract class GatewayLinkContractTests : IDisposable
         Assert.False(sink.SimulatesFills);
         var o = new Order { Seq = 1, SymbolId = 0, Side = Side.Buy, Qty = 0.01, Price = 1.1, TickSeq = 4, TickTimeMs = 5, TimeMs = 6 };
         Assert.True(sink.TrySend(in o));
-        Assert.True(sink.CancelAll("e-stop", 9, 7));
+        Assert.True(sink.CancelAll("pi-1-3-ca1", "e-stop", 9, 7));
         var order = JsonDocument.Parse(g.Receive(Patience)!).RootElement;
         Assert.Equal("pi-1-3-000001", order.GetProperty("id").GetString());
         var cancel = JsonDocument.Parse(g.Receive(Patience)!).RootElement;
@@ -177,7 +186,7 @@ public abstract class GatewayLinkContractTests : IDisposable
         var sink = new GatewayOrderSink(t.Gateway!, new GatewayWire(new SymbolTable(["EURUSD"]), new OrderIds("pi-1", 3)));
         var o = new Order { Seq = 1, SymbolId = 0, Side = Side.Buy, Qty = 0.01, Price = 1.1 };
         Assert.False(sink.TrySend(in o));
-        Assert.False(sink.CancelAll("x", 1, 1));
+        Assert.False(sink.CancelAll("pi-1-3-ca1", "x", 1, 1));
     }
 
     public void Dispose()

@@ -20,6 +20,15 @@ public abstract class TickFeedContractTests : IDisposable
     /// <summary>An opened transport and a publisher its feed hears.</summary>
     protected abstract (ITradingTransport Transport, ITickPublisher Bridge) Create();
 
+    /// <summary>The transport this suite runs against (one created and disposed): <see cref="TransportContractCoverageTests"/>.</summary>
+    internal Type TransportUnderTest()
+    {
+        var (t, p) = Create();
+        using (p)
+        using (t)
+            return t.GetType();
+    }
+
     (ITradingTransport T, ITickPublisher P) Pair()
     {
         var (t, p) = Create();

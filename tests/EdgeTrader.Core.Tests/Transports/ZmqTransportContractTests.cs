@@ -23,7 +23,8 @@ internal static class Loopback
 /// <summary>The gateway-link contract on real libzmq sockets over loopback TCP: our DEALER against a ROUTER.</summary>
 public sealed class ZmqGatewayLinkTests : GatewayLinkContractTests
 {
-    sealed class RouterPeer(string endpoint) : IGatewayPeer
+    /// <summary>A libzmq ROUTER: the gateway peer of every ZeroMQ transport's tests (NetMQ's too: a real gateway links libzmq).</summary>
+    internal sealed class RouterPeer(string endpoint) : IGatewayPeer
     {
         readonly ZmqContext _ctx = ZmqContext.Create();
         ZmqSocket? _router;
@@ -76,7 +77,8 @@ public sealed class ZmqGatewayLinkTests : GatewayLinkContractTests
 /// <summary>The tick-feed contract on real libzmq sockets over loopback TCP: our SUB against an XPUB.</summary>
 public sealed class ZmqTickFeedTests : TickFeedContractTests
 {
-    sealed class XPubPublisher : ITickPublisher
+    /// <summary>A libzmq XPUB: the bridge of every ZeroMQ transport's tests (NetMQ's too: a real bridge links libzmq).</summary>
+    internal sealed class XPubPublisher : ITickPublisher
     {
         readonly ZmqContext _ctx = ZmqContext.Create();
         readonly ZmqSocket _pub;

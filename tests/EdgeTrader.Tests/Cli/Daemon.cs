@@ -187,7 +187,7 @@ internal sealed class Daemon : IDisposable
     public Process? Process { get; private set; }
 
     // The daemon's own deadlines (staleAfterMs) are scaled like the harness's (EDGETRADER_TIME_FACTOR).
-    public Daemon(string ticks, string gateway, string strategy = "every-tick", bool dryRun = false, int maxOrdersPerSecond = 100000, int gatewayStaleAfterMs = 5000, string node = "e2e", string? mqtt = null, string? http = null)
+    public Daemon(string ticks, string gateway, string strategy = "every-tick", bool dryRun = false, int maxOrdersPerSecond = 100000, int gatewayStaleAfterMs = 5000, string node = "e2e", string? mqtt = null, string? http = null, string? transport = null)
     {
         File.WriteAllText(ConfigPath, $$"""
         {
@@ -196,7 +196,7 @@ internal sealed class Daemon : IDisposable
           "stateDir": "{{Dir}}/state",
           "logDir": "{{Dir}}/log",
           "control": { "socket": "{{Socket}}" },
-          "bridge": { "ticks": "{{ticks}}", "staleAfterMs": {{Bin.Scaled(2000)}} },
+          "bridge": { "ticks": "{{ticks}}", "staleAfterMs": {{Bin.Scaled(2000)}}{{(transport is null ? "" : $", \"transport\": \"{transport}\"")}} },
           "gateway": { "endpoint": "{{gateway}}", "heartbeatMs": 200, "staleAfterMs": {{Bin.Scaled(gatewayStaleAfterMs)}} },
           "execution": { "dryRun": {{(dryRun ? "true" : "false")}} },
           "strategy": { "kind": "{{strategy}}", "qty": 0.01, "symbols": ["EURUSD"] },

@@ -33,7 +33,7 @@ public sealed class ZmqTransport : ITradingTransport
         _bridge = bridge;
         _gateway = gateway;
         _ctx = ZmqContext.Create();
-        if (gateway is not null) _link = new ZmqGatewayLink();
+        if (gateway is not null) _link = new ZmqGatewayLink(this);
     }
 
     /// <inheritdoc/>
@@ -108,7 +108,17 @@ public sealed class ZmqTransport : ITradingTransport
     }
 
     /// <inheritdoc/>
-    public void Shutdown() => _ctx.Shutdown();
+    /// <remarks>
+    /// Sends are refused from here on by a flag as well: a libzmq socket reads the context's shutdown from its command
+    /// queue, which it skips for about a millisecond after a send, so the next send would still be taken (and lost).
+    /// </remarks>
+    public void Shutdown()
+    {
+        ShutDown = true;
+        _ctx.Shutdown();
+    }
+
+    internal volatile bool ShutDown;
 
     /// <summary>Closes the sockets and terminates the context (after the tick thread stopped using them).</summary>
     public void Dispose()
@@ -144,10 +154,13 @@ public sealed class ZmqTickFeed : ITickFeed
 /// <summary>The gateway link over a DEALER socket (IMMEDIATE: no peer, no queueing).</summary>
 public sealed class ZmqGatewayLink : IGatewayLink
 {
+    readonly ZmqTransport _transport;
     internal ZmqSocket? Socket;
 
+    internal ZmqGatewayLink(ZmqTransport transport) => _transport = transport;
+
     /// <inheritdoc/>
-    public bool TrySend(ReadOnlySpan<byte> frame) => Socket!.Send(frame);
+    public bool TrySend(ReadOnlySpan<byte> frame) => !_transport.ShutDown && Socket!.Send(frame);
 
     /// <inheritdoc/>
     public int TryReceive(Span<byte> buffer)

@@ -1,0 +1,53 @@
+namespace EdgeTrader.Trading;
+
+// Orders a gateway's cancel_all report lists as cancelled: terminal, given up, yet remembered a while, because a fill
+// that crossed the cancel on its way still moved money and is booked.
+public sealed partial class TradingLoop
+{
+    /// <summary>How many cancelled orders are remembered for a late fill (the oldest are forgotten first).</summary>
+    public const int CancelledMemory = 4096;
+
+    readonly Dictionary<long, InFlight> _cancelled = [];
+    readonly Queue<long> _cancelledAge = new();
+
+    /// <summary>
+    /// The gateway reports order <paramref name="seq"/> of this run cancelled (a cancel_all report): it leaves the
+    /// orders in flight, its remaining quantity no longer counts as pending, and a <c>given_up</c> line says why. False
+    /// when no such order is in flight.
+    /// </summary>
+    public bool OnCancelled(long seq, string why)
+    {
+        if (!_inFlight.Remove(seq, out var f)) return false;
+        Counters.CancelledByGateway++;
+        _book.OnGivenUp(f.SymbolId, f.Side, f.Remaining);
+        _log.OrderEvent(OrderEventType.GivenUp, seq, why, NowMs());
+        if (_cancelledAge.Count >= CancelledMemory) _cancelled.Remove(_cancelledAge.Dequeue());
+        _cancelled[seq] = f;
+        _cancelledAge.Enqueue(seq);
+        return true;
+    }
+
+    /// <summary>The same for an order restored at a warm start, by id; false when it is not one.</summary>
+    public bool OnRestoredCancelled(string id, string why)
+    {
+        if (!_restored.TryGetValue(id, out var r)) return false;
+        Counters.CancelledByGateway++;
+        _book.OnGivenUp(r.SymbolId, r.Side, r.Remaining);
+        RemoveRestored(r);
+        _log.OrderEvent(OrderEventType.GivenUp, id, why, NowMs());
+        return true;
+    }
+
+    /// <summary>A fill of an order already reported cancelled: booked up to what was left of it, and counted.</summary>
+    bool OnFillAfterCancel(long seq, double qty, double price)
+    {
+        ref var f = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(_cancelled, seq);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref f) || f.Remaining <= 1e-12) return false;
+        double q = Math.Min(qty, f.Remaining);
+        f.Remaining -= q;
+        Counters.FillsAfterCancel++;
+        _book.AddPending(f.SymbolId, f.Side, q); // given up when cancelled: the fill takes it off again
+        ApplyFill(seq, f.SymbolId, f.Side, q, price, NowMs());
+        return true;
+    }
+}
