@@ -35,13 +35,13 @@ internal sealed class SessionHarness : IDisposable
     long _seq;
 
     public SessionHarness(BridgeOptions? bridge = null, GatewayOptions? gateway = null, bool dryRun = false, StrategyKind strategy = StrategyKind.EveryTick,
-        string[]? symbols = null, RiskOptions? risk = null, bool open = true)
+        string[]? symbols = null, RiskOptions? risk = null, bool open = true, BreakerState? initial = null)
     {
         Bridge = bridge ?? new BridgeOptions { StaleAfterMs = 1000 };
         Gateway = gateway ?? new GatewayOptions { StaleAfterMs = 1000, HeartbeatMs = 200, AckTimeoutMs = 500, ShutdownLingerMs = 300 };
         risk ??= new RiskOptions { MaxOrdersPerSecond = 100_000, MaxPosition = 1_000, MaxLossStreak = 0, MaxDailyLoss = 1e12, MaxTradesPerDay = 1_000_000 };
         Symbols = new SymbolTable(symbols ?? ["EURUSD"]);
-        Breaker = new CircuitBreaker(BreakerState.FreshInstall(Time.GetUtcNow()), Time);
+        Breaker = new CircuitBreaker(initial ?? BreakerState.FreshInstall(Time.GetUtcNow()), Time);
         Health = new HealthMonitor(Time);
         Faults = new FaultBoard(Time);
         Breaker.AddResetInterlock(Faults);
