@@ -1,26 +1,36 @@
 #!/usr/bin/env bash
 # Mutation testing (Stryker.NET, a local dotnet tool: dotnet-tools.json) of the rules that guard the money:
-#   scripts/mutation.sh [--since[=REF]] [--concurrency N] [AREA...]
+#   scripts/mutation.sh [--since[=REF]] [--concurrency N] [--threshold PCT] [--wide] [AREA...]
 # AREA: killswitch, trading (incl. Risk), journal, mqtt-policy; default all four. Each area mutates only its own
 # files and runs the unit tests (no benchmarks) that cover each mutant; mutants no test covers count against the score.
+# killswitch and mqtt-policy run their own rule tests (no broker, no socket); --wide runs every unit test for them
+# too (the broker-backed MQTT tests included: several times slower).
 # --since[=REF] mutates only files changed since REF (default main): fast reruns while killing survivors.
-# Reports: artifacts/mutation/<area>/reports/mutation-report.{html,json}; one summary line per area at the end.
-# Not part of CI: a full run takes tens of minutes on 2 cores (docs/operations.md says how long).
+# Reports: artifacts/mutation/<area>/reports/mutation-report.{html,json}; one summary line per area at the end
+# (score, killed/survived/no coverage/timeout, wall time, load) and the surviving mutants, file:line and mutator.
+# Exit status: 1 when an area scores below --threshold (default 90) or gives no report, so the claim is checkable.
+# Not part of CI: a full run takes tens of minutes on 2 cores (docs/testing.md gives the measured times).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-since=""; concurrency=$(( $(nproc) > 1 ? $(nproc) : 1 )); areas=()
+since=""; concurrency=$(( $(nproc) > 1 ? $(nproc) : 1 )); threshold=90; wide=0; areas=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --since) since="main"; shift ;;
     --since=*) since="${1#--since=}"; shift ;;
     --concurrency) concurrency="$2"; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --threshold) threshold="$2"; shift 2 ;;
+    --threshold=*) threshold="${1#--threshold=}"; shift ;;
+    --wide) wide=1; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     killswitch|trading|journal|mqtt-policy) areas+=("$1"); shift ;;
     *) echo "mutation.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
 [ ${#areas[@]} -eq 0 ] && areas=(killswitch trading journal mqtt-policy)
+if ! [[ "$threshold" =~ ^[0-9]+([.][0-9]+)?$ ]] || ! awk -v t="$threshold" 'BEGIN { exit !(t <= 100) }'; then
+  echo "mutation.sh: --threshold must be a percentage 0..100, not '$threshold'" >&2; exit 2
+fi
 
 dotnet tool restore >/dev/null
 
@@ -30,10 +40,11 @@ mutate_of() {
     killswitch) echo '"KillSwitch/**/*.cs"' ;;
     trading) echo '"Trading/**/*.cs"' ;;
     journal) echo '"Journal/**/*.cs"' ;;
-    # The policy: what a topic and payload mean for the breaker (the session has its own fake-time tests; the bytes are MQTTnet).
+    # The policy: what a topic and payload mean for the breaker, the signed reset, the reconnect schedule (the session
+    # and the connector have their own broker-backed tests; the bytes are MQTTnet).
     mqtt-policy)
       local files=()
-      for f in KillSwitchMirrorPolicy.cs MqttPayloads.cs SignedReset.cs; do
+      for f in KillSwitchMirrorPolicy.cs MqttPayloads.cs SignedReset.cs ReconnectBackoff.cs; do
         [ -f "src/EdgeTrader.Core/Transports/Mqtt/$f" ] && files+=("\"Transports/Mqtt/$f\"")
       done
       (IFS=,; echo "${files[*]}") ;;
@@ -41,16 +52,53 @@ mutate_of() {
 }
 filter_of() {
   case "$1" in
-    # Every unit test but the benchmarks: with per-test coverage only the tests that reach a mutant run against it
-    # (the broker-backed MQTT tests reach the breaker's peer paths, so they count for killswitch too).
-    killswitch|trading|journal) echo 'Category!=Benchmark' ;;
-    mqtt-policy) echo 'Category!=Benchmark&FullyQualifiedName~Mqtt' ;;
+    # trading, journal, and any area with --wide: every unit test but the benchmarks; with per-test coverage only
+    # the tests that reach a mutant run against it (the broker-backed MQTT tests reach the breaker's peer paths).
+    trading|journal) echo 'Category!=Benchmark' ;;
+    *) if [ "$wide" = 1 ]; then
+         case "$1" in
+           killswitch) echo 'Category!=Benchmark' ;;
+           mqtt-policy) echo 'Category!=Benchmark&FullyQualifiedName~Mqtt' ;;
+         esac
+       else
+         # The area's own rule tests, without a broker or a socket: minutes rather than an hour on 2 shared cores.
+         case "$1" in
+           killswitch) echo 'Category!=Benchmark&(FullyQualifiedName~EdgeTrader.Tests.KillSwitch.|FullyQualifiedName~EdgeTrader.Tests.Persistence.|FullyQualifiedName~EdgeTrader.Tests.Transports.Mqtt.KillSwitchMirrorPolicy)' ;;
+           mqtt-policy) echo 'Category!=Benchmark&FullyQualifiedName~EdgeTrader.Tests.Transports.Mqtt.&FullyQualifiedName!~EdgeTrader.Tests.Transports.Mqtt.MqttMirror&FullyQualifiedName!~EdgeTrader.Tests.Transports.Mqtt.MqttNetConnector' ;;
+         esac
+       fi ;;
   esac
 }
 
+# Counts by status from Stryker's JSON report, the score as Stryker computes it (killed + timeout over those plus
+# survived + no coverage; compile errors and ignored mutants do not count), and each undetected mutant.
+report_of() {
+  python3 - "$1" <<'PY'
+import json, os, sys
+r = json.load(open(sys.argv[1]))
+root = r.get("projectRoot", "")
+n = {}
+undetected = []
+for path, f in sorted(r["files"].items()):
+    rel = os.path.relpath(path, root) if root else path
+    for m in f["mutants"]:
+        st = m["status"]
+        n[st] = n.get(st, 0) + 1
+        if st in ("Survived", "NoCoverage"):
+            undetected.append(f'  {st:<10} {rel}:{m["location"]["start"]["line"]} {m["mutatorName"]}: {m.get("replacement", "")[:80]!r}')
+k, t, s, c = (n.get(x, 0) for x in ("Killed", "Timeout", "Survived", "NoCoverage"))
+valid = k + t + s + c
+score = 100.0 * (k + t) / valid if valid else 0.0
+print(f"{score:.2f} killed {k}, survived {s}, no coverage {c}, timeout {t}, compile error {n.get('CompileError', 0)}, ignored {n.get('Ignored', 0)}")
+print("\n".join(undetected))
+PY
+}
+
 summary=()
+failed=0
 for area in "${areas[@]}"; do
   out="artifacts/mutation/$area"
+  rm -rf "$out/reports"
   mkdir -p "$out"
   cfg="$out/stryker-config.json"
   cat >"$cfg" <<JSON
@@ -71,12 +119,24 @@ for area in "${areas[@]}"; do
 JSON
   args=(--config-file "$PWD/$cfg" --output "$PWD/$out")
   [ -n "$since" ] && args+=("--since:$since")
-  echo "== mutation: $area ($(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg))"
+  load="$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "== mutation: $area ($(date -u +%H:%M:%S), load $load, concurrency $concurrency, tests: $(filter_of "$area"))"
   start=$(date +%s)
   (cd src/EdgeTrader.Core && dotnet stryker "${args[@]}") 2>&1 | tee "$out/stryker.log" | grep -E 'mutation score|Killed|Survived|No coverage|Timeout|error|Error' | tail -n 20 || true
   secs=$(( $(date +%s) - start ))
-  score=$(grep -Eo 'The final mutation score is [0-9.]+ ?%' "$out/stryker.log" | grep -Eo '[0-9.]+' | tail -n1 || true)
-  summary+=("$area: score ${score:-?} % in ${secs} s (report $out/reports/mutation-report.html)")
+  json="$out/reports/mutation-report.json"
+  if [ ! -f "$json" ]; then
+    summary+=("$area: no report after ${secs} s (see $out/stryker.log): FAILED")
+    failed=1
+    continue
+  fi
+  report_of "$json" >"$out/summary.txt"
+  read -r score counts <"$out/summary.txt"
+  verdict=ok
+  if ! awk -v s="$score" -v t="$threshold" 'BEGIN { exit !(s >= t) }'; then verdict="BELOW ${threshold} %"; failed=1; fi
+  summary+=("$area: score $score % ($counts) in ${secs} s, load at start $load, now $(cut -d' ' -f1-3 /proc/loadavg): $verdict")
+  [ "$(wc -l <"$out/summary.txt")" -gt 1 ] && summary+=("$(tail -n +2 "$out/summary.txt")")
 done
-echo "== mutation summary"
+echo "== mutation summary (threshold $threshold %)"
 printf '%s\n' "${summary[@]}"
+exit "$failed"

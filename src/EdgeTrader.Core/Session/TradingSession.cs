@@ -158,6 +158,9 @@ public sealed partial class TradingSession : IDisposable
         if (_link is null) _health.Set(Link.Gateway, LinkState.Unused, "dry-run: orders are simulated");
         else _health.Set(Link.Gateway, LinkState.Connecting, $"connecting to {gatewayEp}");
         _health.Set(Link.Bridge, LinkState.Connecting, $"waiting for ticks from {ticksEp}");
+        // A start on an ENGAGED latch (a crash, a restart while stopped) cannot know whether the last run's cancel_all
+        // was confirmed: it asks again, first thing, and keeps asking until the gateway reports on it.
+        if (_breaker.State is { IsEngaged: true } engaged) _cancels.Request($"start-up while ENGAGED: {engaged.Reason}", engaged.Generation);
     }
 
     /// <summary>Starts the tick thread; returns once the transport is open, or throws what made opening it fail (the transport's own exception).</summary>

@@ -44,6 +44,31 @@ public class CircuitBreakerObserverTests
     }
 
     [Fact]
+    public void While_one_observer_runs_no_later_transition_is_delivered()
+    {
+        var time = TestClock.New();
+        var b = new CircuitBreaker(BreakerState.FreshInstall(time.GetUtcNow(), "n"), time);
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var delivered = new List<string>();
+        b.Subscribe(t =>
+        {
+            if (t.Current.Reason == "first") { entered.Set(); release.Wait(); }
+            lock (delivered) delivered.Add(t.Current.Reason); // recorded after the block
+        });
+        var first = new Thread(() => b.Engage("first", BreakerSource.Risk)) { IsBackground = true };
+        first.Start();
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(10)));
+        var other = new Thread(() => { b.Reset("second", BreakerSource.Cli); b.Command("third", BreakerSource.Cli); }) { IsBackground = true };
+        other.Start();
+        Assert.True(other.Join(TimeSpan.FromSeconds(5)));
+        lock (delivered) Assert.Empty(delivered); // queued behind the running one, not run beside it
+        release.Set();
+        Assert.True(first.Join(TimeSpan.FromSeconds(10)));
+        Assert.Equal(["first", "second", "third"], delivered);
+    }
+
+    [Fact]
     public void Gates_close_before_any_observer_runs()
     {
         var time = TestClock.New();

@@ -1,6 +1,7 @@
 using EdgeTrader.Configuration;
 using EdgeTrader.KillSwitch;
 using EdgeTrader.Session;
+using EdgeTrader.Tests.Support;
 
 namespace EdgeTrader.Tests.Session;
 
@@ -163,6 +164,35 @@ public class CancelAllTests
         var c = Assert.Single(h.SentOfType("cancel_all"));
         Assert.Equal("pi-1-5-ca1", c.GetProperty("requestId").GetString());
         Assert.Equal(CancelAllState.Sent, h.Session.CancelAll.State);
+    }
+
+    [Fact]
+    public void A_start_on_an_engaged_latch_sends_cancel_all_first_and_resends_it_until_the_gateway_reports()
+    {
+        var clock = TestClock.New();
+        var engaged = new BreakerState(BreakerPosition.Engaged, new EngagementId("pi-1", "00c0ffee00c0ffee", 4), "loss limit", BreakerSource.Risk,
+            clock.GetUtcNow(), new NodeIdentity("pi-1", "00c0ffee00c0ffee", 4), EngagementLedger.Empty);
+        using var h = new SessionHarness(initial: engaged); // the last run crashed after it engaged: its cancel_all may never have left
+        h.Turn();
+        Assert.Equal("cancel_all", h.SentTypes().First());
+        var c = Assert.Single(h.SentOfType("cancel_all"));
+        Assert.Contains("loss limit", c.GetProperty("reason").GetString());
+        h.Advance(h.Gateway.AckTimeoutMs + 20); // no report yet: asked again
+        Assert.True(h.SentOfType("cancel_all").Count >= 2);
+        h.Link.Reply(Report(c.GetProperty("requestId").GetString()!));
+        h.Turn();
+        Assert.Equal(CancelAllState.Accepted, h.Session.CancelAll.State);
+        int sent = h.SentOfType("cancel_all").Count;
+        h.Advance(h.Gateway.AckTimeoutMs * 3);
+        Assert.Equal(sent, h.SentOfType("cancel_all").Count); // confirmed: no more
+    }
+
+    [Fact]
+    public void A_start_on_a_safe_latch_sends_no_cancel_all()
+    {
+        using var h = new SessionHarness();
+        h.Advance(h.Gateway.AckTimeoutMs * 3);
+        Assert.Empty(h.SentOfType("cancel_all"));
     }
 
     [Fact]

@@ -36,7 +36,7 @@ internal sealed class SessionHarness : IDisposable
     long _seq;
 
     public SessionHarness(BridgeOptions? bridge = null, GatewayOptions? gateway = null, bool dryRun = false, StrategyKind strategy = StrategyKind.EveryTick,
-        string[]? symbols = null, RiskOptions? risk = null, bool open = true, PriceBandOptions? priceBand = null)
+        string[]? symbols = null, RiskOptions? risk = null, bool open = true, BreakerState? initial = null, PriceBandOptions? priceBand = null)
     {
         Bridge = bridge ?? new BridgeOptions { StaleAfterMs = 1000 };
         Gateway = gateway ?? new GatewayOptions { StaleAfterMs = 1000, HeartbeatMs = 200, AckTimeoutMs = 500, ShutdownLingerMs = 300 };
@@ -44,7 +44,7 @@ internal sealed class SessionHarness : IDisposable
         risk = risk with { PriceBand = priceBand ?? new PriceBandOptions { BootstrapTicks = 1 } }; // unless a test is about the band
         Risk = risk;
         Symbols = new SymbolTable(symbols ?? ["EURUSD"]);
-        Breaker = new CircuitBreaker(BreakerState.FreshInstall(Time.GetUtcNow()), Time);
+        Breaker = new CircuitBreaker(initial ?? BreakerState.FreshInstall(Time.GetUtcNow()), Time);
         Health = new HealthMonitor(Time);
         Faults = new FaultBoard(Time);
         Breaker.AddResetInterlock(Faults);

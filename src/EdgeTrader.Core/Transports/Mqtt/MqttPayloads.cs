@@ -110,7 +110,8 @@ internal sealed class FlatJson
                         result._strings[name] = MqttPayloads.Sanitize(raw);
                         break;
                     case JsonTokenType.Number:
-                        if (IsPlainInteger(reader.ValueSpan, reader.HasValueSequence) && reader.TryGetInt64(out var n)) result._integers[name] = n;
+                        // TryGetInt64 takes only a plain integer (no fraction, no exponent) that fits.
+                        if (reader.TryGetInt64(out var n)) result._integers[name] = n;
                         break;
                     case JsonTokenType.StartObject:
                     case JsonTokenType.StartArray:
@@ -128,15 +129,5 @@ internal sealed class FlatJson
         {
             return false;
         }
-    }
-
-    static bool IsPlainInteger(ReadOnlySpan<byte> raw, bool sequence)
-    {
-        if (sequence) return false;
-        foreach (var b in raw)
-        {
-            if (b is (byte)'.' or (byte)'e' or (byte)'E') return false;
-        }
-        return true;
     }
 }
