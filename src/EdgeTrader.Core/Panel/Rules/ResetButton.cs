@@ -21,6 +21,9 @@ public enum ResetVerdict
 /// </summary>
 public sealed class ResetButton(TimeSpan min, TimeSpan max, TimeProvider time, Action onStuck) : IDisposable
 {
+    // Beyond the coarse timer clock's resolution (a few ms), so that a re-armed timer fires after the window, once.
+    static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(10);
+
     readonly TimeSpan _min = min, _max = max;
     readonly TimeProvider _time = time;
     readonly Action _onStuck = onStuck;
@@ -94,7 +97,16 @@ public sealed class ResetButton(TimeSpan min, TimeSpan max, TimeProvider time, A
     /// <summary>Called (under the panel's lock) when the max timer fired; true when this made the button stuck.</summary>
     public bool MaxElapsed()
     {
-        if (!Held || Stuck || _time.GetElapsedTime(_armedAt) < _max) return false; // released, or a timer of an earlier press
+        if (!Held || Stuck) return false; // released, or a timer of an earlier press
+        var left = _max - _time.GetElapsedTime(_armedAt);
+        if (left > TimeSpan.Zero)
+        {
+            // Early: timers run on a coarse clock (jiffies) and may fire a few ms before the fine clock says the hold
+            // reached the maximum; the button is still held: wait out the rest.
+            _maxTimer?.Dispose();
+            _maxTimer = _time.CreateTimer(_ => _onStuck(), null, left + TimerSlack, Timeout.InfiniteTimeSpan);
+            return false;
+        }
         Stuck = true;
         _pressedAt = null;
         return true;

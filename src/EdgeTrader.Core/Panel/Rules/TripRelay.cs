@@ -9,6 +9,9 @@ namespace EdgeTrader.Panel.Rules;
 /// </summary>
 public sealed class TripRelay(bool hasEdm, TimeSpan settle, TimeProvider time, Action onSettleTimer) : IDisposable
 {
+    // Beyond the coarse timer clock's resolution (a few ms), so that a re-armed timer fires after the window, once.
+    static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(10);
+
     readonly TimeProvider _time = time;
     readonly TimeSpan _settle = settle;
     readonly Action _onTimer = onSettleTimer;
@@ -66,7 +69,15 @@ public sealed class TripRelay(bool hasEdm, TimeSpan settle, TimeProvider time, A
     public bool SettleElapsed()
     {
         if (!HasEdm || Feedback == Commanded || Mismatch) return false;
-        if (_time.GetElapsedTime(_mismatchSince) < _settle) return false; // a stale timer of an earlier window
+        var left = _settle - _time.GetElapsedTime(_mismatchSince);
+        if (left > TimeSpan.Zero)
+        {
+            // Early: timers run on a coarse clock (jiffies) and may fire a few ms before the fine clock says the window
+            // is over; or a stale timer of an earlier window. Either way this window is still open: wait out the rest.
+            _timer?.Dispose();
+            _timer = _time.CreateTimer(_ => _onTimer(), null, left + TimerSlack, Timeout.InfiniteTimeSpan);
+            return false;
+        }
         _timer?.Dispose();
         _timer = null;
         Mismatch = true;
