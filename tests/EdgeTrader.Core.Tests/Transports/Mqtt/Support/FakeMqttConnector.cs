@@ -177,8 +177,10 @@ internal sealed class WatchedClock(Microsoft.Extensions.Time.Testing.FakeTimePro
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
+        // Created before it is announced: a test that advances the clock on the announcement must find it armed.
+        var timer = Fake.CreateTimer(callback, state, dueTime, period);
         _timers.Writer.TryWrite(dueTime);
-        return Fake.CreateTimer(callback, state, dueTime, period);
+        return timer;
     }
 
     /// <summary>The due time of the next timer created (waits for it, with a deadline).</summary>
