@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Mutation testing (Stryker.NET, a local dotnet tool: dotnet-tools.json) of the rules that guard the money:
 #   scripts/mutation.sh [--since[=REF]] [--concurrency N] [--threshold PCT] [--wide] [AREA...]
-# AREA: killswitch, trading (incl. Risk), journal, mqtt-policy; default all four. Each area mutates only its own
+# AREA: killswitch, trading (incl. Risk and Strategies), journal, mqtt-policy; default all four. trading-loop
+# (Trading/*.cs) and trading-risk (Trading/Risk/**, Trading/Strategies/**) split trading in two disjoint halves whose
+# counts add up to trading's. Each area mutates only its own
 # files and runs the unit tests (no benchmarks) that cover each mutant; mutants no test covers count against the score.
-# killswitch and mqtt-policy run their own rule tests (no broker, no socket); --wide runs every unit test for them
-# too (the broker-backed MQTT tests included: several times slower).
+# killswitch, mqtt-policy and trading-risk run their own rule tests (no broker, no socket, no long journal); --wide
+# runs every unit test for them too (the broker-backed MQTT tests included: several times slower).
 # --since[=REF] mutates only files changed since REF (default main): fast reruns while killing survivors.
 # Reports: artifacts/mutation/<area>/reports/mutation-report.{html,json}; one summary line per area at the end
 # (score, killed/survived/no coverage/timeout, wall time, load) and the surviving mutants, file:line and mutator.
@@ -23,7 +25,7 @@ while [ $# -gt 0 ]; do
     --threshold=*) threshold="${1#--threshold=}"; shift ;;
     --wide) wide=1; shift ;;
     -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
-    killswitch|trading|journal|mqtt-policy) areas+=("$1"); shift ;;
+    killswitch|trading|trading-loop|trading-risk|journal|mqtt-policy) areas+=("$1"); shift ;;
     *) echo "mutation.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -39,6 +41,8 @@ mutate_of() {
   case "$1" in
     killswitch) echo '"KillSwitch/**/*.cs"' ;;
     trading) echo '"Trading/**/*.cs"' ;;
+    trading-loop) echo '"Trading/*.cs"' ;;
+    trading-risk) echo '"Trading/Risk/**/*.cs","Trading/Strategies/**/*.cs"' ;;
     journal) echo '"Journal/**/*.cs"' ;;
     # The policy: what a topic and payload mean for the breaker, the signed reset, the reconnect schedule (the session
     # and the connector have their own broker-backed tests; the bytes are MQTTnet).
@@ -54,10 +58,10 @@ filter_of() {
   case "$1" in
     # trading, journal, and any area with --wide: every unit test but the benchmarks; with per-test coverage only
     # the tests that reach a mutant run against it (the broker-backed MQTT tests reach the breaker's peer paths).
-    trading|journal) echo 'Category!=Benchmark' ;;
+    trading|trading-loop|journal) echo 'Category!=Benchmark' ;;
     *) if [ "$wide" = 1 ]; then
          case "$1" in
-           killswitch) echo 'Category!=Benchmark' ;;
+           killswitch|trading-risk) echo 'Category!=Benchmark' ;;
            mqtt-policy) echo 'Category!=Benchmark&FullyQualifiedName~Mqtt' ;;
          esac
        else
@@ -65,6 +69,8 @@ filter_of() {
          case "$1" in
            killswitch) echo 'Category!=Benchmark&(FullyQualifiedName~EdgeTrader.Tests.KillSwitch.|FullyQualifiedName~EdgeTrader.Tests.Persistence.|FullyQualifiedName~EdgeTrader.Tests.Transports.Mqtt.KillSwitchMirrorPolicy)' ;;
            mqtt-policy) echo 'Category!=Benchmark&FullyQualifiedName~EdgeTrader.Tests.Transports.Mqtt.&FullyQualifiedName!~EdgeTrader.Tests.Transports.Mqtt.MqttMirror&FullyQualifiedName!~EdgeTrader.Tests.Transports.Mqtt.MqttNetConnector' ;;
+           # The risk rules' and the loop's own tests (in memory, fake time): not the journal's long readings or the sessions' sockets.
+           trading-risk) echo 'Category!=Benchmark&FullyQualifiedName~EdgeTrader.Tests.Trading.' ;;
          esac
        fi ;;
   esac
