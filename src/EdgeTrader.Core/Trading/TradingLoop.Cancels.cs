@@ -30,6 +30,12 @@ public sealed partial class TradingLoop
         return true;
     }
 
+    readonly Dictionary<string, RestoredOrder> _cancelledRestored = new(StringComparer.Ordinal);
+    readonly Queue<string> _cancelledRestoredAge = new();
+
+    /// <summary>True while a cancelled order restored at a warm start is remembered for a late fill.</summary>
+    public bool RemembersCancelledRestored => _cancelledRestored.Count > 0;
+
     /// <summary>The same for an order restored at a warm start, by id; false when it is not one.</summary>
     public bool OnRestoredCancelled(string id, string why)
     {
@@ -38,6 +44,24 @@ public sealed partial class TradingLoop
         _book.OnGivenUp(r.SymbolId, r.Side, r.Remaining);
         RemoveRestored(r);
         _log.OrderEvent(OrderEventType.GivenUp, id, why, NowMs());
+        if (_cancelledRestoredAge.Count >= CancelledMemory) _cancelledRestored.Remove(_cancelledRestoredAge.Dequeue());
+        _cancelledRestored[id] = r;
+        _cancelledRestoredAge.Enqueue(id);
+        return true;
+    }
+
+    /// <summary>A fill of a restored order already reported cancelled: booked and checked like any fill of it, and counted.</summary>
+    bool OnRestoredFillAfterCancel(string id, double qty, double price, Side? side)
+    {
+        if (!_cancelledRestored.TryGetValue(id, out var r) || r.Remaining <= QtyEpsilon) return false;
+        // Its remainder was given up when it was cancelled; booking the fill takes pending quantity off again.
+        var booked = side ?? r.Side;
+        double q = Math.Min(qty, FillCheck.MaxFillQty);
+        _book.AddPending(r.SymbolId, booked, q);
+        if (booked != r.Side) _book.AddPending(r.SymbolId, r.Side, Math.Min(q, r.Remaining));
+        Counters.FillsAfterCancel++;
+        CheckedFill(r, qty, price, side, via: null);
+        CheckPostTrade();
         return true;
     }
 

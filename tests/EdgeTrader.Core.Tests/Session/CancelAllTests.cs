@@ -148,6 +148,35 @@ public class CancelAllTests
     }
 
     [Fact]
+    public void A_fill_of_an_order_restored_at_a_warm_start_and_reported_cancelled_is_booked_checked_against_its_order()
+    {
+        using var h = new SessionHarness();
+        h.Loop.RestoreInFlight([new PendingOrder { Id = "pi-1-4-000007", Run = 4, Seq = 7, SymbolId = 0, Side = Side.Sell, Qty = 0.02, Price = 1.1 }], holdOrders: false);
+        h.Breaker.Engage("operator stop", BreakerSource.Cli);
+        h.Turn();
+        string rid = Assert.Single(h.SentOfType("cancel_all")).GetProperty("requestId").GetString()!;
+        h.Link.Reply(Report(rid, ids: ["pi-1-4-000007"]));
+        h.Turn();
+        Assert.Equal(0, h.Loop.RestoredCount);
+        Assert.True(h.Breaker.Reset("operator", BreakerSource.Cli).Done);
+
+        h.Link.Reply("{\"type\":\"fill\",\"id\":\"pi-1-4-000007\",\"qty\":0.01,\"price\":1.1}"); // crossed the cancel: the money moved
+        h.Turn();
+        Assert.Equal(-0.01, h.Loop.Book.Net(0), 9);
+        Assert.Equal(1, h.Loop.Counters.FilledAfterCancel);
+        Assert.Equal(0, h.Loop.Counters.Gateway.Unknown);
+        Assert.Equal(0, h.Loop.Book.Pending(0, Side.Sell), 9);
+        Assert.False(h.Breaker.IsEngaged);
+
+        h.Link.Reply("{\"type\":\"fill\",\"id\":\"pi-1-4-000007\",\"qty\":0.05,\"price\":1.1}"); // 0.05 of the 0.01 left
+        h.Turn();
+        Assert.Equal(-0.06, h.Loop.Book.Net(0), 9); // exposure follows the gateway
+        Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.Overfill));
+        Assert.True(h.Breaker.IsEngaged);
+        Assert.Equal(BreakerSource.Gateway, h.Breaker.State.Source);
+    }
+
+    [Fact]
     public void A_report_in_parts_confirms_only_with_its_last_part_and_adds_up_the_affected_orders()
     {
         var (h, first, second, rid) = TwoWorkingOrdersThenEngaged();
