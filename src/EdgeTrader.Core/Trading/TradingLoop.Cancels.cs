@@ -1,3 +1,6 @@
+using EdgeTrader.KillSwitch;
+using EdgeTrader.Trading.Risk;
+
 namespace EdgeTrader.Trading;
 
 // Orders a gateway's cancel_all report lists as cancelled: terminal, given up, yet remembered a while, because a fill
@@ -27,6 +30,12 @@ public sealed partial class TradingLoop
         return true;
     }
 
+    readonly Dictionary<string, RestoredOrder> _cancelledRestored = new(StringComparer.Ordinal);
+    readonly Queue<string> _cancelledRestoredAge = new();
+
+    /// <summary>True while a cancelled order restored at a warm start is remembered for a late fill.</summary>
+    public bool RemembersCancelledRestored => _cancelledRestored.Count > 0;
+
     /// <summary>The same for an order restored at a warm start, by id; false when it is not one.</summary>
     public bool OnRestoredCancelled(string id, string why)
     {
@@ -35,19 +44,43 @@ public sealed partial class TradingLoop
         _book.OnGivenUp(r.SymbolId, r.Side, r.Remaining);
         RemoveRestored(r);
         _log.OrderEvent(OrderEventType.GivenUp, id, why, NowMs());
+        if (_cancelledRestoredAge.Count >= CancelledMemory) _cancelledRestored.Remove(_cancelledRestoredAge.Dequeue());
+        _cancelledRestored[id] = r;
+        _cancelledRestoredAge.Enqueue(id);
         return true;
     }
 
-    /// <summary>A fill of an order already reported cancelled: booked up to what was left of it, and counted.</summary>
-    bool OnFillAfterCancel(long seq, double qty, double price)
+    /// <summary>A fill of a restored order already reported cancelled: booked and checked like any fill of it, and counted.</summary>
+    bool OnRestoredFillAfterCancel(string id, double qty, double price, Side? side)
+    {
+        if (!_cancelledRestored.TryGetValue(id, out var r) || r.Remaining <= QtyEpsilon) return false;
+        // Its remainder was given up when it was cancelled; booking the fill takes pending quantity off again.
+        var booked = side ?? r.Side;
+        double q = Math.Min(qty, FillCheck.MaxFillQty);
+        _book.AddPending(r.SymbolId, booked, q);
+        if (booked != r.Side) _book.AddPending(r.SymbolId, r.Side, Math.Min(q, r.Remaining));
+        Counters.FillsAfterCancel++;
+        CheckedFill(r, qty, price, side, via: null);
+        CheckPostTrade();
+        return true;
+    }
+
+    /// <summary>
+    /// A fill of an order already reported cancelled: checked against its order like any fill (<see cref="FillCheck"/>:
+    /// side, what was left, limit, band), booked in the worst case for this node when impossible, counted, and an
+    /// impossible one engages (source gateway). False when no cancelled order with anything left has that seq.
+    /// </summary>
+    bool OnFillAfterCancel(long seq, double qty, double price, Side? side)
     {
         ref var f = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(_cancelled, seq);
         if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref f) || f.Remaining <= 1e-12) return false;
-        double q = Math.Min(qty, f.Remaining);
-        f.Remaining -= q;
+        var b = FillCheck.Check(f.Side, f.Price, f.Remaining, side, qty, price, _band, f.SymbolId);
+        double left = f.Remaining;
+        f.Remaining -= Math.Min(b.Qty, f.Remaining);
         Counters.FillsAfterCancel++;
-        _book.AddPending(f.SymbolId, f.Side, q); // given up when cancelled: the fill takes it off again
-        RecordFill(seq, f.SymbolId, f.Side, q, price, NowMs());
+        _book.AddPending(f.SymbolId, b.Side, b.Qty); // given up when cancelled: booking the fill takes it off again
+        RecordFill(seq, f.SymbolId, b.Side, b.Qty, b.Price, NowMs());
+        if (b.Anomaly is { } a) RaiseAnomaly(a, FillDetail(DetailIds?.Format(seq) ?? seq.ToString(System.Globalization.CultureInfo.InvariantCulture), f.SymbolId, f.Side, f.Price, left, side, qty, price, b), BreakerSource.Gateway);
         CheckPostTrade();
         return true;
     }

@@ -81,12 +81,13 @@ public sealed partial class TradingLoop
     }
 
     /// <summary>
-    /// A (partial) fill of a restored order, checked against it like any fill (<see cref="FillCheck"/>); false when the
-    /// id is not one or the fill is unusable.
+    /// A (partial) fill of a restored order, checked against it like any fill (<see cref="FillCheck"/>), also after the
+    /// gateway reported it cancelled; false when the id is not one or the fill is unusable.
     /// </summary>
     public bool OnRestoredFill(string id, double qty, double price, Side? side = null)
     {
-        if (!UsableFill(qty, price) || !_restored.TryGetValue(id, out var r)) return false;
+        if (!UsableFill(qty, price)) return false;
+        if (!_restored.TryGetValue(id, out var r)) return OnRestoredFillAfterCancel(id, qty, price, side);
         CheckedFill(r, qty, price, side, via: null);
         if (r.Remaining <= QtyEpsilon) RemoveRestored(r);
         CheckPostTrade();

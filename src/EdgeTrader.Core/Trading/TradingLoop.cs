@@ -401,7 +401,7 @@ public sealed partial class TradingLoop
         if (!UsableFill(qty, price)) { Counters.UnknownGatewayMessages++; return; }
         if (!_inFlight.TryGetValue(seq, out var f))
         {
-            if (!OnFillAfterCancel(seq, qty, price)) Counters.UnknownGatewayMessages++;
+            if (!OnFillAfterCancel(seq, qty, price, side)) Counters.UnknownGatewayMessages++;
             return;
         }
         var b = FillCheck.Check(f.Side, f.Price, f.Remaining, side, qty, price, _band, f.SymbolId);
