@@ -25,10 +25,10 @@ public sealed class CrashedJournal : IDisposable
     {
         _run = HostileDaemon.Start(Peer, qty: 1.0);
         // The band's bootstrap and a BUY of 1 lot at 1.0851; a SELL at 1.0791: realised -600; a BUY and a SELL more.
-        Peer.Publish(HostilePeer.Tick(1.085, 1.0851), HostilePeer.Tick(1.085, 1.0851), HostilePeer.Tick(1.085, 1.0851));
+        Peer.Feed(_run, HostilePeer.Tick(1.085, 1.0851), HostilePeer.Tick(1.085, 1.0851), HostilePeer.Tick(1.085, 1.0851));
         _run.WaitForTicks(3);
         _run.WaitForFills(1);
-        Peer.Publish(HostilePeer.Tick(1.0791, 1.0792), HostilePeer.Tick(1.0791, 1.0792), HostilePeer.Tick(1.0791, 1.0792));
+        Peer.Feed(_run, HostilePeer.Tick(1.0791, 1.0792), HostilePeer.Tick(1.0791, 1.0792), HostilePeer.Tick(1.0791, 1.0792));
         _run.WaitForTicks(6);
         _run.WaitForFills(4);
         Realized = _run.Quiesce(TimeSpan.FromSeconds(10)).GetProperty("day").GetProperty("realized").GetDouble();
@@ -50,6 +50,8 @@ public sealed class CrashedJournal : IDisposable
 /// that does not match (a bit flip, zeros from the disk, an edit that keeps the JSON valid) starts the node ENGAGED,
 /// source startup, the file and line named in the reason; a torn last line alone is cut and the node starts as it was.
 /// </summary>
+// Not in the arm64 subset: the crashed run must end inside the first 10 s checkpoint interval, which qemu-user on a
+// loaded machine does not promise.
 public class DamagedJournalTests(CrashedJournal crashed) : IClassFixture<CrashedJournal>
 {
     /// <summary>A daemon on a copy of the crashed state directory, damaged by <paramref name="damage"/> (the journal file's bytes).</summary>
@@ -137,7 +139,8 @@ public class DamagedJournalTests(CrashedJournal crashed) : IClassFixture<Crashed
         var day = d.Status().GetProperty("day");
         Assert.True(Math.Abs(day.GetProperty("realized").GetDouble() - (crashed.Realized + 400)) > 1, $"the edited line was restored: {day}");
         string id = JsonDocument.Parse(edited).RootElement.GetProperty("id").GetString()!;
-        Assert.Contains(File.ReadAllLines(Path.Combine(d.StateDir, file)), l => l.Contains($"\"type\":\"fill\",\"id\":\"{id}\"") && l.Contains("\"via\":\"reconcile\""));
+        Assert.True(Bin.WaitFor(() => File.ReadAllLines(Path.Combine(d.StateDir, file)).Any(l => l.Contains($"\"type\":\"fill\",\"id\":\"{id}\"") && l.Contains("\"via\":\"reconcile\"")),
+            TimeSpan.FromSeconds(5)), $"no fill of {id} booked from the gateway's answer");
     }
 
     [Fact]
@@ -167,10 +170,10 @@ public class DamagedJournalTests(CrashedJournal crashed) : IClassFixture<Crashed
     {
         using var peer = new HostilePeer();
         using var d = HostileDaemon.Start(peer, qty: 1.0);
-        peer.Publish(HostilePeer.Tick(1.085, 1.0851), HostilePeer.Tick(1.085, 1.0851), HostilePeer.Tick(1.085, 1.0851));
+        peer.Feed(d, HostilePeer.Tick(1.085, 1.0851), HostilePeer.Tick(1.085, 1.0851), HostilePeer.Tick(1.085, 1.0851));
         d.WaitForTicks(3);
         d.WaitForFills(1);
-        peer.Publish(HostilePeer.Tick(1.0791, 1.0792), HostilePeer.Tick(1.0791, 1.0792), HostilePeer.Tick(1.0791, 1.0792));
+        peer.Feed(d, HostilePeer.Tick(1.0791, 1.0792), HostilePeer.Tick(1.0791, 1.0792), HostilePeer.Tick(1.0791, 1.0792));
         d.WaitForTicks(6);
         d.WaitForFills(4);
         double realized = d.Quiesce(TimeSpan.FromSeconds(10)).GetProperty("day").GetProperty("realized").GetDouble();

@@ -9,6 +9,7 @@ namespace EdgeTrader.Tests.Trading;
 /// at the edge of a long, as its own process (python3-zmq) against the live daemon: what it sends never becomes an
 /// order, a price or a negative count, and a real loss still engages.
 /// </summary>
+[Trait("Arch", "arm64")] // also run against the arm64 binary under qemu-user (Bin, scripts/test.sh): 7 tests, 22 s there
 public class HostileBridgeTests
 {
     /// <summary>
@@ -17,7 +18,7 @@ public class HostileBridgeTests
     /// </summary>
     static void Bootstrap(HostilePeer peer, LiveDaemon d)
     {
-        peer.Publish(HostilePeer.Tick(1.085, 1.0851), HostilePeer.Tick(1.085, 1.0851), HostilePeer.Tick(1.085, 1.0851));
+        peer.Feed(d, HostilePeer.Tick(1.085, 1.0851), HostilePeer.Tick(1.085, 1.0851), HostilePeer.Tick(1.085, 1.0851));
         d.WaitForTicks(3);
         d.WaitForFills(1);
     }
@@ -40,7 +41,7 @@ public class HostileBridgeTests
         Bootstrap(peer, d);
         int before = peer.OrdersReceived;
         // Finite, positive, bid <= ask: valid JSON numbers the parser accepts; 1.7e308 x qty x contract size is infinite.
-        peer.Publish(HostilePeer.Tick(1.7e308, 1.7e308), HostilePeer.Tick(5e-324, 1.0851), HostilePeer.Tick(5e-324, 1.7e308));
+        peer.Feed(d, HostilePeer.Tick(1.7e308, 1.7e308), HostilePeer.Tick(5e-324, 1.0851), HostilePeer.Tick(5e-324, 1.7e308));
         d.WaitForTicks(6);
         Assert.Equal(3, d.Coded("dropped", "OUT_OF_BOUNDS"));
         Assert.Equal(before, peer.OrdersReceived);
@@ -60,11 +61,11 @@ public class HostileBridgeTests
         Assert.Equal(0.01, d.Net(), 9);
         int before = peer.OrdersReceived;
         // A spike that would mark the long at +1e303 and mask any loss.
-        peer.Publish(HostilePeer.Tick(1e300, 1e300));
+        peer.Feed(d, HostilePeer.Tick(1e300, 1e300));
         d.WaitForTicks(4);
         Assert.Equal("SAFE", d.Status().GetProperty("state").GetString());
         // A real fall of 4.1 % (inside the band): (1.04 - 1.0851) x 0.01 x 100000 = -45 < -30.
-        peer.Publish(HostilePeer.Tick(1.04, 1.0401));
+        peer.Feed(d, HostilePeer.Tick(1.04, 1.0401));
         d.WaitForTicks(5);
         Assert.True(Bin.WaitFor(() => d.Status().GetProperty("state").GetString() == "ENGAGED", TimeSpan.FromSeconds(5)), $"a loss of 45 did not engage: {d.Status().GetProperty("day")}");
         var s = d.Status();
@@ -82,7 +83,7 @@ public class HostileBridgeTests
         using var d = HostileDaemon.Start(peer);
         Bootstrap(peer, d);
         int before = peer.OrdersReceived;
-        peer.Publish(HostilePeer.Tick(1.085, 1.0851, dtMs: 3_600_000), HostilePeer.Tick(1.085, 1.0851, dtMs: 365L * 86_400_000),
+        peer.Feed(d, HostilePeer.Tick(1.085, 1.0851, dtMs: 3_600_000), HostilePeer.Tick(1.085, 1.0851, dtMs: 365L * 86_400_000),
             HostilePeer.Tick(1.085, 1.0851, time: long.MaxValue));
         d.WaitForTicks(6);
         Assert.Equal(before, peer.OrdersReceived);
@@ -97,7 +98,7 @@ public class HostileBridgeTests
         using var peer = new HostilePeer();
         using var d = HostileDaemon.Start(peer);
         // 2^63-1 then 1 is a restart of the numbering; 1 then 2^63-1 twice is 2 x (2^63-3) missing: saturated.
-        peer.Publish(HostilePeer.Tick(1.085, 1.0851, seq: long.MaxValue), HostilePeer.Tick(1.085, 1.0851, seq: 1),
+        peer.Feed(d, HostilePeer.Tick(1.085, 1.0851, seq: long.MaxValue), HostilePeer.Tick(1.085, 1.0851, seq: 1),
             HostilePeer.Tick(1.085, 1.0851, seq: long.MaxValue), HostilePeer.Tick(1.085, 1.0851, seq: 1),
             HostilePeer.Tick(1.085, 1.0851, seq: long.MaxValue));
         d.WaitForTicks(5);

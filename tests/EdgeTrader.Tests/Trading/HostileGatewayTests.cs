@@ -8,12 +8,13 @@ namespace EdgeTrader.Tests.Trading;
 /// A gateway that lies, as its own process (python3-zmq ROUTER) against the live daemon: a fill at an impossible price,
 /// a fill of five times the order, and a warm start's open_orders answer naming an order this node never sent.
 /// </summary>
+[Trait("Arch", "arm64")] // also run against the arm64 binary under qemu-user (Bin, scripts/test.sh): 7 tests, 22 s there
 public class HostileGatewayTests
 {
     /// <summary>The price band's bootstrap (three ticks at bid 1.085, ask 1.0851) and one more: a BUY then a SELL.</summary>
     static void TradeTwice(HostilePeer peer, LiveDaemon d)
     {
-        for (int i = 0; i < 4; i++) peer.Publish(HostilePeer.Tick(1.085, 1.0851));
+        for (int i = 0; i < 4; i++) peer.Feed(d, HostilePeer.Tick(1.085, 1.0851));
         d.WaitForTicks(4);
     }
 
@@ -42,7 +43,7 @@ public class HostileGatewayTests
         using var peer = new HostilePeer();
         using var d = HostileDaemon.Start(peer);
         peer.PlanFill(qty: 0.05); // the first order is for 0.01
-        for (int i = 0; i < 3; i++) peer.Publish(HostilePeer.Tick(1.085, 1.0851));
+        for (int i = 0; i < 3; i++) peer.Feed(d, HostilePeer.Tick(1.085, 1.0851));
         d.WaitForTicks(3);
         Assert.True(Bin.WaitFor(() => d.Status().GetProperty("state").GetString() == "ENGAGED", TimeSpan.FromSeconds(5)),
             $"a fill of 0.05 for an order of 0.01 did not engage: {d.Status().GetProperty("positions")}");

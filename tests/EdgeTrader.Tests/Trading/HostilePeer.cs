@@ -128,6 +128,21 @@ stop.set(); t.join()
     /// <summary>Publishes <paramref name="ticks"/> in order (the first call waits for the daemon's subscription).</summary>
     public void Publish(params JsonObject[] ticks) => Call(new JsonObject { ["cmd"] = "ticks", ["ticks"] = new JsonArray(ticks) });
 
+    /// <summary>
+    /// Publishes <paramref name="ticks"/> one at a time, each once <paramref name="d"/> has received the one before: a
+    /// daemon behind its feed (qemu-user, a loaded machine) conflates ticks that wait together, and these tests count
+    /// what happens to every single one.
+    /// </summary>
+    public void Feed(LiveDaemon d, params JsonObject[] ticks)
+    {
+        long n = d.Counter("ticks");
+        foreach (var t in ticks)
+        {
+            Publish(t);
+            d.WaitForTicks(++n);
+        }
+    }
+
     /// <summary>The next order (of <paramref name="side"/>, null: any side) is filled with these numbers instead of its own.</summary>
     public void PlanFill(string? side = null, double? price = null, double? qty = null)
     {
