@@ -78,20 +78,25 @@ public class CancelAllTests
     }
 
     [Fact]
-    public void A_fill_of_an_order_already_reported_cancelled_is_booked_once_and_counted()
+    public void A_fill_of_an_order_already_reported_cancelled_is_booked_and_counted_and_one_beyond_the_order_is_an_overfill()
     {
         var (h, first, _, rid) = TwoWorkingOrdersThenEngaged();
         using var __ = h;
         h.Link.Reply(Report(rid, ids: [first]));
         h.Link.Reply($"{{\"type\":\"fill\",\"id\":\"{first}\",\"qty\":0.01,\"price\":1.1001}}"); // crossed the cancel
-        h.Link.Reply($"{{\"type\":\"fill\",\"id\":\"{first}\",\"qty\":0.01,\"price\":1.1001}}"); // more than the order: never booked
         h.Turn();
         Assert.Equal(1, h.Loop.Counters.FilledAfterCancel);
         Assert.Equal(1, h.Session.CancelAll.FillsAfter);
         Assert.Equal(1, h.Loop.Counters.Gateway.Fills);
-        Assert.Equal(1, h.Loop.Counters.Gateway.Unknown);
         Assert.Equal(0.01, h.Loop.Book.Net(0), 9);
-        Assert.Single(h.Log.OfType("fill"));
+        Assert.Equal(0, h.Loop.Counters.AnomalyCount(AnomalyCode.Overfill));
+        h.Link.Reply($"{{\"type\":\"fill\",\"id\":\"{first}\",\"qty\":0.01,\"price\":1.1001}}"); // more than the order: if the gateway is right, that is the exposure
+        h.Turn();
+        Assert.Equal(2, h.Loop.Counters.Gateway.Fills);
+        Assert.Equal(0, h.Loop.Counters.Gateway.Unknown);
+        Assert.Equal(0.02, h.Loop.Book.Net(0), 9);
+        Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.Overfill));
+        Assert.Equal(2, h.Log.OfType("fill").Count());
     }
 
     [Fact]
