@@ -54,6 +54,35 @@ public class HostileGatewayTests
     }
 
     [Fact]
+    public void An_overfill_split_over_two_fills_engages_and_the_position_follows_the_gateway()
+    {
+        using var peer = new HostilePeer();
+        using var d = HostileDaemon.Start(peer);
+        peer.PlanFill(again: 0.04); // the order of 0.01 filled in full, then 0.04 more
+        for (int i = 0; i < 3; i++) peer.Feed(d, HostilePeer.Tick(1.085, 1.0851));
+        d.WaitForTicks(3);
+        Assert.True(Bin.WaitFor(() => d.Status().GetProperty("state").GetString() == "ENGAGED", TimeSpan.FromSeconds(5)),
+            $"0.01 then 0.04 more for an order of 0.01 did not engage: {d.Status().GetProperty("positions")}");
+        Assert.Equal("gateway", d.Status().GetProperty("source").GetString());
+        Assert.Equal(1, d.Coded("anomalies", "OVERFILL"));
+        Assert.Equal(0.05, d.Net(), 9);
+    }
+
+    [Fact]
+    public void A_fill_of_an_order_the_gateway_rejected_engages_and_is_booked()
+    {
+        using var peer = new HostilePeer();
+        using var d = HostileDaemon.Start(peer);
+        peer.PlanFill(rejectFirst: true); // "rejected", and then filled all the same
+        for (int i = 0; i < 3; i++) peer.Feed(d, HostilePeer.Tick(1.085, 1.0851));
+        d.WaitForTicks(3);
+        Assert.True(Bin.WaitFor(() => d.Status().GetProperty("state").GetString() == "ENGAGED", TimeSpan.FromSeconds(5)),
+            $"a fill of a rejected order did not engage: {d.Status().GetProperty("positions")}");
+        Assert.Equal(1, d.Coded("anomalies", "OVERFILL"));
+        Assert.Equal(0.01, d.Net(), 9);
+    }
+
+    [Fact]
     public void An_open_orders_answer_naming_an_order_this_node_never_sent_is_refused_reported_and_engages()
     {
         using var peer = new HostilePeer();

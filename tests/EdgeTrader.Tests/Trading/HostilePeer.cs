@@ -38,7 +38,10 @@ def serve():
             qty = plan.get("qty", m["qty"]) if plan else m["qty"]
             price = plan.get("price", m["price"]) if plan else m["price"]
             send(peer, {"type": "ack", "id": m["id"]})
+            if plan and plan.get("reject"): send(peer, {"type": "reject", "id": m["id"], "reason": "no liquidity"})
             send(peer, {"type": "fill", "id": m["id"], "qty": qty, "price": price})
+            if plan and plan.get("again"):
+                send(peer, {"type": "fill", "id": m["id"], "qty": plan["again"], "price": price}); qty += plan["again"]
             with lock: filled[m["id"]] = {"qty": qty, "price": price}
         elif t == "heartbeat":
             send(peer, {"type": "heartbeat", "time": now()})
@@ -143,12 +146,15 @@ stop.set(); t.join()
         }
     }
 
-    /// <summary>The next order (of <paramref name="side"/>, null: any side) is filled with these numbers instead of its own.</summary>
-    public void PlanFill(string? side = null, double? price = null, double? qty = null)
+    /// <summary>The next order (of <paramref name="side"/>, null: any side) is filled with these numbers instead of its own;
+    /// <paramref name="again"/>: then filled once more with that quantity; <paramref name="rejectFirst"/>: rejected, then filled.</summary>
+    public void PlanFill(string? side = null, double? price = null, double? qty = null, double? again = null, bool rejectFirst = false)
     {
         var p = new JsonObject { ["side"] = side };
         if (price is { } pr) p["price"] = pr;
         if (qty is { } q) p["qty"] = q;
+        if (again is { } a) p["again"] = a;
+        if (rejectFirst) p["reject"] = true;
         Call(new JsonObject { ["cmd"] = "plan", ["plans"] = new JsonArray(p) });
     }
 
