@@ -77,24 +77,22 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
         {
             if (i >= p.Length || p[i] != (byte)'"') return false;
             int k0 = i + 1;
-            int k1 = p[k0..].IndexOfAny((byte)'"', (byte)'\\');
-            if (k1 < 0 || p[k0 + k1] != (byte)'"') return false;
-            var key = p.Slice(k0, k1);
-            if (key.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0) return false; // control characters: reader decides
-            i = SkipWs(p, k0 + k1 + 1);
+            int k1 = PlainStringEnd(p, k0);
+            if (k1 < 0) return false;
+            var key = p[k0..k1];
+            i = SkipWs(p, k1 + 1);
             if (i >= p.Length || p[i] != (byte)':') return false;
             i = SkipWs(p, i + 1);
             if (i >= p.Length) return false;
             if (p[i] == (byte)'"')
             {
                 int v0 = i + 1;
-                int v1 = p[v0..].IndexOfAny((byte)'"', (byte)'\\');
-                if (v1 < 0 || p[v0 + v1] != (byte)'"') return false;
-                var value = p.Slice(v0, v1);
-                if (value.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0) return false; // control characters: reader decides
+                int v1 = PlainStringEnd(p, v0);
+                if (v1 < 0) return false;
+                var value = p[v0..v1];
                 if (key.SequenceEqual("symbol"u8)) { symbolId = symbols.Find(value); have |= 1; }
                 else if (key.SequenceEqual("bid"u8) || key.SequenceEqual("ask"u8) || key.SequenceEqual("time"u8) || key.SequenceEqual("seq"u8)) return false;
-                i = v0 + v1 + 1;
+                i = v1 + 1;
             }
             else
             {
@@ -115,6 +113,22 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
         }
         if (SkipWs(p, i + 1) != p.Length) return false;
         return have == 15 && symbolId >= 0;
+    }
+
+    /// <summary>
+    /// Where the string starting at <paramref name="i"/> (after its opening quote) closes; -1 when it meets an escape
+    /// or a control character first, or does not close: the reader decides those. One scalar pass (ticks' strings are
+    /// a few bytes: shorter than a vectorised search pays for).
+    /// </summary>
+    static int PlainStringEnd(ReadOnlySpan<byte> p, int i)
+    {
+        for (; i < p.Length; i++)
+        {
+            byte b = p[i];
+            if (b == (byte)'"') return i;
+            if (b == (byte)'\\' || b < 0x20) return -1;
+        }
+        return -1;
     }
 
     static int SkipWs(ReadOnlySpan<byte> p, int i)
