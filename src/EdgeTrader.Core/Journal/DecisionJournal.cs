@@ -93,7 +93,8 @@ public sealed class DecisionJournal : IDecisionLog, IDisposable
         {
             if (_failure is not null) return false;
             BeginLine();
-            OrderJson.WriteFields(_w, in o, _symbols, _ids, _idBuf);
+            _w.Flush(); // the '{'; the fields are the bytes the gateway frame carries
+            _active.Write(OrderJson.Fields(in o, _symbols, _ids));
             EndLine();
             return true;
         }

@@ -69,11 +69,14 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
     /// <summary><c>{"type":"order",...}</c>. The span is valid until the next call.</summary>
     public ReadOnlySpan<byte> Order(in Order o)
     {
-        var w = Begin();
-        w.WriteStartObject();
-        OrderJson.WriteFields(w, in o, symbols, ids, _id);
-        w.WriteEndObject();
-        return End();
+        _buf.ResetWrittenCount();
+        var fields = OrderJson.Fields(in o, symbols, ids); // formatted once: the journal line has the same bytes
+        var d = _buf.GetSpan(fields.Length + 2);
+        d[0] = (byte)'{';
+        fields.CopyTo(d[1..]);
+        d[fields.Length + 1] = (byte)'}';
+        _buf.Advance(fields.Length + 2);
+        return _buf.WrittenSpan;
     }
 
     /// <summary>

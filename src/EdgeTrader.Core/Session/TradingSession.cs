@@ -284,7 +284,7 @@ public sealed partial class TradingSession : IDisposable
 
     bool RouteRestored(ref GatewayMessage m)
     {
-        if (Loop.RestoredCount == 0) return false;
+        if (Loop.RestoredCount == 0 && !Loop.RemembersEndedRestored) return false;
         string id = Encoding.UTF8.GetString(m.Id);
         return m.Type switch
         {

@@ -77,34 +77,32 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
         {
             if (i >= p.Length || p[i] != (byte)'"') return false;
             int k0 = i + 1;
-            int k1 = p[k0..].IndexOfAny((byte)'"', (byte)'\\');
-            if (k1 < 0 || p[k0 + k1] != (byte)'"') return false;
-            var key = p.Slice(k0, k1);
-            if (key.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0) return false; // control characters: reader decides
-            i = SkipWs(p, k0 + k1 + 1);
+            int k1 = PlainStringEnd(p, k0);
+            if (k1 < 0) return false;
+            var key = p[k0..k1];
+            i = SkipWs(p, k1 + 1);
             if (i >= p.Length || p[i] != (byte)':') return false;
             i = SkipWs(p, i + 1);
             if (i >= p.Length) return false;
             if (p[i] == (byte)'"')
             {
                 int v0 = i + 1;
-                int v1 = p[v0..].IndexOfAny((byte)'"', (byte)'\\');
-                if (v1 < 0 || p[v0 + v1] != (byte)'"') return false;
-                var value = p.Slice(v0, v1);
-                if (value.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0) return false; // control characters: reader decides
+                int v1 = PlainStringEnd(p, v0);
+                if (v1 < 0) return false;
+                var value = p[v0..v1];
                 if (key.SequenceEqual("symbol"u8)) { symbolId = symbols.Find(value); have |= 1; }
                 else if (key.SequenceEqual("bid"u8) || key.SequenceEqual("ask"u8) || key.SequenceEqual("time"u8) || key.SequenceEqual("seq"u8)) return false;
-                i = v0 + v1 + 1;
+                i = v1 + 1;
             }
             else
             {
                 int n0 = i;
                 if (!ScanNumber(p, ref i, out bool integer)) return false;
                 var num = p[n0..i];
-                if (key.SequenceEqual("bid"u8)) { if (!Utf8Parser.TryParse(num, out tick.Bid, out _)) return false; have |= 2; }
-                else if (key.SequenceEqual("ask"u8)) { if (!Utf8Parser.TryParse(num, out tick.Ask, out _)) return false; have |= 4; }
-                else if (key.SequenceEqual("time"u8)) { if (!integer || !Utf8Parser.TryParse(num, out tick.TimeMs, out _) || tick.TimeMs <= 0) return false; have |= 8; }
-                else if (key.SequenceEqual("seq"u8)) { if (!integer || !Utf8Parser.TryParse(num, out tick.Seq, out _) || tick.Seq < 0) return false; }
+                if (key.SequenceEqual("bid"u8)) { if (!ParseJsonDouble(num, out tick.Bid)) return false; have |= 2; }
+                else if (key.SequenceEqual("ask"u8)) { if (!ParseJsonDouble(num, out tick.Ask)) return false; have |= 4; }
+                else if (key.SequenceEqual("time"u8)) { if (!integer || !ParseJsonInt64(num, out tick.TimeMs) || tick.TimeMs <= 0) return false; have |= 8; }
+                else if (key.SequenceEqual("seq"u8)) { if (!integer || !ParseJsonInt64(num, out tick.Seq) || tick.Seq < 0) return false; }
                 else if (key.SequenceEqual("symbol"u8)) return false;
             }
             i = SkipWs(p, i);
@@ -117,10 +115,82 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
         return have == 15 && symbolId >= 0;
     }
 
+    /// <summary>
+    /// Where the string starting at <paramref name="i"/> (after its opening quote) closes; -1 when it meets an escape
+    /// or a control character first, or does not close: the reader decides those. One scalar pass (ticks' strings are
+    /// a few bytes: shorter than a vectorised search pays for).
+    /// </summary>
+    static int PlainStringEnd(ReadOnlySpan<byte> p, int i)
+    {
+        for (; i < p.Length; i++)
+        {
+            byte b = p[i];
+            if (b == (byte)'"') return i;
+            if (b == (byte)'\\' || b < 0x20) return -1;
+        }
+        return -1;
+    }
+
     static int SkipWs(ReadOnlySpan<byte> p, int i)
     {
         while (i < p.Length && (p[i] == (byte)' ' || p[i] == (byte)'\t' || p[i] == (byte)'\n' || p[i] == (byte)'\r')) i++;
         return i;
+    }
+
+    /// <summary>2^53: every integer up to it is a double exactly.</summary>
+    const ulong ExactMantissa = 1UL << 53;
+
+    /// <summary>10^0 … 10^22: each is a double exactly.</summary>
+    static readonly double[] ExactPowersOfTen =
+    [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+
+    /// <summary>
+    /// A JSON number already checked by <see cref="ScanNumber"/>, as a double. A price as bridges send it (at most 19
+    /// digits, a significand up to 2^53, at most 22 decimals, no exponent) is one exact integer divided by one exact power
+    /// of ten: IEEE division rounds once, correctly, so the result is bit for bit the one of the correctly rounded
+    /// <see cref="Utf8Parser"/>, which takes every other number.
+    /// </summary>
+    internal static bool ParseJsonDouble(ReadOnlySpan<byte> num, out double value)
+    {
+        int i = 0;
+        bool negative = num.Length > 0 && num[0] == (byte)'-';
+        if (negative) i = 1;
+        ulong mantissa = 0;
+        int digits = 0, decimals = 0;
+        bool point = false;
+        for (; i < num.Length; i++)
+        {
+            uint d = (uint)(num[i] - (byte)'0');
+            if (d <= 9)
+            {
+                if (++digits > 19) return Utf8Parser.TryParse(num, out value, out _);
+                mantissa = mantissa * 10 + d;
+                if (point) decimals++;
+            }
+            else if (num[i] == (byte)'.' && !point) point = true;
+            else return Utf8Parser.TryParse(num, out value, out _); // an exponent
+        }
+        if (digits == 0 || mantissa > ExactMantissa || decimals >= ExactPowersOfTen.Length) return Utf8Parser.TryParse(num, out value, out _);
+        value = mantissa / ExactPowersOfTen[decimals];
+        if (negative) value = -value;
+        return true;
+    }
+
+    /// <summary>A JSON integer already checked by <see cref="ScanNumber"/>; false when it does not fit a long.</summary>
+    internal static bool ParseJsonInt64(ReadOnlySpan<byte> num, out long value)
+    {
+        if (num.Length == 0 || num.Length > 18 || num[0] == (byte)'-') return Utf8Parser.TryParse(num, out value, out int used) && used == num.Length;
+        long v = 0;
+        foreach (byte b in num)
+        {
+            uint d = (uint)(b - (byte)'0');
+            if (d > 9) { value = 0; return false; }
+            v = v * 10 + d;
+        }
+        value = v; // 18 digits cannot overflow
+        return true;
     }
 
     /// <summary>A strict JSON number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?</summary>

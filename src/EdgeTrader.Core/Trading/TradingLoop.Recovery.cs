@@ -35,7 +35,9 @@ public sealed partial class TradingLoop
         public double Filled;
         public double Notional;
         public bool Acked;
-        public double Remaining => Math.Max(0, Qty - Filled);
+        public bool Cancelled; // listed cancelled by the gateway: what was left may still fill
+        public bool Over; // filled in full or rejected: nothing is left, any further fill is an overfill
+        public double Remaining => Over ? 0 : Math.Max(0, Qty - Filled);
     }
 
     readonly Dictionary<string, RestoredOrder> _restored = new(StringComparer.Ordinal);
@@ -81,14 +83,15 @@ public sealed partial class TradingLoop
     }
 
     /// <summary>
-    /// A (partial) fill of a restored order, checked against it like any fill (<see cref="FillCheck"/>); false when the
-    /// id is not one or the fill is unusable.
+    /// A (partial) fill of a restored order, checked against it like any fill (<see cref="FillCheck"/>), also after the
+    /// gateway reported it cancelled; false when the id is not one or the fill is unusable.
     /// </summary>
     public bool OnRestoredFill(string id, double qty, double price, Side? side = null)
     {
-        if (!UsableFill(qty, price) || !_restored.TryGetValue(id, out var r)) return false;
+        if (!UsableFill(qty, price)) return false;
+        if (!_restored.TryGetValue(id, out var r)) return OnRestoredFillOfEnded(id, qty, price, side);
         CheckedFill(r, qty, price, side, via: null);
-        if (r.Remaining <= QtyEpsilon) RemoveRestored(r);
+        if (r.Remaining <= QtyEpsilon) { r.Over = true; RemoveRestored(r); }
         CheckPostTrade();
         return true;
     }
@@ -113,6 +116,7 @@ public sealed partial class TradingLoop
         if (!_restored.TryGetValue(id, out var r)) return false;
         Counters.Rejects++;
         _book.OnGivenUp(r.SymbolId, r.Side, r.Remaining);
+        r.Over = true;
         RemoveRestored(r);
         _log.OrderEvent(OrderEventType.Reject, id, reason, NowMs());
         return true;
@@ -262,6 +266,8 @@ public sealed partial class TradingLoop
                     _log.OrderEvent(OrderEventType.GivenUp, r.Id, why, now, "reconcile");
                 }
                 Interlocked.Increment(ref rep.State == "filled" ? ref Recovery.Filled : ref Recovery.GivenUp);
+                r.Over = rep.State != "cancelled";
+                r.Cancelled = rep.State == "cancelled";
                 RemoveRestored(r);
                 return rep.State == "filled" ? Settlement.Filled : Settlement.GivenUp;
             default:
@@ -274,9 +280,11 @@ public sealed partial class TradingLoop
         }
     }
 
+    /// <summary>A restored order is over: it leaves the restored orders and is remembered for a late fill.</summary>
     void RemoveRestored(RestoredOrder r)
     {
         _restored.Remove(r.Id);
         _restoredCount = _restored.Count;
+        RememberEndedRestored(r);
     }
 }

@@ -59,6 +59,7 @@ public sealed partial class TradingLoop
         public long SentTimestamp;
         public bool Acked;
         public bool TimedOut;
+        public bool Cancelled; // listed cancelled by a cancel_all report (a later fill counts as one after a cancel)
     }
 
     /// <summary>Raised (tick thread) for every anomaly, after it was counted and journaled: the session logs it.</summary>
@@ -401,13 +402,13 @@ public sealed partial class TradingLoop
         if (!UsableFill(qty, price)) { Counters.UnknownGatewayMessages++; return; }
         if (!_inFlight.TryGetValue(seq, out var f))
         {
-            if (!OnFillAfterCancel(seq, qty, price)) Counters.UnknownGatewayMessages++;
+            if (!OnFillOfEnded(seq, qty, price, side)) Counters.UnknownGatewayMessages++;
             return;
         }
         var b = FillCheck.Check(f.Side, f.Price, f.Remaining, side, qty, price, _band, f.SymbolId);
         double released = Math.Min(b.Qty, f.Remaining);
         f.Remaining -= released;
-        if (f.Remaining <= 1e-12) _inFlight.Remove(seq); else _inFlight[seq] = f;
+        if (f.Remaining <= 1e-12) { _inFlight.Remove(seq); RememberEnded(seq, f); } else _inFlight[seq] = f;
         if (b.Side != f.Side) _book.OnGivenUp(f.SymbolId, f.Side, released); // the order's own side is no longer pending
         RecordFill(seq, f.SymbolId, b.Side, b.Qty, b.Price, NowMs());
         if (b.Anomaly is { } a) RaiseAnomaly(a, FillDetail(DetailIds?.Format(seq) ?? seq.ToString(System.Globalization.CultureInfo.InvariantCulture), f.SymbolId, f.Side, f.Price, f.Remaining + released, side, qty, price, b), BreakerSource.Gateway);
@@ -427,6 +428,8 @@ public sealed partial class TradingLoop
         if (!_inFlight.Remove(seq, out var f)) { Counters.UnknownGatewayMessages++; return; }
         Counters.Rejects++;
         _book.OnGivenUp(f.SymbolId, f.Side, f.Remaining);
+        f.Remaining = 0; // a rejected order fills no more: any fill of it is an overfill
+        RememberEnded(seq, f);
         _log.OrderEvent(OrderEventType.Reject, seq, reason, NowMs());
     }
 

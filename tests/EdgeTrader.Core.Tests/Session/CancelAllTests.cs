@@ -2,6 +2,7 @@ using EdgeTrader.Configuration;
 using EdgeTrader.KillSwitch;
 using EdgeTrader.Session;
 using EdgeTrader.Tests.Support;
+using EdgeTrader.Trading;
 
 namespace EdgeTrader.Tests.Session;
 
@@ -77,20 +78,107 @@ public class CancelAllTests
     }
 
     [Fact]
-    public void A_fill_of_an_order_already_reported_cancelled_is_booked_once_and_counted()
+    public void A_fill_of_an_order_already_reported_cancelled_is_booked_and_counted_and_one_beyond_the_order_is_an_overfill()
     {
         var (h, first, _, rid) = TwoWorkingOrdersThenEngaged();
         using var __ = h;
         h.Link.Reply(Report(rid, ids: [first]));
         h.Link.Reply($"{{\"type\":\"fill\",\"id\":\"{first}\",\"qty\":0.01,\"price\":1.1001}}"); // crossed the cancel
-        h.Link.Reply($"{{\"type\":\"fill\",\"id\":\"{first}\",\"qty\":0.01,\"price\":1.1001}}"); // more than the order: never booked
         h.Turn();
         Assert.Equal(1, h.Loop.Counters.FilledAfterCancel);
         Assert.Equal(1, h.Session.CancelAll.FillsAfter);
         Assert.Equal(1, h.Loop.Counters.Gateway.Fills);
-        Assert.Equal(1, h.Loop.Counters.Gateway.Unknown);
         Assert.Equal(0.01, h.Loop.Book.Net(0), 9);
-        Assert.Single(h.Log.OfType("fill"));
+        Assert.Equal(0, h.Loop.Counters.AnomalyCount(AnomalyCode.Overfill));
+        h.Link.Reply($"{{\"type\":\"fill\",\"id\":\"{first}\",\"qty\":0.01,\"price\":1.1001}}"); // more than the order: if the gateway is right, that is the exposure
+        h.Turn();
+        Assert.Equal(2, h.Loop.Counters.Gateway.Fills);
+        Assert.Equal(0, h.Loop.Counters.Gateway.Unknown);
+        Assert.Equal(0.02, h.Loop.Book.Net(0), 9);
+        Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.Overfill));
+        Assert.Equal(2, h.Log.OfType("fill").Count());
+    }
+
+    [Fact]
+    public void A_fill_after_a_cancel_at_an_impossible_price_is_booked_no_better_than_the_orders_limit_and_engages_as_gateway()
+    {
+        var (h, first, second, rid) = TwoWorkingOrdersThenEngaged();
+        using var _ = h;
+        h.Link.Reply(Report(rid, ids: [first, second]));
+        h.Turn();
+        Assert.True(h.Breaker.Reset("operator", BreakerSource.Cli).Done); // a late fill finds the node SAFE
+        h.Link.Reply($"{{\"type\":\"fill\",\"id\":\"{first}\",\"qty\":0.01,\"price\":1.1001}}"); // long 0.01, crossed the cancel
+        h.Link.Reply($"{{\"type\":\"fill\",\"id\":\"{second}\",\"qty\":0.01,\"price\":1000000}}"); // the SELL "filled" at 1,000,000
+        h.Turn();
+        Assert.Equal(2, h.Loop.Counters.FilledAfterCancel);
+        Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.FillOutOfBand));
+        Assert.Contains(h.Log.OfType("anomaly"), a => a.Text!.StartsWith("FILL_OUT_OF_BAND", StringComparison.Ordinal));
+        Assert.Equal(0, h.Loop.Book.Net(0), 9);
+        Assert.InRange(h.Loop.Book.RealizedToday, -100, 100); // limit 1.1002 against 1.1001: nothing like the 999,998.9 per unit asked for
+        Assert.True(h.Breaker.IsEngaged);
+        Assert.Equal(BreakerSource.Gateway, h.Breaker.State.Source);
+    }
+
+    [Fact]
+    public void A_fill_after_a_cancel_of_more_than_was_left_books_the_gateways_quantity_and_engages_as_an_overfill()
+    {
+        var (h, first, _, rid) = TwoWorkingOrdersThenEngaged();
+        using var __ = h;
+        h.Link.Reply(Report(rid, ids: [first]));
+        h.Turn();
+        Assert.True(h.Breaker.Reset("operator", BreakerSource.Cli).Done); // a late fill finds the node SAFE
+        h.Link.Reply($"{{\"type\":\"fill\",\"id\":\"{first}\",\"qty\":0.05,\"price\":1.1001}}"); // 0.05 of an order of 0.01
+        h.Turn();
+        Assert.Equal(1, h.Loop.Counters.FilledAfterCancel);
+        Assert.Equal(0.05, h.Loop.Book.Net(0), 9); // if the gateway is right, that is the exposure
+        Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.Overfill));
+        Assert.True(h.Breaker.IsEngaged);
+        Assert.Equal(BreakerSource.Gateway, h.Breaker.State.Source);
+    }
+
+    [Fact]
+    public void A_fill_after_a_cancel_on_the_other_side_books_the_gateways_side_and_engages()
+    {
+        var (h, first, _, rid) = TwoWorkingOrdersThenEngaged();
+        using var __ = h;
+        h.Link.Reply(Report(rid, ids: [first])); // the first order is a BUY
+        h.Turn();
+        Assert.True(h.Breaker.Reset("operator", BreakerSource.Cli).Done); // a late fill finds the node SAFE
+        h.Link.Reply($"{{\"type\":\"fill\",\"id\":\"{first}\",\"side\":\"SELL\",\"qty\":0.01,\"price\":1.1001}}");
+        h.Turn();
+        Assert.Equal(-0.01, h.Loop.Book.Net(0), 9);
+        Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.FillSideMismatch));
+        Assert.True(h.Breaker.IsEngaged);
+        Assert.Equal(BreakerSource.Gateway, h.Breaker.State.Source);
+    }
+
+    [Fact]
+    public void A_fill_of_an_order_restored_at_a_warm_start_and_reported_cancelled_is_booked_checked_against_its_order()
+    {
+        using var h = new SessionHarness();
+        h.Loop.RestoreInFlight([new PendingOrder { Id = "pi-1-4-000007", Run = 4, Seq = 7, SymbolId = 0, Side = Side.Sell, Qty = 0.02, Price = 1.1 }], holdOrders: false);
+        h.Breaker.Engage("operator stop", BreakerSource.Cli);
+        h.Turn();
+        string rid = Assert.Single(h.SentOfType("cancel_all")).GetProperty("requestId").GetString()!;
+        h.Link.Reply(Report(rid, ids: ["pi-1-4-000007"]));
+        h.Turn();
+        Assert.Equal(0, h.Loop.RestoredCount);
+        Assert.True(h.Breaker.Reset("operator", BreakerSource.Cli).Done);
+
+        h.Link.Reply("{\"type\":\"fill\",\"id\":\"pi-1-4-000007\",\"qty\":0.01,\"price\":1.1}"); // crossed the cancel: the money moved
+        h.Turn();
+        Assert.Equal(-0.01, h.Loop.Book.Net(0), 9);
+        Assert.Equal(1, h.Loop.Counters.FilledAfterCancel);
+        Assert.Equal(0, h.Loop.Counters.Gateway.Unknown);
+        Assert.Equal(0, h.Loop.Book.Pending(0, Side.Sell), 9);
+        Assert.False(h.Breaker.IsEngaged);
+
+        h.Link.Reply("{\"type\":\"fill\",\"id\":\"pi-1-4-000007\",\"qty\":0.05,\"price\":1.1}"); // 0.05 of the 0.01 left
+        h.Turn();
+        Assert.Equal(-0.06, h.Loop.Book.Net(0), 9); // exposure follows the gateway
+        Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.Overfill));
+        Assert.True(h.Breaker.IsEngaged);
+        Assert.Equal(BreakerSource.Gateway, h.Breaker.State.Source);
     }
 
     [Fact]

@@ -166,6 +166,12 @@ public class StorageTests(ITestOutputHelper output)
             Assert.Equal("ENGAGED", again.GetProperty("state").GetString());
             output.WriteLine($"restart on a full disk: {again.GetProperty("reason").GetString()}");
             Assert.True(again.GetProperty("latchSaved").GetBoolean(), again.ToString()); // the reserve took this one
+            // The reserve that took it cannot be made again on a full disk: nothing would save the next engagement, so
+            // a reset is refused.
+            var (againExit, _, againErr) = d.Cli("reset", "--yes");
+            Assert.True(againExit == 3, $"reset on a full disk after a restart exited {againExit}: {againErr}");
+            Assert.Equal("ENGAGED", d.Status().GetProperty("state").GetString());
+            output.WriteLine($"reset after the restart: {againErr.Trim()}");
             d.Kill9();
             Assert.Empty(JournalReading.Read(d.StateDir, "").Unparseable); // nothing was glued onto a torn line
         }

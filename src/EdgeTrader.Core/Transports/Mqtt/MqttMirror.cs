@@ -49,7 +49,7 @@ public sealed class MqttMirror : IDisposable
     readonly StateSignal _stateSignal = new();
     readonly object _timerLock = new();
     readonly CancellationTokenSource _stop = new();
-    readonly LogThrottle _garbageLog = new(TimeSpan.FromSeconds(10), 10);
+    readonly LogThrottle _garbageLog;
 
     IMqttConnector? _connector;
     TaskCompletionSource? _heardSelf;
@@ -96,6 +96,7 @@ public sealed class MqttMirror : IDisposable
         _breaker = breaker;
         _health = health;
         _time = time;
+        _garbageLog = new LogThrottle(TimeSpan.FromSeconds(10), 10, time);
         _log = log.ForContext("SourceContext", "mqtt");
         _connectorFactory = connectorFactory;
         var p = options.TopicPrefix;

@@ -1,0 +1,98 @@
+using EdgeTrader.Configuration;
+using EdgeTrader.KillSwitch;
+using EdgeTrader.Trading;
+
+namespace EdgeTrader.Tests.Trading;
+
+/// <summary>
+/// A fill of an order that is over (filled in full, rejected, cancelled) moved money if the gateway is right: it is
+/// booked in the worst case for this node and checked against what was left of the order, so an overfill split over
+/// two messages, or a fill of a rejected order, engages instead of being ignored as unknown.
+/// </summary>
+public class EndedOrderFillTests
+{
+    [Fact]
+    public void An_overfill_split_over_two_fills_books_both_and_engages()
+    {
+        var h = new LoopHarness();
+        h.Tick();
+        h.Loop.OnFill(1, 0.01, 1.0851); // the whole order
+        Assert.False(h.Breaker.IsEngaged);
+        h.Loop.OnFill(1, 0.04, 1.0851); // and then more: if the gateway is right, that is the exposure
+        Assert.Equal(0.05, h.Book.Net(0), 9);
+        Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.Overfill));
+        Assert.Equal(0, h.Loop.Counters.Gateway.Unknown);
+        Assert.True(h.Breaker.IsEngaged);
+        Assert.Equal(BreakerSource.Gateway, h.Breaker.State.Source);
+        Assert.Equal(0, h.Loop.Counters.FilledAfterCancel);
+    }
+
+    [Fact]
+    public void A_fill_of_a_rejected_order_is_booked_and_engages_as_an_overfill()
+    {
+        var h = new LoopHarness();
+        h.Tick();
+        h.Loop.OnReject(1, "no liquidity");
+        Assert.Equal(0, h.Book.Pending(0, Side.Buy), 9);
+        h.Loop.OnFill(1, 0.01, 1.0851);
+        Assert.Equal(0.01, h.Book.Net(0), 9);
+        Assert.Equal(0, h.Book.Pending(0, Side.Buy), 9);
+        Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.Overfill));
+        Assert.True(h.Breaker.IsEngaged);
+    }
+
+    [Fact]
+    public void A_forged_fill_of_a_filled_order_credits_nothing_beyond_its_limit()
+    {
+        var h = new LoopHarness();
+        h.Tick();
+        h.Loop.OnFill(1, 0.01, 1.0851); // long 0.01
+        h.Tick();
+        h.Loop.OnFill(2, 0.01, 1.0850); // every-tick's second order, a SELL: flat
+        h.Loop.OnFill(2, 0.01, 1_000_000); // the SELL "filled" again, at 1,000,000
+        Assert.InRange(h.Book.RealizedToday + h.Book.UnrealizedTotal, -100, 100);
+        Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.Overfill));
+        Assert.True(h.Breaker.IsEngaged);
+    }
+
+    [Fact]
+    public void A_fill_of_an_order_over_longer_ago_than_the_memory_is_unknown()
+    {
+        var h = new LoopHarness(new RiskOptions { MaxOrdersPerSecond = 1_000_000, MaxTradesPerDay = 1_000_000, MaxPosition = 100, MaxLossStreak = 0 });
+        h.Tick();
+        h.Loop.OnFill(1, 0.01, 1.0851);
+        for (int i = 0; i < TradingLoop.EndedMemory; i++) // orders that end after it push it out
+        {
+            Assert.Equal(TickOutcome.OrderSent, h.Tick());
+            h.Loop.OnReject(h.Sink.Sent[^1].Seq, "no");
+        }
+        h.Loop.OnFill(1, 0.01, 1.0851);
+        Assert.Equal(1, h.Loop.Counters.Gateway.Unknown);
+        Assert.Equal(0, h.Loop.Counters.AnomalyCount(AnomalyCode.Overfill));
+    }
+
+    [Fact]
+    public void A_restored_order_filled_in_full_and_then_filled_again_is_an_overfill()
+    {
+        var h = new LoopHarness();
+        h.Loop.RestoreInFlight([new PendingOrder { Id = "pi-1-4-000001", SymbolId = 0, Side = Side.Buy, Qty = 0.01, Price = 1.0851 }], holdOrders: false);
+        Assert.True(h.Loop.OnRestoredFill("pi-1-4-000001", 0.01, 1.0851));
+        Assert.Equal(0, h.Loop.RestoredCount);
+        Assert.True(h.Loop.OnRestoredFill("pi-1-4-000001", 0.02, 1.0851));
+        Assert.Equal(0.03, h.Book.Net(0), 9);
+        Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.Overfill));
+        Assert.True(h.Breaker.IsEngaged);
+    }
+
+    [Fact]
+    public void A_fill_of_a_restored_order_the_gateway_rejected_is_an_overfill()
+    {
+        var h = new LoopHarness();
+        h.Loop.RestoreInFlight([new PendingOrder { Id = "pi-1-4-000001", SymbolId = 0, Side = Side.Buy, Qty = 0.01, Price = 1.0851 }], holdOrders: false);
+        Assert.True(h.Loop.OnRestoredReject("pi-1-4-000001", "expired"));
+        Assert.True(h.Loop.OnRestoredFill("pi-1-4-000001", 0.01, 1.0851));
+        Assert.Equal(0.01, h.Book.Net(0), 9);
+        Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.Overfill));
+        Assert.True(h.Breaker.IsEngaged);
+    }
+}
