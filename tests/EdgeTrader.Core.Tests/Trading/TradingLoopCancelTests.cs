@@ -4,7 +4,7 @@ namespace EdgeTrader.Tests.Trading;
 
 /// <summary>
 /// An order a gateway's cancel_all report lists as cancelled is given up at once, and remembered a while: a fill that
-/// crossed the cancel on its way still moved money and is booked, up to what was left of the order, and no more.
+/// crossed the cancel on its way still moved money: it is booked, and checked against what was left of the order.
 /// </summary>
 public sealed class TradingLoopCancelTests
 {
@@ -28,23 +28,26 @@ public sealed class TradingLoopCancelTests
     }
 
     [Fact]
-    public void A_fill_that_crossed_the_cancel_is_booked_up_to_what_was_left_and_a_later_one_is_unknown()
+    public void A_fill_that_crossed_the_cancel_is_booked_and_one_beyond_what_was_left_is_an_overfill_that_engages()
     {
         _h.Tick(); // order 1: BUY 0.01 at 1.0851
         _h.Loop.OnFill(1, 0.004, 1.0851);
         Assert.True(_h.Loop.OnCancelled(1, "cancelled"));
-        _h.Loop.OnFill(1, 0.01, 1.0851); // the gateway filled the rest before it saw the cancel
+        _h.Loop.OnFill(1, 0.006, 1.0851); // the gateway filled the rest before it saw the cancel
         Assert.Equal(0.01, _h.Book.Net(0), 12);
         Assert.Equal(0, _h.Book.Pending(0, Side.Buy), 12);
         Assert.Equal(1, _h.Loop.Counters.FilledAfterCancel);
         var fills = _h.Log.OfType("fill").ToList();
         Assert.Equal([0.004, 0.006], fills.Select(f => Math.Round(f.Qty, 12)));
         Assert.All(fills, f => Assert.Equal(Side.Buy, f.Side));
-        Assert.Equal(0, _h.Loop.Counters.Gateway.Unknown);
+        Assert.False(_h.Breaker.IsEngaged);
         _h.Loop.OnFill(1, 0.001, 1.0851); // nothing was left of it
-        Assert.Equal(1, _h.Loop.Counters.Gateway.Unknown);
-        Assert.Equal(0.01, _h.Book.Net(0), 12);
-        Assert.Equal(1, _h.Loop.Counters.FilledAfterCancel);
+        Assert.True(_h.Breaker.IsEngaged);
+        Assert.Equal(1, _h.Loop.Counters.AnomalyCount(AnomalyCode.Overfill));
+        Assert.Equal(0.011, _h.Book.Net(0), 12); // booked as the gateway says
+        Assert.Equal(0, _h.Book.Pending(0, Side.Buy), 12);
+        Assert.Equal(2, _h.Loop.Counters.FilledAfterCancel);
+        Assert.Equal(0, _h.Loop.Counters.Gateway.Unknown);
     }
 
     [Fact]
@@ -72,7 +75,7 @@ public sealed class TradingLoopCancelTests
     [Fact]
     public void Only_the_latest_cancelled_orders_are_remembered_for_a_late_fill()
     {
-        int n = TradingLoop.CancelledMemory + 1;
+        int n = TradingLoop.EndedMemory + 1;
         for (int i = 0; i < n; i++)
         {
             Assert.Equal(TickOutcome.OrderSent, _h.Tick());

@@ -89,11 +89,15 @@ public sealed class TradingLoopRestoredOrderTests
         var fills = _h.Log.OfType("fill").ToList();
         Assert.All(fills, f => Assert.Equal(("pi-1-4-000001", Side.Buy, (string?)null), (f.Id, f.Side, f.Via)));
         Assert.Equal([0.01, 0.005], fills.Select(f => f.Qty));
-        Assert.False(_h.Loop.OnRestoredFill("pi-1-4-000001", 0.001, 1.0851)); // settled
         Assert.False(_h.Loop.OnRestoredFill("pi-1-4-000002", 0, 1.0851)); // not usable
         Assert.False(_h.Loop.OnRestoredFill("pi-1-4-000002", 0.01, double.NaN));
+        Assert.False(_h.Loop.OnRestoredFill("pi-1-4-000009", 0.01, 1.0851)); // not restored
         Assert.Equal(0.015, _h.Book.Net(0), 12);
         Assert.False(_h.Breaker.IsEngaged);
+        Assert.True(_h.Loop.OnRestoredFill("pi-1-4-000001", 0.001, 1.0851)); // settled: more is an overfill
+        Assert.True(_h.Breaker.IsEngaged);
+        Assert.Equal(1, _h.Loop.Counters.AnomalyCount(AnomalyCode.Overfill));
+        Assert.Equal(0.016, _h.Book.Net(0), 12);
     }
 
     [Fact]
