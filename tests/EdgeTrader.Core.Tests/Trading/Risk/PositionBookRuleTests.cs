@@ -91,4 +91,12 @@ public sealed class PositionBookRuleTests
         Assert.Equal((d.AddDays(1), 0, 0.0, 2), (_book.Day, _book.TradesToday, _book.RealizedToday, _book.LossStreak));
         Assert.Equal(1.0, _book.Net(0));
     }
+
+    [Fact]
+    public void A_flat_position_has_no_unrealised_pnl_whatever_the_mark()
+    {
+        _book.Mark(0, double.PositiveInfinity);
+        Assert.Equal(0.0, _book.Unrealized(0));
+        Assert.Equal(0.0, _book.DailyPnl);
+    }
 }

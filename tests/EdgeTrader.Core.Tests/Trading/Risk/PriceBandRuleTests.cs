@@ -123,4 +123,12 @@ public sealed class PriceBandRuleTests
         Assert.Equal(PriceVerdict.Accepted, b.Check(0, 99, 101, 1));
         Assert.Equal(100, b.Reference(0));
     }
+
+    [Fact]
+    public void A_bootstrap_quote_at_the_edge_of_the_firsts_band_agrees_with_it()
+    {
+        var b = Band(bootstrap: 2);
+        Assert.Equal(PriceVerdict.Unconfirmed, At(b, 100));
+        Assert.Equal(PriceVerdict.Accepted, At(b, 101)); // exactly 1 % from the first
+    }
 }

@@ -85,4 +85,14 @@ public sealed class TradingSessionsTests
         Assert.True(s.IsOpen(Utc(23, 9, 30).AddSeconds(30)));
         Assert.False(s.IsOpen(Utc(23, 17, 0).AddSeconds(1)));
     }
+
+    [Fact]
+    public void A_window_that_ends_where_it_starts_spans_a_whole_day_from_its_start()
+    {
+        var s = Make(new TradingSessionOptions { Days = [SessionDay.Mon], Start = "09:00", End = "09:00" });
+        Assert.False(s.IsOpen(Utc(23, 8, 59)));
+        Assert.True(s.IsOpen(Utc(23, 9, 0)));
+        Assert.True(s.IsOpen(Utc(24, 8, 59)));
+        Assert.False(s.IsOpen(Utc(24, 9, 0)));
+    }
 }
