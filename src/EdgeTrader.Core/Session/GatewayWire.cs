@@ -136,34 +136,37 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
             var r = new Utf8JsonReader(frame, new JsonReaderOptions { MaxDepth = 8 });
             if (!r.Read() || r.TokenType != JsonTokenType.StartObject) return false;
             bool isAnswer = false;
+            int seen = 0; // a field named twice, here or in an order, makes the whole answer unusable: no guessing
             while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
             {
                 if (r.ValueTextEquals("type"u8))
                 {
-                    if (!r.Read() || r.TokenType != JsonTokenType.String) return false;
+                    if (!Once(ref seen, 1) || !r.Read() || r.TokenType != JsonTokenType.String) return false;
                     isAnswer = r.ValueTextEquals("open_orders"u8);
                 }
                 else if (r.ValueTextEquals("requestId"u8))
                 {
-                    if (!r.Read() || r.TokenType != JsonTokenType.String) return false;
+                    if (!Once(ref seen, 2) || !r.Read() || r.TokenType != JsonTokenType.String) return false;
                     requestId = r.GetString();
                 }
                 else if (r.ValueTextEquals("last"u8))
                 {
-                    if (!r.Read()) return false;
+                    if (!Once(ref seen, 4) || !r.Read()) return false;
                     last = r.TokenType != JsonTokenType.False;
                 }
                 else if (r.ValueTextEquals("orders"u8))
                 {
-                    if (!r.Read() || r.TokenType != JsonTokenType.StartArray) return false;
+                    if (!Once(ref seen, 8) || !r.Read() || r.TokenType != JsonTokenType.StartArray) return false;
                     while (r.Read() && r.TokenType == JsonTokenType.StartObject)
                     {
                         string? id = null, symbol = null, state = null;
                         Side? side = null;
                         double qty = 0, filled = 0, avg = 0;
                         long time = 0;
+                        int has = 0;
                         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
                         {
+                            if (!OnceEach(ref has, ref r)) return false;
                             if (r.ValueTextEquals("id"u8)) { r.Read(); id = r.TokenType == JsonTokenType.String ? r.GetString() : null; }
                             else if (r.ValueTextEquals("symbol"u8)) { r.Read(); symbol = r.TokenType == JsonTokenType.String ? r.GetString() : null; }
                             else if (r.ValueTextEquals("state"u8)) { r.Read(); state = r.TokenType == JsonTokenType.String ? r.GetString() : null; }
@@ -216,8 +219,10 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
             string? requestId = null, reason = null;
             long affected = -1;
             var ids = new List<string>();
+            int has = 0; // a field named twice makes the report unusable: no guessing which status or list counts
             while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
             {
+                if (!OnceEach(ref has, ref r, cancelAllReport: true)) return null;
                 if (r.ValueTextEquals("type"u8))
                 {
                     if (!r.Read() || r.TokenType != JsonTokenType.String) return null;
@@ -306,11 +311,12 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
             var r = new Utf8JsonReader(frame, new JsonReaderOptions { MaxDepth = 8 });
             if (!r.Read() || r.TokenType != JsonTokenType.StartObject) return Unknown();
             var type = GatewayMessageType.Unknown;
+            int seen = 0; // a field named twice makes the frame unusable: no guessing which one counts
             while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
             {
                 if (r.ValueTextEquals("type"u8))
                 {
-                    if (!r.Read() || r.TokenType != JsonTokenType.String) return Unknown();
+                    if (!Once(ref seen, 1) || !r.Read() || r.TokenType != JsonTokenType.String) return Unknown();
                     type = r.ValueTextEquals("ack"u8) ? GatewayMessageType.Ack
                         : r.ValueTextEquals("fill"u8) ? GatewayMessageType.Fill
                         : r.ValueTextEquals("reject"u8) ? GatewayMessageType.Reject
@@ -321,27 +327,27 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
                 }
                 else if (r.ValueTextEquals("id"u8))
                 {
-                    if (!r.Read() || r.TokenType != JsonTokenType.String || r.ValueIsEscaped) return Unknown();
+                    if (!Once(ref seen, 2) || !r.Read() || r.TokenType != JsonTokenType.String || r.ValueIsEscaped) return Unknown();
                     m.Id = r.ValueSpan;
                 }
                 else if (r.ValueTextEquals("qty"u8))
                 {
-                    if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetDouble(out m.Qty)) return Unknown();
+                    if (!Once(ref seen, 4) || !r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetDouble(out m.Qty)) return Unknown();
                 }
                 else if (r.ValueTextEquals("price"u8))
                 {
-                    if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetDouble(out m.Price)) return Unknown();
+                    if (!Once(ref seen, 8) || !r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetDouble(out m.Price)) return Unknown();
                 }
                 else if (r.ValueTextEquals("side"u8))
                 {
-                    if (!r.Read() || r.TokenType != JsonTokenType.String) return Unknown();
+                    if (!Once(ref seen, 16) || !r.Read() || r.TokenType != JsonTokenType.String) return Unknown();
                     if (r.ValueTextEquals("BUY"u8)) m.Side = Side.Buy;
                     else if (r.ValueTextEquals("SELL"u8)) m.Side = Side.Sell;
                     else return Unknown(); // a side the node never sends: not a fill it can check
                 }
                 else if (r.ValueTextEquals("reason"u8))
                 {
-                    if (!r.Read()) return Unknown();
+                    if (!Once(ref seen, 32) || !r.Read()) return Unknown();
                     m.Reason = r.TokenType == JsonTokenType.String ? Truncate(r.GetString()) : null;
                     if (r.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) r.Skip();
                 }
@@ -377,6 +383,7 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
         i = SkipWs(p, i + 1);
         if (i < p.Length && p[i] == (byte)'}') return false;
         var type = GatewayMessageType.Unknown;
+        int seen = 0; // a field named twice: the reader decides (and refuses it)
         while (true)
         {
             if (!ScanString(p, ref i, out int k0, out int kn)) return false;
@@ -388,10 +395,11 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
             if (p[i] == (byte)'"')
             {
                 if (!ScanString(p, ref i, out int v0, out int vn)) return false;
-                if (key.SequenceEqual("type"u8)) type = TypeOf(p.Slice(v0, vn));
-                else if (key.SequenceEqual("id"u8)) m.Id = p.Slice(v0, vn);
+                if (key.SequenceEqual("type"u8)) { if (!Once(ref seen, 1)) return false; type = TypeOf(p.Slice(v0, vn)); }
+                else if (key.SequenceEqual("id"u8)) { if (!Once(ref seen, 2)) return false; m.Id = p.Slice(v0, vn); }
                 else if (key.SequenceEqual("side"u8))
                 {
+                    if (!Once(ref seen, 16)) return false;
                     var sv = p.Slice(v0, vn);
                     if (sv.SequenceEqual("BUY"u8)) m.Side = Side.Buy;
                     else if (sv.SequenceEqual("SELL"u8)) m.Side = Side.Sell;
@@ -404,8 +412,8 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
                 int n0 = i;
                 if (!ScanNumber(p, ref i)) return false;
                 var num = p[n0..i];
-                if (key.SequenceEqual("qty"u8)) { if (!Utf8Parser.TryParse(num, out m.Qty, out int used) || used != num.Length) return false; }
-                else if (key.SequenceEqual("price"u8)) { if (!Utf8Parser.TryParse(num, out m.Price, out int used) || used != num.Length) return false; }
+                if (key.SequenceEqual("qty"u8)) { if (!Once(ref seen, 4) || !Utf8Parser.TryParse(num, out m.Qty, out int used) || used != num.Length) return false; }
+                else if (key.SequenceEqual("price"u8)) { if (!Once(ref seen, 8) || !Utf8Parser.TryParse(num, out m.Price, out int used) || used != num.Length) return false; }
                 else if (key.SequenceEqual("type"u8) || key.SequenceEqual("id"u8) || key.SequenceEqual("reason"u8) || key.SequenceEqual("side"u8)) return false;
             }
             i = SkipWs(p, i);
@@ -418,6 +426,30 @@ public sealed class GatewayWire(SymbolTable symbols, OrderIds ids)
         if (type is GatewayMessageType.Ack or GatewayMessageType.Reject or GatewayMessageType.Fill && m.Id.IsEmpty) type = GatewayMessageType.Unknown;
         m.Type = type;
         if (type == GatewayMessageType.Unknown) { m.Id = default; m.Side = null; }
+        return true;
+    }
+
+    static ReadOnlySpan<byte> OrderFields => "id|symbol|state|side|qty|filledQty|avgPrice|time"u8;
+    static ReadOnlySpan<byte> ReportFields => "type|requestId|status|reason|affected|last|ids"u8;
+
+    /// <summary>At a property name: marks it seen when it is one of the message's fields; false when it was seen before.</summary>
+    static bool OnceEach(ref int seen, ref Utf8JsonReader r, bool cancelAllReport = false)
+    {
+        var names = cancelAllReport ? ReportFields : OrderFields;
+        int bit = 1;
+        foreach (var range in names.Split((byte)'|'))
+        {
+            if (r.ValueTextEquals(names[range])) return Once(ref seen, bit);
+            bit <<= 1;
+        }
+        return true; // not one of its fields: skipped, named twice or not
+    }
+
+    /// <summary>Marks field <paramref name="bit"/> seen; false when it was seen before.</summary>
+    static bool Once(ref int seen, int bit)
+    {
+        if ((seen & bit) != 0) return false;
+        seen |= bit;
         return true;
     }
 

@@ -90,7 +90,7 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
                 int v1 = PlainStringEnd(p, v0);
                 if (v1 < 0) return false;
                 var value = p[v0..v1];
-                if (key.SequenceEqual("symbol"u8)) { symbolId = symbols.Find(value); have |= 1; }
+                if (key.SequenceEqual("symbol"u8)) { if ((have & 1) != 0) return false; symbolId = symbols.Find(value); have |= 1; }
                 else if (key.SequenceEqual("bid"u8) || key.SequenceEqual("ask"u8) || key.SequenceEqual("time"u8) || key.SequenceEqual("seq"u8)) return false;
                 i = v1 + 1;
             }
@@ -99,10 +99,11 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
                 int n0 = i;
                 if (!ScanNumber(p, ref i, out bool integer)) return false;
                 var num = p[n0..i];
-                if (key.SequenceEqual("bid"u8)) { if (!ParseJsonDouble(num, out tick.Bid)) return false; have |= 2; }
-                else if (key.SequenceEqual("ask"u8)) { if (!ParseJsonDouble(num, out tick.Ask)) return false; have |= 4; }
-                else if (key.SequenceEqual("time"u8)) { if (!integer || !ParseJsonInt64(num, out tick.TimeMs) || tick.TimeMs <= 0) return false; have |= 8; }
-                else if (key.SequenceEqual("seq"u8)) { if (!integer || !ParseJsonInt64(num, out tick.Seq) || tick.Seq < 0) return false; }
+                // A field named twice goes to the reader, which refuses it.
+                if (key.SequenceEqual("bid"u8)) { if ((have & 2) != 0 || !ParseJsonDouble(num, out tick.Bid)) return false; have |= 2; }
+                else if (key.SequenceEqual("ask"u8)) { if ((have & 4) != 0 || !ParseJsonDouble(num, out tick.Ask)) return false; have |= 4; }
+                else if (key.SequenceEqual("time"u8)) { if ((have & 8) != 0 || !integer || !ParseJsonInt64(num, out tick.TimeMs) || tick.TimeMs <= 0) return false; have |= 8; }
+                else if (key.SequenceEqual("seq"u8)) { if ((have & 16) != 0 || !integer || !ParseJsonInt64(num, out tick.Seq) || tick.Seq < 0) return false; have |= 16; }
                 else if (key.SequenceEqual("symbol"u8)) return false;
             }
             i = SkipWs(p, i);
@@ -112,7 +113,7 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
             i = SkipWs(p, i + 1);
         }
         if (SkipWs(p, i + 1) != p.Length) return false;
-        return have == 15 && symbolId >= 0;
+        return (have & 15) == 15 && symbolId >= 0;
     }
 
     /// <summary>
@@ -223,7 +224,7 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
 
     internal bool TryReadJson(ReadOnlySpan<byte> payload, ref Tick tick, out TickDropReason reason)
     {
-        const int HaveSymbol = 1, HaveBid = 2, HaveAsk = 4, HaveTime = 8, All = 15;
+        const int HaveSymbol = 1, HaveBid = 2, HaveAsk = 4, HaveTime = 8, All = 15, HaveSeq = 16;
         int have = 0;
         int symbolId = -1;
         reason = TickDropReason.Malformed;
@@ -235,30 +236,32 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
             {
                 if (r.TokenType == JsonTokenType.EndObject) break;
                 if (r.TokenType != JsonTokenType.PropertyName) return false;
+                // A field named twice is malformed: no guessing which one counts.
                 if (r.ValueTextEquals("symbol"u8))
                 {
-                    if (!r.Read() || r.TokenType != JsonTokenType.String) return false;
+                    if ((have & HaveSymbol) != 0 || !r.Read() || r.TokenType != JsonTokenType.String) return false;
                     symbolId = r.ValueIsEscaped ? -1 : symbols.Find(r.ValueSpan);
                     have |= HaveSymbol;
                 }
                 else if (r.ValueTextEquals("bid"u8))
                 {
-                    if (!ReadNumber(ref r, out tick.Bid)) return false;
+                    if ((have & HaveBid) != 0 || !ReadNumber(ref r, out tick.Bid)) return false;
                     have |= HaveBid;
                 }
                 else if (r.ValueTextEquals("ask"u8))
                 {
-                    if (!ReadNumber(ref r, out tick.Ask)) return false;
+                    if ((have & HaveAsk) != 0 || !ReadNumber(ref r, out tick.Ask)) return false;
                     have |= HaveAsk;
                 }
                 else if (r.ValueTextEquals("time"u8))
                 {
-                    if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out tick.TimeMs) || tick.TimeMs <= 0) return false;
+                    if ((have & HaveTime) != 0 || !r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out tick.TimeMs) || tick.TimeMs <= 0) return false;
                     have |= HaveTime;
                 }
                 else if (r.ValueTextEquals("seq"u8))
                 {
-                    if (!r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out tick.Seq) || tick.Seq < 0) return false;
+                    if ((have & HaveSeq) != 0 || !r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out tick.Seq) || tick.Seq < 0) return false;
+                    have |= HaveSeq;
                 }
                 else
                 {
@@ -274,7 +277,7 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
         {
             return false;
         }
-        if (have != All) { reason = TickDropReason.MissingField; return false; }
+        if ((have & All) != All) { reason = TickDropReason.MissingField; return false; }
         if (symbolId < 0) { reason = TickDropReason.UnknownSymbol; return false; }
         tick.SymbolId = symbolId;
         return true;
