@@ -85,10 +85,13 @@ public sealed class ClockWatch
             _health.Set(Link.Clock, LinkState.Up, $"{s.Source}: {s.Detail}");
             return;
         }
+        // The anomaly is journaled before the link leaves "connecting": whoever reads the link's state also finds its record.
+        if (!_unsyncReported)
+        {
+            _unsyncReported = true;
+            loop.RaiseAnomaly(AnomalyCode.ClockUnsynchronised, $"{s.State} ({s.Source}): {s.Detail}; freshness and the sessions rely on the wall clock",
+                _o.EngageWhenUnsynchronised ? BreakerSource.Risk : null);
+        }
         _health.Set(Link.Clock, _o.DegradeWhenUnsynchronised ? LinkState.Degraded : LinkState.Up, $"not synchronised ({s.Source}): {s.Detail}");
-        if (_unsyncReported) return;
-        _unsyncReported = true;
-        loop.RaiseAnomaly(AnomalyCode.ClockUnsynchronised, $"{s.State} ({s.Source}): {s.Detail}; freshness and the sessions rely on the wall clock",
-            _o.EngageWhenUnsynchronised ? BreakerSource.Risk : null);
     }
 }

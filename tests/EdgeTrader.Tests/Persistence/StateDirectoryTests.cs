@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using EdgeTrader.Tests.Cli;
 
@@ -23,8 +24,15 @@ public class StateDirectoryTests
         // The holder's own first lines (its clock reading is journaled when the clock is not synchronised) are not
         // the second run's doing: wait until the holder has read its clock and its state directory is quiet.
         Assert.True(Bin.WaitFor(() => d.Status().GetProperty("links").GetProperty("clock").GetProperty("state").GetString() != "connecting", TimeSpan.FromSeconds(10)));
+        d.Quiesce(TimeSpan.FromSeconds(10)); // everything the holder journaled so far is on disk
         var before = Snapshot(d.StateDir);
-        Assert.True(Bin.WaitFor(() => { var now = Snapshot(d.StateDir); bool quiet = now.SequenceEqual(before); before = now; return quiet; }, TimeSpan.FromSeconds(10)), "the holder keeps writing");
+        var since = Stopwatch.StartNew();
+        Assert.True(Bin.WaitFor(() =>
+        {
+            var now = Snapshot(d.StateDir);
+            if (!now.SequenceEqual(before)) { before = now; since.Restart(); }
+            return since.Elapsed >= TimeSpan.FromMilliseconds(500);
+        }, TimeSpan.FromSeconds(10)), "the holder keeps writing");
         var (exit, _, err) = Bin.Run("run", "--config", d.ConfigPath);
         var after = Snapshot(d.StateDir);
         Assert.Equal(before, after); // no run counter bumped, no journal read or repaired, no breaker.json rewritten
