@@ -27,6 +27,18 @@ public sealed class FailClosedTests
         public string? PostTradeBreach() => ThrowOnPostTrade is { } e ? throw e : inner.PostTradeBreach();
     }
 
+    /// <summary>A strategy that throws, or signals the intent a test gives.</summary>
+    sealed class ScriptedStrategy(double qty, double price, Exception? fault = null) : IStrategy
+    {
+        public string Name => "scripted";
+        public bool OnTick(in Tick tick, out OrderIntent intent)
+        {
+            if (fault is not null) throw fault;
+            intent = new OrderIntent { SymbolId = tick.SymbolId, Side = Side.Buy, Qty = qty, Price = price };
+            return true;
+        }
+    }
+
     sealed class Rig
     {
         public readonly FakeTimeProvider Time = TestClock.New();
@@ -37,16 +49,16 @@ public sealed class FailClosedTests
         public readonly TradingLoop Loop;
         long _seq;
 
-        public Rig()
+        public Rig(IStrategy? strategy = null, RiskOptions? risk = null)
         {
-            var o = new RiskOptions { MaxOrdersPerSecond = 1000, MaxPosition = 100, MaxLossStreak = 0, CheckTimeoutMs = 250, PriceBand = new PriceBandOptions { BootstrapTicks = 1 } };
+            var o = (risk ?? new RiskOptions { MaxOrdersPerSecond = 1000, MaxPosition = 100, MaxLossStreak = 0, CheckTimeoutMs = 250 }) with { PriceBand = new PriceBandOptions { BootstrapTicks = 1 } };
             var symbols = new SymbolTable(["EURUSD"]);
             var book = new PositionBook(1, o.ContractSize);
             var sessions = new TradingSessions(o);
             Breaker = new CircuitBreaker(BreakerState.FreshInstall(Time.GetUtcNow()), Time);
             Risk = new FaultyRisk(new PreTradeRisk(o, sessions, book, Time.TimestampFrequency));
             Loop = new TradingLoop(Breaker, new TickParser(symbols, TickFormat.Json),
-                StrategyFactory.Create(new StrategyOptions { Kind = StrategyKind.EveryTick, Qty = 0.01, Symbols = ["EURUSD"] }, symbols),
+                strategy ?? StrategyFactory.Create(new StrategyOptions { Kind = StrategyKind.EveryTick, Qty = 0.01, Symbols = ["EURUSD"] }, symbols),
                 Risk, book, Sink, Log, new TradingDay(sessions.Zone, Time.GetUtcNow()), Time, o.MaxTickAgeMs, LoopLimits.From(o));
         }
 
@@ -98,6 +110,66 @@ public sealed class FailClosedTests
     {
         var r = new Rig();
         r.Risk.DuringCheck = () => r.Time.Advance(TimeSpan.FromMilliseconds(249));
+        Assert.Equal(TickOutcome.OrderSent, r.Tick());
+        Assert.False(r.Breaker.IsEngaged);
+    }
+
+    [Fact]
+    public void Each_failed_check_names_itself_and_its_fault_in_the_breakers_reason()
+    {
+        var pre = new Rig();
+        pre.Risk.ThrowOnCheck = new DivideByZeroException("exposure");
+        pre.Tick();
+        Assert.Equal("CHECK_FAILED: the pre-trade risk check threw DivideByZeroException: exposure", pre.Breaker.State.Reason);
+        Assert.Equal("CHECK_FAILED: the pre-trade risk check threw DivideByZeroException: exposure", Assert.Single(pre.Log.OfType("anomaly")).Text);
+
+        var post = new Rig();
+        post.Risk.ThrowOnPostTrade = new InvalidOperationException("profit calculation failed");
+        post.Tick();
+        Assert.Equal("CHECK_FAILED: the post-trade check threw InvalidOperationException: profit calculation failed", post.Breaker.State.Reason);
+
+        var strategy = new Rig(new ScriptedStrategy(0.01, 1.0851, new ArithmeticException("ema")));
+        Assert.Equal(TickOutcome.NoSignal, strategy.Tick());
+        Assert.Equal("CHECK_FAILED: the strategy threw ArithmeticException: ema", strategy.Breaker.State.Reason);
+        Assert.Equal(0, strategy.Loop.Counters.Signals);
+
+        var slow = new Rig();
+        slow.Risk.DuringCheck = () => slow.Time.Advance(TimeSpan.FromMilliseconds(251));
+        slow.Tick();
+        Assert.Equal("CHECK_TIMEOUT: the strategy and the pre-trade checks took longer than risk.checkTimeoutMs (250 ms)", slow.Breaker.State.Reason);
+    }
+
+    [Fact]
+    public void A_check_taking_exactly_the_timeout_lets_the_order_leave()
+    {
+        var r = new Rig();
+        r.Risk.DuringCheck = () => r.Time.Advance(TimeSpan.FromMilliseconds(250));
+        Assert.Equal(TickOutcome.OrderSent, r.Tick());
+        Assert.False(r.Breaker.IsEngaged);
+        Assert.Equal(1, r.Loop.Counters.Signals);
+    }
+
+    [Theory]
+    [InlineData(0, 1.0851)]
+    [InlineData(-0.01, 1.0851)]
+    [InlineData(double.NaN, 1.0851)]
+    [InlineData(0.01, 0)]
+    [InlineData(0.01, double.PositiveInfinity)]
+    public void An_intent_outside_the_bounds_engages_and_does_not_leave(double qty, double price)
+    {
+        var r = new Rig(new ScriptedStrategy(qty, price));
+        Assert.Equal(TickOutcome.Denied, r.Tick());
+        Assert.Empty(r.Sink.Sent);
+        Assert.Equal(1, r.Loop.Counters.DeniedFor(DenialCode.CheckFailed));
+        Assert.True(r.Breaker.IsEngaged);
+        Assert.Equal(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"CHECK_FAILED: the strategy's intent (qty {qty}, price {price}) is outside the bounds"), r.Breaker.State.Reason);
+    }
+
+    [Fact]
+    public void An_intent_of_the_largest_fill_quantity_is_within_the_bounds()
+    {
+        var r = new Rig(new ScriptedStrategy(FillCheck.MaxFillQty, 1.0851),
+            new RiskOptions { MaxOrdersPerSecond = 1000, MaxQty = 2 * FillCheck.MaxFillQty, MaxPosition = 4 * FillCheck.MaxFillQty, MaxLossStreak = 0, CheckTimeoutMs = 250 });
         Assert.Equal(TickOutcome.OrderSent, r.Tick());
         Assert.False(r.Breaker.IsEngaged);
     }
