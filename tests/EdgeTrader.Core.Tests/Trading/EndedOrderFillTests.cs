@@ -95,4 +95,50 @@ public class EndedOrderFillTests
         Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.Overfill));
         Assert.True(h.Breaker.IsEngaged);
     }
+
+    [Fact]
+    public void A_restored_order_filled_to_within_the_tolerance_is_over_and_any_more_is_an_overfill()
+    {
+        var h = new LoopHarness();
+        h.Loop.RestoreInFlight([new PendingOrder { Id = "pi-1-4-000001", SymbolId = 0, Side = Side.Buy, Qty = 0.01, Price = 1.0851 }], holdOrders: false);
+        Assert.True(h.Loop.OnRestoredFill("pi-1-4-000001", 0.01 - 5e-10, 1.0851));
+        Assert.Equal(0, h.Loop.RestoredCount);
+        Assert.True(h.Loop.OnRestoredFill("pi-1-4-000001", 1.2e-9, 1.0851)); // nothing was left: more than the tolerance over
+        Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.Overfill));
+    }
+
+    [Fact]
+    public void Ended_restored_orders_are_remembered_up_to_the_memory_and_the_oldest_is_forgotten_first()
+    {
+        var h = new LoopHarness();
+        Assert.False(h.Loop.RemembersEndedRestored);
+        var orders = Enumerable.Range(1, TradingLoop.EndedMemory + 1)
+            .Select(i => new PendingOrder { Id = $"pi-1-4-{i:D6}", SymbolId = 0, Side = Side.Buy, Qty = 0.01, Price = 1.0851 }).ToList();
+        h.Loop.RestoreInFlight(orders, holdOrders: false);
+        foreach (var o in orders) Assert.True(h.Loop.OnRestoredReject(o.Id, "expired"));
+        Assert.True(h.Loop.RemembersEndedRestored);
+        Assert.False(h.Loop.OnRestoredFill("pi-1-4-000001", 0.01, 1.0851)); // forgotten: the caller counts it unknown
+        Assert.Equal(0, h.Loop.Counters.Gateway.Fills);
+        Assert.True(h.Loop.OnRestoredFill("pi-1-4-000002", 0.01, 1.0851));
+        Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.Overfill));
+    }
+
+    [Fact]
+    public void A_late_fill_of_a_cancelled_restored_order_on_the_other_side_leaves_the_pending_of_other_orders_alone()
+    {
+        var h = new LoopHarness();
+        h.Loop.RestoreInFlight(
+        [
+            new PendingOrder { Id = "pi-1-4-000001", SymbolId = 0, Side = Side.Buy, Qty = 0.01, Price = 1.0851 },
+            new PendingOrder { Id = "pi-1-4-000002", SymbolId = 0, Side = Side.Sell, Qty = 0.01, Price = 1.0850 },
+            new PendingOrder { Id = "pi-1-4-000003", SymbolId = 0, Side = Side.Buy, Qty = 0.01, Price = 1.0851 },
+        ], holdOrders: false);
+        Assert.True(h.Loop.OnRestoredCancelled("pi-1-4-000001", "cancel_all"));
+        Assert.Equal((0.01, 0.01), (Math.Round(h.Book.Pending(0, Side.Buy), 12), Math.Round(h.Book.Pending(0, Side.Sell), 12)));
+        Assert.True(h.Loop.OnRestoredFill("pi-1-4-000001", 0.004, 1.0851, Side.Sell)); // the gateway names the other side
+        Assert.Equal((0.01, 0.01), (Math.Round(h.Book.Pending(0, Side.Buy), 12), Math.Round(h.Book.Pending(0, Side.Sell), 12)));
+        Assert.Equal(-0.004, h.Book.Net(0), 12);
+        Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.FillSideMismatch));
+        Assert.Equal(1, h.Loop.Counters.FilledAfterCancel);
+    }
 }

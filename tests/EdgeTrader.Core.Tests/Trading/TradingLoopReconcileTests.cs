@@ -208,4 +208,114 @@ public sealed class TradingLoopReconcileTests
         var s = Reconcile([]);
         Assert.Equal(["pi-1-3-000020", "pi-1-4-000002", "pi-1-4-000010"], s.UnknownIds);
     }
+
+    [Fact]
+    public void Restored_orders_are_settled_by_run_then_seq_then_text_and_each_unknown_one_says_it_is_not_resent()
+    {
+        _h.Loop.RestoreInFlight(
+        [
+            new PendingOrder { Id = "pi-1-4-1000000", SymbolId = 0, Side = Side.Buy, Qty = 0.01 },
+            new PendingOrder { Id = "pi-1-4-999999", SymbolId = 0, Side = Side.Buy, Qty = 0.01 },
+            new PendingOrder { Id = "pi-1-3-000005", SymbolId = 0, Side = Side.Buy, Qty = 0.01 },
+            new PendingOrder { Id = "zz-b", SymbolId = 0, Side = Side.Buy, Qty = 0.01 }, // not an id this node writes
+            new PendingOrder { Id = "zz-a", SymbolId = 0, Side = Side.Buy, Qty = 0.01 },
+        ], holdOrders: false);
+        var s = Reconcile([]);
+        Assert.Equal(["zz-a", "zz-b", "pi-1-3-000005", "pi-1-4-999999", "pi-1-4-1000000"], s.UnknownIds);
+        Assert.Equal(s.UnknownIds, _h.Log.OfType("unknown_at_gateway").Select(u => u.Id!));
+        Assert.All(_h.Log.OfType("unknown_at_gateway"), u => Assert.Equal(("the gateway does not know this order; it is not resent", "reconcile", -1), (u.Text, u.Via, u.SymbolId)));
+    }
+
+    [Fact]
+    public void Lost_orders_are_adopted_by_run_then_seq()
+    {
+        var s = Reconcile([Report("pi-1-4-000009", "open"), Report("pi-1-3-000008", "open"), Report("pi-1-4-000007", "open")],
+            new Dictionary<long, long> { [3] = 7, [4] = 6 });
+        Assert.Equal(["pi-1-3-000008", "pi-1-4-000007", "pi-1-4-000009"], s.RecoveredIds);
+        Assert.Equal(s.RecoveredIds, _h.Log.OfType("order").Select(o => o.Id!));
+    }
+
+    public static TheoryData<string, long[], Dictionary<long, long>> OrdersOfThisOrALaterRun => new()
+    {
+        { "pi-1-5-000001", [4, 5], new() { [4] = 6, [5] = 3 } },  // this run, at or below what the journal holds of it
+        { "pi-1-5-000001", [4, 5], new() { [4] = 6 } },           // this run, above it
+        { "pi-1-6-000001", [4, 6], new() { [4] = 6, [6] = 3 } },  // a later run the journal lists
+    };
+
+    [Theory]
+    [MemberData(nameof(OrdersOfThisOrALaterRun))]
+    public void An_order_of_this_run_or_a_later_one_is_refused_whatever_the_journal_holds(string id, long[] knownRuns, Dictionary<long, long> maxSeq)
+    {
+        var s = Reconcile([Report(id, "open")], maxSeq, knownRuns);
+        Assert.Equal([id], s.RefusedIds);
+        Assert.Empty(s.RecoveredIds);
+        Assert.Equal(0, s.Ignored);
+        Assert.True(_h.Breaker.IsEngaged);
+    }
+
+    [Fact]
+    public void A_lost_order_of_exactly_max_qty_is_adopted()
+    {
+        double qty = new EdgeTrader.Configuration.RiskOptions().MaxQty + 1e-9; // the bound's tolerance included
+        var s = Reconcile([Report("pi-1-4-000007", "open", qty: qty)]);
+        Assert.Equal(["pi-1-4-000007"], s.RecoveredIds);
+        Assert.False(_h.Breaker.IsEngaged);
+    }
+
+    [Fact]
+    public void A_filled_answer_with_a_partial_quantity_books_that_part_and_gives_up_the_rest()
+    {
+        _h.Loop.RestoreInFlight([Restored(1, Side.Buy, 0.01, 1.0851)], holdOrders: false);
+        var s = Reconcile([Report("pi-1-4-000001", "filled", filled: 0.005, avg: 1.0851)]);
+        Assert.Equal(1, s.Filled);
+        Assert.Equal(0.005, Assert.Single(_h.Log.OfType("fill")).Qty, 12);
+        Assert.Equal(0.005, _h.Book.Net(0), 12);
+        Assert.Equal(0, _h.Book.Pending(0, Side.Buy), 12);
+        var g = Assert.Single(_h.Log.OfType("given_up"));
+        Assert.Equal(("pi-1-4-000001", "the gateway filled 0.005 of 0.01", "reconcile"), (g.Id, g.Text, g.Via));
+    }
+
+    [Fact]
+    public void An_infinite_average_books_the_missing_part_at_the_limit()
+    {
+        _h.Loop.RestoreInFlight([Restored(1, Side.Buy, 0.01, 1.0851)], holdOrders: false);
+        Reconcile([Report("pi-1-4-000001", "filled", filled: 0.01, avg: double.PositiveInfinity)]);
+        var f = Assert.Single(_h.Log.OfType("fill"));
+        Assert.Equal((0.01, 1.0851), (f.Qty, f.Price));
+        Assert.False(_h.Breaker.IsEngaged);
+    }
+
+    [Fact]
+    public void An_average_that_implies_a_zero_price_for_the_missing_part_books_it_at_the_average()
+    {
+        // 0.25 of 0.5 known at 2.0; the gateway says 0.5 at an average of 1.0: (1.0 × 0.5 - 0.5) / 0.25 = 0.
+        _h.Loop.RestoreInFlight([Restored(1, Side.Buy, 0.5, 1.5, filled: 0.25, notional: 0.5)], holdOrders: false);
+        Reconcile([Report("pi-1-4-000001", "filled", filled: 0.5, avg: 1.0, qty: 0.5)]);
+        var f = Assert.Single(_h.Log.OfType("fill"));
+        Assert.Equal((0.25, 1.0), (f.Qty, f.Price));
+    }
+
+    [Theory]
+    [InlineData("cancelled", false, 1)]
+    [InlineData("rejected", true, 0)]
+    public void After_a_cancelled_answer_the_rest_may_still_fill_and_after_a_rejected_one_nothing_may(string state, bool overfill, int afterCancel)
+    {
+        _h.Loop.RestoreInFlight([Restored(1, Side.Buy, 0.01, 1.0851)], holdOrders: false);
+        Reconcile([Report("pi-1-4-000001", state)]);
+        Assert.True(_h.Loop.OnRestoredFill("pi-1-4-000001", 0.01, 1.0851));
+        Assert.Equal(overfill ? 1 : 0, _h.Loop.Counters.AnomalyCount(AnomalyCode.Overfill));
+        Assert.Equal(overfill, _h.Breaker.IsEngaged);
+        Assert.Equal(afterCancel, _h.Loop.Counters.FilledAfterCancel);
+    }
+
+    [Fact]
+    public void A_reconciled_fill_past_the_loss_limit_engages_when_the_reconciliation_ends()
+    {
+        var h = new LoopHarness(new EdgeTrader.Configuration.RiskOptions { MaxOrdersPerSecond = 1000, MaxPosition = 100, MaxLossStreak = 0, MaxDailyLoss = 0.01 });
+        h.Tick(); // the mark: mid 1.08505
+        h.Loop.RestoreInFlight([Restored(1, Side.Buy, 0.01, 1.0851)], holdOrders: false);
+        h.Loop.Reconcile([Report("pi-1-4-000001", "filled", filled: 0.01, avg: 1.0851)], _ids, new Dictionary<long, long> { [4] = 6 }, h.Symbols);
+        Assert.True(h.Breaker.IsEngaged);
+        Assert.StartsWith("daily loss limit", h.Breaker.State.Reason);
+    }
 }
