@@ -125,4 +125,91 @@ public sealed class ClockWatchTests
         }
         Assert.Equal(2, sync.Reads);
     }
+
+    sealed class BrokenSync : IClockSync
+    {
+        public ClockSyncStatus Read() => throw new IOException("adjtimex refused");
+    }
+
+    [Fact]
+    public void The_clock_link_says_whether_synchronisation_is_watched_before_the_first_read()
+    {
+        var h = new LoopHarness();
+        var unwatched = new HealthMonitor(h.Time);
+        _ = new ClockWatch(new ClockOptions(), null, unwatched, h.Time);
+        Assert.Equal((LinkState.Unused, "clock synchronisation not watched"), (unwatched.Get(Link.Clock).State, unwatched.Get(Link.Clock).Detail));
+        var watched = new HealthMonitor(h.Time);
+        _ = new ClockWatch(new ClockOptions(), new FixedSync(ClockSyncState.Synchronized), watched, h.Time);
+        Assert.Equal((LinkState.Connecting, "not read yet"), (watched.Get(Link.Clock).State, watched.Get(Link.Clock).Detail));
+    }
+
+    [Fact]
+    public void A_step_of_exactly_the_tolerance_is_no_anomaly_and_one_past_it_is_described()
+    {
+        SteppingClock? wall = null;
+        var h = new LoopHarness(start: JustAfterMidnight, clock: t => wall = new SteppingClock(t));
+        var watch = new ClockWatch(new ClockOptions { StepToleranceMs = 1000 }, null, new HealthMonitor(h.Clock), h.Clock);
+        watch.Evaluate(h.Loop);
+        h.Time.Advance(TimeSpan.FromMilliseconds(20));
+        wall!.Offset = TimeSpan.FromMilliseconds(-1000);
+        watch.Evaluate(h.Loop);
+        Assert.Empty(h.Log.OfType("anomaly"));
+        Assert.Equal(0, watch.LastStepMs);
+        h.Time.Advance(TimeSpan.FromMilliseconds(20));
+        wall.Offset = TimeSpan.FromMilliseconds(-2001);
+        watch.Evaluate(h.Loop);
+        Assert.Equal(-1001, watch.LastStepMs);
+        Assert.Equal("CLOCK_STEP_BACK: the wall clock stepped back 1001 ms (to 2026-11-24T00:00:28.039Z); the trading day 2026-11-24 stays",
+            Assert.Single(h.Log.OfType("anomaly")).Text);
+        h.Time.Advance(TimeSpan.FromMilliseconds(20));
+        wall.Offset = TimeSpan.FromMilliseconds(-1000);
+        watch.Evaluate(h.Loop);
+        Assert.Equal(1001, watch.LastStepMs);
+        Assert.Equal("CLOCK_STEP_FORWARD: the wall clock stepped forward 1001 ms (to 2026-11-24T00:00:29.060Z)", h.Log.OfType("anomaly").Last().Text);
+    }
+
+    [Fact]
+    public void Losing_synchronisation_is_reported_once_per_loss_and_the_link_says_why()
+    {
+        var h = new LoopHarness();
+        var health = new HealthMonitor(h.Time);
+        var sync = new FixedSync(ClockSyncState.Unsynchronized);
+        var watch = new ClockWatch(new ClockOptions(), sync, health, h.Time);
+        void Turn() { watch.Evaluate(h.Loop); h.Time.Advance(ClockWatch.SyncReadInterval); }
+
+        Turn();
+        Turn(); // still lost: no second report
+        Assert.Equal(2, sync.Reads);
+        Assert.Equal("CLOCK_UNSYNCHRONISED: Unsynchronized (kernel): test; freshness and the sessions rely on the wall clock", Assert.Single(h.Log.OfType("anomaly")).Text);
+        Assert.Equal((LinkState.Degraded, "not synchronised (kernel): test"), (health.Get(Link.Clock).State, health.Get(Link.Clock).Detail));
+        sync.State = ClockSyncState.Synchronized;
+        Turn();
+        Assert.Equal((LinkState.Up, "kernel: test"), (health.Get(Link.Clock).State, health.Get(Link.Clock).Detail));
+        sync.State = ClockSyncState.Unsynchronized;
+        Turn(); // lost again: a new report
+        Assert.Equal(2, h.Loop.Counters.AnomalyCount(AnomalyCode.ClockUnsynchronised));
+    }
+
+    [Fact]
+    public void Without_degrading_an_unsynchronised_clock_leaves_the_link_up_saying_so()
+    {
+        var h = new LoopHarness();
+        var health = new HealthMonitor(h.Time);
+        var watch = new ClockWatch(new ClockOptions { DegradeWhenUnsynchronised = false }, new FixedSync(ClockSyncState.Unsynchronized), health, h.Time);
+        watch.Evaluate(h.Loop);
+        Assert.Equal((LinkState.Up, "not synchronised (kernel): test"), (health.Get(Link.Clock).State, health.Get(Link.Clock).Detail));
+        Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.ClockUnsynchronised));
+    }
+
+    [Fact]
+    public void A_synchronisation_state_that_cannot_be_read_is_unknown_and_says_why()
+    {
+        var h = new LoopHarness();
+        var health = new HealthMonitor(h.Time);
+        var watch = new ClockWatch(new ClockOptions(), new BrokenSync(), health, h.Time);
+        watch.Evaluate(h.Loop);
+        Assert.Equal("CLOCK_UNSYNCHRONISED: Unknown (none): the clock's state cannot be read: adjtimex refused; freshness and the sessions rely on the wall clock",
+            Assert.Single(h.Log.OfType("anomaly")).Text);
+        Assert.Equal((LinkState.Degraded, "not synchronised (none): the clock's state cannot be read: adjtimex refused"), (health.Get(Link.Clock).State, health.Get(Link.Clock).Detail));
+    }
 }

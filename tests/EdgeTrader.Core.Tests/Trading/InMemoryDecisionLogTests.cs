@@ -72,4 +72,12 @@ public sealed class InMemoryDecisionLogTests
         using (log.Group()) log.Order(new Order { Seq = 1 });
         Assert.Single(log.Records);
     }
+
+    [Fact]
+    public void Records_that_name_no_symbol_carry_symbol_minus_one()
+    {
+        var log = new InMemoryDecisionLog();
+        WriteOneOfEach(log);
+        Assert.Equal([0, 0, 0, -1, -1, -1, 0, 0, -1, -1], log.Records.Select(r => r.SymbolId));
+    }
 }

@@ -67,4 +67,23 @@ public sealed class OrderIdsTests
         if (ok) Assert.Equal((run, seq, run, seq), (r, s, r2, s2));
         if (ok) Assert.Equal(id, _ids.Format(r, s));
     }
+
+    [Theory]
+    [InlineData("pi-1-3-000000", 3, 0)]
+    [InlineData("pi-1-3-1000000", 3, 1000000)]
+    [InlineData("pi-1-3-10000000", 3, 10000000)]
+    public void A_seq_of_zero_or_of_a_power_of_ten_beyond_six_digits_parses_in_any_run(string id, long run, long seq)
+    {
+        Assert.True(_ids.TryParseAnyRun(id, out long r, out long s));
+        Assert.Equal((run, seq), (r, s));
+    }
+
+    [Theory]
+    [InlineData("pi-1-7-1000000", 1000000)]
+    [InlineData("pi-1-7-10000000", 10000000)]
+    public void A_seq_of_a_power_of_ten_beyond_six_digits_parses_in_this_run(string id, long seq)
+    {
+        Assert.True(_ids.TryParse(Encoding.UTF8.GetBytes(id), out long s));
+        Assert.Equal(seq, s);
+    }
 }

@@ -61,4 +61,19 @@ public class OrderJsonTests
         Assert.Equal(first, Encoding.UTF8.GetString(OrderJson.Fields(in a, Symbols, ids)));
         Assert.Equal(Fresh(in a, Symbols, ids), first);
     }
+
+    [Fact]
+    public void Asking_again_for_the_same_order_reuses_its_bytes_and_allocates_nothing()
+    {
+        var o = Base;
+        var ids = new OrderIds("pi-1", 3);
+        var first = OrderJson.Fields(in o, Symbols, ids);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var again = OrderJson.Fields(in o, Symbols, ids);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.True(System.Runtime.CompilerServices.Unsafe.AreSame(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(first),
+            ref System.Runtime.InteropServices.MemoryMarshal.GetReference(again)));
+        Assert.Equal(Fresh(in o, Symbols, ids), Encoding.UTF8.GetString(again));
+    }
 }

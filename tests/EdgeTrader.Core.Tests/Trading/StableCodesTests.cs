@@ -83,4 +83,12 @@ public class ContractCodesTests
         }
         Assert.ThrowsAny<ArgumentException>(() => OrderEventTypes.Name((OrderEventType)99));
     }
+
+    [Fact]
+    public void A_value_that_is_no_code_is_refused_saying_what_it_is_not()
+    {
+        Assert.Contains("not an anomaly code", Assert.ThrowsAny<ArgumentException>(() => AnomalyCodes.Code((AnomalyCode)AnomalyCodes.Count)).Message);
+        Assert.Contains("not a drop reason", Assert.ThrowsAny<ArgumentException>(() => TickDropReasons.Code((TickDropReason)TickDropReasons.Count)).Message);
+        Assert.Contains("not an order event", Assert.ThrowsAny<ArgumentException>(() => OrderEventTypes.Name((OrderEventType)99)).Message);
+    }
 }

@@ -57,4 +57,14 @@ public sealed class TradingDayTests
         Assert.True(day.Roll(now.AddDays(1).AddMinutes(3)));
         Assert.Equal(new DateOnly(2026, 11, 25), day.Current);
     }
+
+    [Fact]
+    public void Advancing_to_the_current_day_changes_nothing_and_says_so()
+    {
+        var now = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+        var day = new TradingDay(TimeZoneInfo.Utc, now);
+        Assert.False(day.AdvanceTo(new DateOnly(2026, 11, 23)));
+        Assert.Equal(new DateOnly(2026, 11, 23), day.Current);
+        Assert.True(day.Roll(now.AddHours(12))); // midnight: the next day
+    }
 }
