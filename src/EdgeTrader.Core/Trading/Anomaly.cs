@@ -57,6 +57,6 @@ public static class AnomalyCodes
         AnomalyCode.ClockStepForward => "CLOCK_STEP_FORWARD",
         AnomalyCode.ClockUnsynchronised => "CLOCK_UNSYNCHRONISED",
         AnomalyCode.ClockBehindJournal => "CLOCK_BEHIND_JOURNAL",
-        _ => throw new ArgumentOutOfRangeException(nameof(c), c, "not an anomaly code"),
+        _ => throw new ArgumentOutOfRangeException(nameof(c), c, "not an anomaly code"), // a cast from an unchecked number
     };
 }

@@ -20,7 +20,7 @@ public sealed class DryRunSink : IOrderSink
     /// <inheritdoc/>
     public bool CancelAll(string requestId, string reason, long generation, long timeMs)
     {
-        Interlocked.Increment(ref _cancelAll);
+        Interlocked.Increment(ref _cancelAll); // read by status on another thread
         return true;
     }
 }

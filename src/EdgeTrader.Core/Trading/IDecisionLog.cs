@@ -32,7 +32,7 @@ public static class OrderEventTypes
         OrderEventType.GivenUp => "given_up",
         OrderEventType.UnknownAtGateway => "unknown_at_gateway",
         OrderEventType.Discarded => "discarded",
-        _ => throw new ArgumentOutOfRangeException(nameof(t), t, "not an order event"),
+        _ => throw new ArgumentOutOfRangeException(nameof(t), t, "not an order event"), // a cast from an unchecked number
     };
 }
 

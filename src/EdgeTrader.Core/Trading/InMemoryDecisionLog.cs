@@ -85,6 +85,7 @@ public sealed class InMemoryDecisionLog(bool keep = true) : IDecisionLog
     /// <inheritdoc/>
     public void OrderEvent(OrderEventType type, long seq, string? reason, long timeMs)
     {
+        // Symbol -1: an order event names its order, not a symbol (as the journal's line does).
         if (Accept() && keep) Keep(new DecisionRecord(OrderEventTypes.Name(type), seq, null, DenialCode.None, -1, default, 0, 0, 0, reason, null));
     }
 

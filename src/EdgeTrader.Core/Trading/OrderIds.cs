@@ -47,10 +47,13 @@ public sealed class OrderIds
         if (!id.StartsWith(_nodePrefix)) return false;
         var rest = id[_nodePrefix.Length..];
         int dash = rest.IndexOf((byte)'-');
+        // Stryker disable once Equality : at dash 0 the run text is empty and its parse fails on the next line
         if (dash <= 0) return false;
+        // Stryker disable once Logical : the next lines refuse a run that is not all digits, and all digits parse in full or fail (overflow)
         if (!Utf8Parser.TryParse(rest[..dash], out run, out int usedRun) || usedRun != dash || run < 0) return false;
         var seqText = rest[(dash + 1)..];
         if (rest[..dash].IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0 || seqText.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0) return false;
+        // Stryker disable once Logical : the seq text is all digits here (the line above): it parses in full, or fails with nothing used (overflow), and is never negative
         if (!Utf8Parser.TryParse(seqText, out seq, out int usedSeq) || usedSeq != seqText.Length || seq < 0) return false;
         // Canonical form only: D6, no sign, no extra leading zeros, no leading zero on the run.
         int digits = 1;
@@ -74,6 +77,7 @@ public sealed class OrderIds
         if (!id.StartsWith(_prefix)) return false;
         var seqText = id[_prefix.Length..];
         if (seqText.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0) return false; // digits only: no sign, no space
+        // Stryker disable once Logical : the seq text is all digits here (the line above): it parses in full, or fails with nothing used (overflow)
         if (!Utf8Parser.TryParse(seqText, out seq, out int used) || used != seqText.Length) return false;
         int digits = 1;
         for (long v = seq; v >= 10; v /= 10) digits++;

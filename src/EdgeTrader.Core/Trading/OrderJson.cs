@@ -58,6 +58,7 @@ public static class OrderJson
         public SymbolTable? Symbols;
         public OrderIds? Ids;
 
+        // Stryker disable once all : the writer only writes fields of an open object, which validation accepts: it only costs time
         public FieldsCache() => Writer = new Utf8JsonWriter(Buffer, new JsonWriterOptions { SkipValidation = true });
 
         public bool Holds(in Order o, SymbolTable symbols, OrderIds ids) =>

@@ -50,6 +50,6 @@ public static class TickDropReasons
         TickDropReason.OutOfBounds => "OUT_OF_BOUNDS",
         TickDropReason.OutOfBand => "OUT_OF_BAND",
         TickDropReason.Unconfirmed => "UNCONFIRMED",
-        _ => throw new ArgumentOutOfRangeException(nameof(r), r, "not a drop reason"),
+        _ => throw new ArgumentOutOfRangeException(nameof(r), r, "not a drop reason"), // a cast from an unchecked number
     };
 }

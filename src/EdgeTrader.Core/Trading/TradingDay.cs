@@ -32,8 +32,10 @@ public sealed class TradingDay
     public bool Roll(DateTimeOffset now)
     {
         long t = now.UtcTicks;
+        // Stryker disable once Equality : the bounds are a fast path; outside it the next line finds the same day and returns false too
         if (t >= _startUtcTicks && t < _endUtcTicks) return false;
         int before = _dayNumber;
+        // Stryker disable once Equality : on the same day MoveTo sets the same bounds and the method returns false (the day did not change)
         if (Of(now).DayNumber <= before) return false; // earlier than today: the day stays
         MoveTo(now);
         return _dayNumber != before;

@@ -59,7 +59,7 @@ public sealed partial class TradingLoop
 
     void RememberEndedRestored(RestoredOrder r)
     {
-        if (!_endedRestored.ContainsKey(r.Id))
+        if (!_endedRestored.ContainsKey(r.Id)) // the age queue names each id once
         {
             if (_endedRestoredAge.Count >= EndedMemory) _endedRestored.Remove(_endedRestoredAge.Dequeue());
             _endedRestoredAge.Enqueue(r.Id);

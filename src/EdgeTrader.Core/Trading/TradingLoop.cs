@@ -341,6 +341,7 @@ public sealed partial class TradingLoop
     void TrackSeq(long seq)
     {
         if (seq <= 0) return;
+        // Stryker disable once Equality : _lastTickSeq is -1 or a seq above 0 (TrackSeq returns for seq <= 0), never 0
         if (_lastTickSeq > 0)
         {
             // seq - last cannot overflow (both positive); last + 1 could, at 2^63 - 1.
@@ -350,6 +351,7 @@ public sealed partial class TradingLoop
                 if (missing > 0)
                 {
                     Counters.SeqGaps++;
+                    // Stryker disable once Equality : at equality the sum is long.MaxValue either way
                     Counters.SeqGapTicks = missing > long.MaxValue - Counters.SeqGapTicks ? long.MaxValue : Counters.SeqGapTicks + missing; // saturates
                 }
             }

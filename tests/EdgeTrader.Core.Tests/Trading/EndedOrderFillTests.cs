@@ -141,4 +141,13 @@ public class EndedOrderFillTests
         Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.FillSideMismatch));
         Assert.Equal(1, h.Loop.Counters.FilledAfterCancel);
     }
+
+    [Fact]
+    public void A_restored_order_with_exactly_the_tolerance_left_after_a_fill_is_over()
+    {
+        var h = new LoopHarness();
+        h.Loop.RestoreInFlight([new PendingOrder { Id = "pi-1-4-000001", SymbolId = 0, Side = Side.Buy, Qty = 2e-9, Price = 1.0851 }], holdOrders: false);
+        Assert.True(h.Loop.OnRestoredFill("pi-1-4-000001", 1e-9, 1.0851)); // 2e-9 - 1e-9 is exactly the 1e-9 tolerance
+        Assert.Equal(0, h.Loop.RestoredCount);
+    }
 }

@@ -173,4 +173,13 @@ public sealed class FailClosedTests
         Assert.Equal(TickOutcome.OrderSent, r.Tick());
         Assert.False(r.Breaker.IsEngaged);
     }
+
+    [Fact]
+    public void An_order_with_exactly_a_trillionth_left_after_a_fill_is_no_longer_in_flight()
+    {
+        var r = new Rig(new ScriptedStrategy(2e-12, 1.0851)); // 2e-12 - 1e-12 is exactly the 1e-12 the loop allows
+        Assert.Equal(TickOutcome.OrderSent, r.Tick());
+        r.Loop.OnFill(1, 1e-12, 1.0851);
+        Assert.Equal(0, r.Loop.InFlightCount);
+    }
 }

@@ -318,4 +318,33 @@ public sealed class TradingLoopReconcileTests
         Assert.True(h.Breaker.IsEngaged);
         Assert.StartsWith("daily loss limit", h.Breaker.State.Reason);
     }
+
+    // The tolerance on quantities is 1e-9; 2e-9 - 1e-9 is exactly 1e-9, so these are the bounds themselves.
+
+    [Fact]
+    public void A_missing_fill_of_exactly_the_tolerance_is_not_booked()
+    {
+        _h.Loop.RestoreInFlight([Restored(1, Side.Buy, 0.01, 1.0851, filled: 1e-9, notional: 1e-9 * 1.0851)], holdOrders: false);
+        Reconcile([Report("pi-1-4-000001", "open", filled: 2e-9, avg: 1.0851)]);
+        Assert.Empty(_h.Log.OfType("fill"));
+    }
+
+    [Fact]
+    public void An_open_order_with_exactly_the_tolerance_left_is_done()
+    {
+        _h.Loop.RestoreInFlight([Restored(1, Side.Buy, 2e-9, 1.0851, filled: 1e-9, notional: 1e-9 * 1.0851)], holdOrders: false);
+        var s = Reconcile([Report("pi-1-4-000001", "open", filled: 1e-9, avg: 1.0851, qty: 2e-9)]);
+        Assert.Equal((1, 0), (s.Filled, s.StillOpen));
+        Assert.Equal(0, _h.Loop.RestoredCount);
+        Assert.Empty(_h.Log.OfType("ack"));
+    }
+
+    [Fact]
+    public void A_cancelled_order_with_exactly_the_tolerance_left_gives_nothing_up()
+    {
+        _h.Loop.RestoreInFlight([Restored(1, Side.Buy, 2e-9, 1.0851, filled: 1e-9, notional: 1e-9 * 1.0851)], holdOrders: false);
+        var s = Reconcile([Report("pi-1-4-000001", "cancelled", filled: 1e-9, avg: 1.0851, qty: 2e-9)]);
+        Assert.Equal(1, s.GivenUp);
+        Assert.Empty(_h.Log.OfType("given_up"));
+    }
 }
