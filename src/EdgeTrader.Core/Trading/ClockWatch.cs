@@ -57,7 +57,8 @@ public sealed class ClockWatch
                 LastStepMs = step;
                 var at = new DateTimeOffset(wall, TimeSpan.Zero);
                 // Stryker disable once Equality : a step of 0 never gets here (|step| > clock.stepToleranceMs, which is at least 1)
-                if (step < 0)
+                bool back = step < 0;
+                if (back)
                     loop.RaiseAnomaly(AnomalyCode.ClockStepBack, string.Create(CultureInfo.InvariantCulture,
                         $"the wall clock stepped back {-step} ms (to {at:yyyy-MM-ddTHH:mm:ss.fffZ}); the trading day {loop.Day.Current:yyyy-MM-dd} stays"),
                         _o.EngageOnStepBack ? BreakerSource.Risk : null);

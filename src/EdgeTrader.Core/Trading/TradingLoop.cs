@@ -342,7 +342,8 @@ public sealed partial class TradingLoop
     {
         if (seq <= 0) return;
         // Stryker disable once Equality : _lastTickSeq is -1 or a seq above 0 (TrackSeq returns for seq <= 0), never 0
-        if (_lastTickSeq > 0)
+        bool following = _lastTickSeq > 0; // false before the first seq
+        if (following)
         {
             // seq - last cannot overflow (both positive); last + 1 could, at 2^63 - 1.
             if (seq > _lastTickSeq)
