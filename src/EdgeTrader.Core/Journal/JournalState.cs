@@ -320,7 +320,7 @@ internal sealed class JournalState
         if (_foreign > 0) notes.Add($"{_foreign} order line(s) carry an id of another node than '{_node}': not restored");
         foreach (var (sym, q) in _other)
         {
-            if (Math.Abs(q) > Epsilon) notes.Add($"symbol {sym} is not configured but the journal holds a net position of {q.ToString(CultureInfo.InvariantCulture)} in it");
+            if (Math.Abs(q) >= Epsilon) notes.Add($"symbol {sym} is not configured but the journal holds a net position of {q.ToString(CultureInfo.InvariantCulture)} in it");
         }
         return new RestoredJournal
         {
