@@ -422,7 +422,6 @@ public sealed class DecisionJournal : IDecisionLog, IDisposable
         AppendOnlyFile.EnsureStillLinked(FileFor(_dir, _fileDay)); // an unlinked file or a removed directory is a failure
         long t0 = _time.GetTimestamp();
         _file.Write(lines);
-        // Stryker disable once Statement,Boolean : only a power cut shows whether the batch reached the disk
         _file.Flush(flushToDisk: true);
         CommitLatency.Record(_time.GetTimestamp() - t0);
         Checkpoint(lines, day, _file.Position);

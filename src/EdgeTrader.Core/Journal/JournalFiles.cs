@@ -148,7 +148,6 @@ public static class JournalFiles
     {
         using var w = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
         w.SetLength(length);
-        // Stryker disable once Statement,Boolean : only a power cut right after the cut shows whether it reached the disk
         w.Flush(flushToDisk: true);
     }
 }
