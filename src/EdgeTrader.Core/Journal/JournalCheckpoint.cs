@@ -33,6 +33,7 @@ internal static class JournalCheckpoint
             var line = raw.AsSpan().TrimEnd((byte)'\n');
             if (JournalLineCrc.Check(line) != LineCrc.Valid) { note = "journal checkpoint damaged (its checksum does not match); reading the journal in full"; return null; }
             byte[] json = [.. line[..^JournalLineCrc.SuffixLength], (byte)'}'];
+            // Stryker disable once String : null comes only from the literal null, which a line ending in its checksum's "} cannot be
             var c = JsonSerializer.Deserialize(json, JournalCheckpointJson.Default.JournalCheckpointDto)
                 ?? throw new JsonException("null checkpoint");
             if (c.Version != Version) { note = "journal checkpoint of another version ignored; reading the journal in full"; return null; }
@@ -77,12 +78,14 @@ internal static class JournalCheckpoint
             Version = Version,
             File = file,
             Offset = offset,
+            // Stryker disable once Equality : a tail of exactly TailBytes is its own last TailBytes
             Tail = Convert.ToBase64String(tail.Length > TailBytes ? tail[^TailBytes..] : tail),
             State = state.ToDto(),
             Time = timeMs,
         };
         // One line closed by its checksum, like a journal line: a checkpoint changed on disk is ignored, never trusted.
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(dto, JournalCheckpointJson.Default.JournalCheckpointDto);
+        // Stryker disable once Arithmetic : a capacity hint; the writer grows
         var buf = new System.Buffers.ArrayBufferWriter<byte>(json.Length + JournalLineCrc.SuffixLength + 1);
         System.Buffers.BuffersExtensions.Write(buf, json.AsSpan(0, json.Length - 1));
         JournalLineCrc.Close(buf, 0);

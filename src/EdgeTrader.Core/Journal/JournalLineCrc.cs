@@ -51,6 +51,7 @@ internal static class JournalLineCrc
 
     static void WriteHex(uint v, Span<byte> d)
     {
+        // Stryker disable once Assignment : v is unsigned: >> and >>> are the same
         for (int i = 7; i >= 0; i--, v >>= 4) d[i] = (byte)"0123456789abcdef"[(int)(v & 0xF)];
     }
 

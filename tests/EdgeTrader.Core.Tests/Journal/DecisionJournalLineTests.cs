@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeTrader.Journal;
+using EdgeTrader.KillSwitch;
 using EdgeTrader.Tests.Support;
 using EdgeTrader.Trading;
 using EdgeTrader.Trading.Risk;
@@ -188,7 +189,9 @@ public sealed class DecisionJournalLineTests : IDisposable
         j.SendFailed(1, "x", 1);
         j.Stop("x");
         j.Start("x");
+        j.Breaker(new BreakerTransition(EngagedSince(1), EngagedSince(2)));
         Assert.Equal(1, j.AppendedLines);
+        Assert.Equal("the decisions journal cannot be written (" + j.Failure + "); fix the storage and restart the daemon", new JournalHealthInterlock(j).WhyResetIsRefused());
         j.Commit();
         Assert.Single(failures);
     }
@@ -243,5 +246,72 @@ public sealed class DecisionJournalLineTests : IDisposable
         while (j.CommittedLines < 1 && DateTime.UtcNow < deadline) Thread.Yield();
         Assert.Equal(1, j.CommittedLines);
         Assert.Single(Lines());
+    }
+
+    static BreakerState EngagedSince(long ms) => new(BreakerPosition.Engaged, new EngagementId("pi-1", "0123456789abcdef", 1), "loss limit", BreakerSource.Peer,
+        DateTimeOffset.FromUnixTimeMilliseconds(ms), new NodeIdentity("pi-1", "00000000000000aa", 1), EngagementLedger.Empty);
+
+    [Fact]
+    public void A_breaker_line_carries_its_type_and_the_time_the_new_state_began()
+    {
+        using (var j = Open())
+        {
+            Assert.Null(new JournalHealthInterlock(j).WhyResetIsRefused());
+            j.Breaker(new BreakerTransition(EngagedSince(1_000), EngagedSince(1_234)));
+            j.Commit();
+        }
+        var l = Assert.Single(Lines());
+        Assert.Equal("breaker", l.GetProperty("type").GetString());
+        Assert.Equal(1_234, l.GetProperty("time").GetInt64());
+    }
+
+    [Fact]
+    public void A_commit_on_a_clock_that_does_not_move_takes_no_time()
+    {
+        using var j = Open();
+        j.Start("run 4");
+        j.Commit();
+        Assert.Equal((1L, 0.0), (j.CommitLatency.Read().Count, j.CommitLatency.Read().SumSeconds));
+    }
+
+    [Fact]
+    public void A_checkpoint_saved_at_the_stop_is_counted()
+    {
+        var cps = JournalRestore.Load(_dir, "pi-1", _symbols, 100_000, Day).CreateCheckpointer(_dir, TimeSpan.FromHours(1));
+        var j = new DecisionJournal(_dir, _symbols, new OrderIds("pi-1", 4), TestDays.At(Day), TestClock.New(TestDays.Midnight(Day).AddHours(9)), null, background: false, checkpoints: cps);
+        j.Start("run 4");
+        j.Dispose();
+        Assert.Equal(1, j.CheckpointsSaved);
+    }
+
+    [Fact]
+    public void After_a_new_days_file_the_checkpoint_stands_on_that_file_alone()
+    {
+        var tradingDay = TestDays.At(Day);
+        var time = TestClock.New(TestDays.Midnight(Day).AddHours(9));
+        var cps = JournalRestore.Load(_dir, "pi-1", _symbols, 100_000, Day).CreateCheckpointer(_dir, TimeSpan.FromHours(1));
+        using (var j = new DecisionJournal(_dir, _symbols, new OrderIds("pi-1", 4), tradingDay, time, null, background: false, checkpoints: cps))
+        {
+            j.Start("run 4");
+            j.Commit();
+            TestDays.MoveTo(tradingDay, Day.AddDays(1));
+            time.SetUtcNow(TestDays.Midnight(Day.AddDays(1)).AddHours(1));
+            j.Recovery(_ => { }); // one line shorter than the checkpoint's tail
+        }
+        var r = JournalRestore.Load(_dir, "pi-1", _symbols, 100_000, Day.AddDays(1));
+        Assert.Equal($"journal-2026-11-24.jsonl @ {new FileInfo(DecisionJournal.FileFor(_dir, Day.AddDays(1))).Length}", r.FromCheckpoint);
+        Assert.DoesNotContain(r.Notes, n => n.Contains("checkpoint"));
+        Assert.Equal([4L], r.Runs);
+    }
+
+    [Fact]
+    public void Disposing_a_background_journal_commits_every_line_appended_before_it_returns()
+    {
+        var j = new DecisionJournal(_dir, _symbols, new OrderIds("pi-1", 4), TestDays.At(Day), TestClock.New(TestDays.Midnight(Day).AddHours(9)), null);
+        j.Start("run 4");
+        j.Stop("x");
+        j.Dispose();
+        Assert.Equal(["start", "stop"], Lines().Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal(2, j.CommittedLines);
     }
 }

@@ -142,6 +142,28 @@ public sealed class JournalCheckpointRuleTests : IDisposable
     }
 
     [Fact]
+    public void A_checkpoint_past_the_start_of_its_file_with_no_tail_is_ignored()
+    {
+        WriteRun();
+        Rewrite(j => j["tail"] = "");
+        Assert.Null(Load(out var note));
+        Assert.Equal("journal checkpoint does not match journal-2026-11-23.jsonl any more; reading the journal in full", note);
+        Assert.Null(JournalRestore.Load(_dir, "pi-1", _symbols, 100_000, Today).FromCheckpoint);
+    }
+
+    [Fact]
+    public void A_saved_checkpoint_is_one_line_and_records_only_the_last_tail_bytes()
+    {
+        var tail = Enumerable.Range(0, 100).Select(i => (byte)i).ToArray();
+        JournalCheckpoint.Save(_dir, new JournalState("pi-1", _symbols, 100_000, Today), "journal-2026-11-23.jsonl", 500, tail, 1);
+        var text = File.ReadAllText(CheckpointPath);
+        Assert.EndsWith("}\n", text);
+        Assert.Single(text, '\n');
+        var json = JsonNode.Parse(text)!;
+        Assert.Equal(tail[^JournalCheckpoint.TailBytes..], Convert.FromBase64String((string)json["tail"]!));
+    }
+
+    [Fact]
     public void A_checkpoint_of_an_empty_journal_at_offset_zero_is_valid()
     {
         WriteRun();

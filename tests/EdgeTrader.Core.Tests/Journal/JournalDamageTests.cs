@@ -86,6 +86,18 @@ public sealed class JournalDamageTests : IDisposable
         Assert.Equal(Today, r.Day);
         Assert.Equal(-900, r.RealizedToday, 9);
         Assert.Equal(4, r.TradesToday);
+        Assert.True(r.ClockBehindJournal);
+        Assert.Contains("CLOCK_BEHIND_JOURNAL: the wall clock's trading day 2026-11-22 is before the journal's latest day 2026-11-23: that day is kept", r.Notes);
+    }
+
+    [Fact]
+    public void A_restart_on_the_journals_latest_day_is_not_a_clock_behind_it()
+    {
+        WriteDay();
+        var r = Load();
+        Assert.False(r.ClockBehindJournal);
+        Assert.DoesNotContain(r.Notes, n => n.Contains("CLOCK_BEHIND_JOURNAL"));
+        Assert.Equal(4, r.TradesToday);
     }
 
     /// <summary>A line as an earlier version wrote it: no checksum.</summary>

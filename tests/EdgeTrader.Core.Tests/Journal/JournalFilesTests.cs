@@ -23,6 +23,8 @@ public sealed class JournalFilesTests : IDisposable
     [InlineData("journal-2026-13-01.jsonl", false)]
     [InlineData("journal-20261123.jsonl", false)]
     [InlineData("journal-.jsonl", false)]
+    [InlineData("journal_2026-11-23.jsonl", false)] // a day between other ends
+    [InlineData("journal-2026-11-23.jsonx", false)]
     public void A_journal_file_is_named_by_its_day(string name, bool ok)
     {
         Assert.Equal(ok, JournalFiles.TryParseFileDay(name, out var day));
@@ -118,5 +120,46 @@ public sealed class JournalFilesTests : IDisposable
         var r = JournalRestore.Load(_dir, "pi-1", _symbols, 100_000, Today);
         Assert.NotNull(r.FromCheckpoint);
         Assert.Contains("journal-2026-11-23.jsonl line 1 after the checkpoint: its checksum does not match", r.Problem);
+    }
+
+    static string LegacyFill(string id, int qty = 1) =>
+        "{\"type\":\"fill\",\"id\":\"" + id + "\",\"symbol\":\"EURUSD\",\"side\":\"BUY\",\"qty\":" + qty + ",\"price\":1.1,\"realized\":0,\"time\":1}";
+
+    [Fact]
+    public void Empty_lines_are_no_damage_and_the_lines_after_them_are_read()
+    {
+        File.WriteAllText(PathOf(Today), LegacyFill("a") + "\n\n" + LegacyFill("b", 2) + "\n\n");
+        var r = JournalRestore.Load(_dir, "pi-1", _symbols, 100_000, Today);
+        Assert.Null(r.Problem);
+        Assert.Equal((4L, 0L, 0L), (r.Lines, r.BadLines, r.TornBytesRemoved));
+        Assert.Equal(3, r.Net[0]);
+        Assert.Empty(r.Notes); // a whole, clean file has nothing to say
+    }
+
+    [Fact]
+    public void Each_damaged_line_is_counted_but_only_the_first_twenty_are_named()
+    {
+        File.WriteAllText(PathOf(Today), string.Concat(Enumerable.Range(1, 25).Select(i => "bad " + i + "\n")));
+        File.WriteAllText(PathOf(Today.AddDays(-1)), "bad\n");
+        var state = new JournalState("pi-1", _symbols, 100_000, Today);
+        var stats = new JournalReadStats();
+        JournalFiles.Read(PathOf(Today.AddDays(-1)), JournalPart.Recent, Today.AddDays(-1), 0, repair: true, state, stats);
+        JournalFiles.Read(PathOf(Today), JournalPart.Today, Today, 0, repair: true, state, stats);
+        Assert.Equal((26L, 26L), (stats.BadLines, stats.DamagedLines));
+        Assert.Equal(20, stats.Damage.Count);
+        Assert.StartsWith("journal-2026-11-23.jsonl line 19:", stats.Damage[^1]);
+    }
+
+    [Fact]
+    public void After_a_checkpoints_offset_a_line_without_a_checksum_is_damage()
+    {
+        string first = LegacyFill("a") + "\n";
+        File.WriteAllText(PathOf(Today), first + LegacyFill("b") + "\n");
+        var state = new JournalState("pi-1", _symbols, 100_000, Today);
+        var stats = new JournalReadStats();
+        JournalFiles.Read(PathOf(Today), JournalPart.Today, Today, Encoding.UTF8.GetByteCount(first), repair: true, state, stats);
+        Assert.Equal(1, stats.DamagedLines);
+        Assert.Equal("journal-2026-11-23.jsonl line 1 after the checkpoint: it has no checksum, after checksummed lines", Assert.Single(stats.Damage));
+        Assert.Equal(0, state.Result(stats, null, TimeSpan.Zero, null).Net[0]);
     }
 }

@@ -116,4 +116,19 @@ public sealed class JournalLineParserTests
         Assert.Equal(id, Read($"{{\"type\":\"fill\",\"symbol\":\"{id}\"}}").Symbol);
         Assert.False(Parses($"{{\"type\":\"fill\",\"symbol\":\"{longer}\"}}"));
     }
+
+    [Fact]
+    public void A_writers_line_with_an_empty_type_is_peeked_as_other_without_parsing()
+    {
+        Assert.Equal(JournalLineType.Other, JournalLineParser.PeekType("{\"type\":\"\",not json"u8));
+        Assert.Null(JournalLineParser.PeekType("{\"type\":\"fill"u8)); // no closing quote: parsed to know
+    }
+
+    [Fact]
+    public void A_sent_that_is_an_array_is_not_a_journal_line()
+    {
+        Assert.False(Parses("{\"type\":\"reject\",\"id\":\"pi-1-3-000001\",\"sent\":[1],\"time\":1}"));
+        Assert.False(Parses("{\"type\":\"reject\",\"id\":\"pi-1-3-000001\",\"sent\":[],\"time\":1}"));
+        Assert.True(Parses("{\"type\":\"reject\",\"id\":\"pi-1-3-000001\",\"sent\":false,\"time\":1}"));
+    }
 }

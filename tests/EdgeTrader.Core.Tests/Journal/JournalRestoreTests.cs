@@ -231,4 +231,32 @@ public sealed class JournalRestoreTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(ids.Format(orders), Assert.Single(r.Pending).Id);
         Assert.True(rate > minLinesPerSecond, $"restore read only {rate:N0} lines/s"); // loose: shared machines; the rate is printed
     }
+
+    [Fact]
+    public void A_clock_behind_a_journal_file_newer_than_the_checkpoint_keeps_that_files_day()
+    {
+        var time = TestClock.New(TestDays.Midnight(Today).AddHours(9));
+        var cps = Load().CreateCheckpointer(_dir, TimeSpan.FromHours(1));
+        using (var j = new DecisionJournal(_dir, _symbols, new OrderIds("pi-1", 1), TestDays.At(Today), time, null, background: false, checkpoints: cps))
+        {
+            j.Start("run 1");
+            j.Stop("shutdown");
+        }
+        Write(Today.AddDays(1), Order("pi-1-2-000001", "BUY", 0.01, 1.1));
+        var r = Load(); // the clock says today; the journal has a file of tomorrow after the checkpoint's
+        Assert.NotNull(r.FromCheckpoint);
+        Assert.True(r.ClockBehindJournal);
+        Assert.Equal((Today.AddDays(1), 1), (r.Day, r.TradesToday));
+    }
+
+    [Fact]
+    public void A_journal_file_that_cannot_be_opened_is_a_problem_not_an_exception()
+    {
+        File.CreateSymbolicLink(DecisionJournal.FileFor(_dir, Today), Path.Combine(_dir, "gone"));
+        var r = Load();
+        Assert.NotNull(r.Problem);
+        Assert.StartsWith($"the journal in {_dir} cannot be read (", r.Problem);
+        Assert.EndsWith("): the day's limits are unknown", r.Problem);
+        Assert.Null(r.CreateCheckpointer(_dir, TimeSpan.FromSeconds(1)));
+    }
 }

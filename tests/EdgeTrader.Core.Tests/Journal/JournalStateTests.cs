@@ -263,11 +263,11 @@ public sealed class JournalStateTests
         Assert.Empty(r.Pending);
         Assert.Contains(r.Notes, n => n.Contains("pending order pi-1-3-000001 of a symbol no longer configured"));
         dto.Pending[0].Side = "buy";
-        Assert.Throws<FormatException>(() => JournalState.FromDto(dto, _symbols, 10));
+        Assert.Equal("side 'buy'", Assert.Throws<FormatException>(() => JournalState.FromDto(dto, _symbols, 10)).Message);
         dto.Pending[0].Side = "SELL";
         Assert.Equal(Side.Sell, JournalState.FromDto(dto, _symbols, 10).Result(new JournalReadStats(), null, TimeSpan.Zero, null).Pending[0].Side);
         dto.MaxSeq.Add([3]);
-        Assert.Throws<FormatException>(() => JournalState.FromDto(dto, _symbols, 10));
+        Assert.Equal("maxSeq entries are [run, seq]", Assert.Throws<FormatException>(() => JournalState.FromDto(dto, _symbols, 10)).Message);
         dto.MaxSeq[^1] = [3, 4, 5];
         Assert.Throws<FormatException>(() => JournalState.FromDto(dto, _symbols, 10));
         dto.MaxSeq.RemoveAt(dto.MaxSeq.Count - 1);
@@ -304,6 +304,7 @@ public sealed class JournalStateTests
         Assert.NotNull(r.CreateCheckpointer(Path.GetTempPath(), TimeSpan.FromSeconds(1)));
         var bad = s.Result(stats, "unreadable", TimeSpan.Zero, null);
         Assert.Equal("unreadable", bad.Problem);
+        Assert.Null(bad.Continuation); // a reading with a problem carries no state on
         Assert.Null(bad.CreateCheckpointer(Path.GetTempPath(), TimeSpan.FromSeconds(1)));
     }
 
@@ -314,5 +315,81 @@ public sealed class JournalStateTests
         var dto = s.ToDto();
         dto.Trades = -2;
         Assert.Equal(0, JournalState.FromDto(dto, _symbols, 10).Result(new JournalReadStats(), null, TimeSpan.Zero, null).TradesToday);
+    }
+
+    [Fact]
+    public void Rolling_on_a_send_failure_of_the_day_before_leaves_the_new_days_trades_alone()
+    {
+        var s = New();
+        Apply(s, JournalPart.Today, Today, Order("pi-1-3-000001"));
+        s.RollTo(Today.AddDays(1));
+        Apply(s, JournalPart.Today, Today.AddDays(1), Order("pi-1-3-000002"),
+            "{\"type\":\"reject\",\"id\":\"pi-1-3-000001\",\"sent\":false,\"time\":8}");
+        var r = Result(s);
+        Assert.Equal(1, r.TradesToday); // the order of the day before was not counted in the new day
+        Assert.Equal(["pi-1-3-000002"], r.Pending.Select(p => p.Id));
+    }
+
+    [Fact]
+    public void Fed_lines_after_an_empty_first_line_are_each_applied()
+    {
+        var s = New();
+        s.Feed(Encoding.UTF8.GetBytes("\n" + Order("pi-1-3-000001") + "\n" + Order("pi-1-3-000002") + "\n"), Today);
+        var r = Result(s);
+        Assert.Equal(2, r.TradesToday);
+        Assert.Equal(["pi-1-3-000001", "pi-1-3-000002"], r.Pending.Select(p => p.Id));
+    }
+
+    [Fact]
+    public void The_last_time_is_of_today_and_yesterday_only_a_later_fill_older_than_yesterday_does_not_move_it()
+    {
+        var s = New();
+        Apply(s, JournalPart.Recent, Today.AddDays(-1), "{\"type\":\"start\",\"run\":2,\"time\":50}");
+        Apply(s, JournalPart.Old, Today.AddDays(-2), Fill("pi-1-1-000001", time: 1000));
+        Assert.Equal(50, Result(s).LastTimeMs);
+        Assert.Equal(1, Result(s).Net[0]); // the fill itself counts
+    }
+
+    [Fact]
+    public void An_order_older_than_yesterday_is_neither_pending_nor_a_seq_even_when_it_must_be_parsed()
+    {
+        var s = New();
+        // Not in the writer's form: its type is not peeked, the line is parsed.
+        Apply(s, JournalPart.Old, Today.AddDays(-2), "{ \"type\":\"order\",\"id\":\"pi-1-1-000004\",\"symbol\":\"EURUSD\",\"side\":\"BUY\",\"qty\":1,\"price\":2,\"time\":5}");
+        var r = Result(s);
+        Assert.Empty(r.Pending);
+        Assert.Empty(r.MaxSeqByRun);
+        Assert.Equal(0, r.TradesToday);
+    }
+
+    [Fact]
+    public void The_highest_seq_of_a_run_is_kept_when_a_lower_one_comes_later()
+    {
+        var s = New();
+        Apply(s, JournalPart.Today, Today, Order("pi-1-3-000005"), Order("pi-1-3-000002"));
+        Assert.Equal(new Dictionary<long, long> { [3] = 5 }, Result(s).MaxSeqByRun);
+    }
+
+    [Fact]
+    public void A_fill_within_epsilon_of_the_quantity_included_settles_the_order()
+    {
+        var s = New();
+        Apply(s, JournalPart.Today, Today, Order("pi-1-3-000001", qty: 1), Fill("pi-1-3-000001", qty: 1 - 1e-9));
+        Assert.Empty(Result(s).Pending);
+    }
+
+    [Fact]
+    public void A_position_of_epsilon_is_a_position_and_below_it_is_dust_for_configured_and_other_symbols_alike()
+    {
+        var dto = New().ToDto();
+        dto.Positions.Add(new JournalPositionDto { Symbol = "EURUSD", Net = 1e-9, Avg = 5 });
+        dto.Positions.Add(new JournalPositionDto { Symbol = "USDJPY", Net = -0.9e-9, Avg = 5 });
+        dto.Positions.Add(new JournalPositionDto { Symbol = "GBPUSD", Net = 1e-9, Avg = 0 });
+        dto.Positions.Add(new JournalPositionDto { Symbol = "AUDUSD", Net = -0.9e-9, Avg = 0 });
+        var r = JournalState.FromDto(dto, _symbols, 10).Result(new JournalReadStats(), null, TimeSpan.Zero, null);
+        Assert.Equal([1e-9, 0.0], r.Net);
+        Assert.Equal([5.0, 0.0], r.AvgPrice);
+        Assert.Contains(r.Notes, n => n.Contains("symbol GBPUSD is not configured") && n.Contains("net position of 1E-09"));
+        Assert.DoesNotContain(r.Notes, n => n.Contains("AUDUSD"));
     }
 }
