@@ -66,8 +66,9 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
     /// Fast path for <c>{"k":v,...}</c> with string values without escapes and plain JSON numbers. Succeeds only when
     /// all required fields are present and valid, with the same values the reader would give; otherwise false.
     /// </summary>
-    bool TryScanFlat(ReadOnlySpan<byte> p, ref Tick tick, out int symbolId)
+    internal bool TryScanFlat(ReadOnlySpan<byte> p, ref Tick tick, out int symbolId)
     {
+        // Stryker disable once Unary : symbolId is read only after a true return, which needs the symbol field, which sets it
         symbolId = -1;
         int have = 0, i = SkipWs(p, 0);
         if (i >= p.Length || p[i] != (byte)'{') return false;
@@ -78,6 +79,7 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
             if (i >= p.Length || p[i] != (byte)'"') return false;
             int k0 = i + 1;
             int k1 = PlainStringEnd(p, k0);
+            // Stryker disable once Equality : k1 is at least k0 = i + 1 > 0, so <= 0 is < 0
             if (k1 < 0) return false;
             var key = p[k0..k1];
             i = SkipWs(p, k1 + 1);
@@ -88,8 +90,10 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
             {
                 int v0 = i + 1;
                 int v1 = PlainStringEnd(p, v0);
+                // Stryker disable once Equality : v1 is at least v0 = i + 1 > 0, so <= 0 is < 0
                 if (v1 < 0) return false;
                 var value = p[v0..v1];
+                // Stryker disable once Assignment : the guard returns when the bit is set, so ^= sets it as |= does (&= is killed)
                 if (key.SequenceEqual("symbol"u8)) { if ((have & 1) != 0) return false; symbolId = symbols.Find(value); have |= 1; }
                 else if (key.SequenceEqual("bid"u8) || key.SequenceEqual("ask"u8) || key.SequenceEqual("time"u8) || key.SequenceEqual("seq"u8)) return false;
                 i = v1 + 1;
@@ -100,6 +104,7 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
                 if (!ScanNumber(p, ref i, out bool integer)) return false;
                 var num = p[n0..i];
                 // A field named twice goes to the reader, which refuses it.
+                // Stryker disable once Assignment : in this chain each guard returns when its bit is set, so ^= sets it as |= does (&= is killed)
                 if (key.SequenceEqual("bid"u8)) { if ((have & 2) != 0 || !ParseJsonDouble(num, out tick.Bid)) return false; have |= 2; }
                 else if (key.SequenceEqual("ask"u8)) { if ((have & 4) != 0 || !ParseJsonDouble(num, out tick.Ask)) return false; have |= 4; }
                 else if (key.SequenceEqual("time"u8)) { if ((have & 8) != 0 || !integer || !ParseJsonInt64(num, out tick.TimeMs) || tick.TimeMs <= 0) return false; have |= 8; }
@@ -121,7 +126,7 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
     /// or a control character first, or does not close: the reader decides those. One scalar pass (ticks' strings are
     /// a few bytes: shorter than a vectorised search pays for).
     /// </summary>
-    static int PlainStringEnd(ReadOnlySpan<byte> p, int i)
+    internal static int PlainStringEnd(ReadOnlySpan<byte> p, int i)
     {
         for (; i < p.Length; i++)
         {
@@ -132,7 +137,8 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
         return -1;
     }
 
-    static int SkipWs(ReadOnlySpan<byte> p, int i)
+    /// <summary>The first index from <paramref name="i"/> that is not JSON whitespace (space, tab, LF, CR).</summary>
+    internal static int SkipWs(ReadOnlySpan<byte> p, int i)
     {
         while (i < p.Length && (p[i] == (byte)' ' || p[i] == (byte)'\t' || p[i] == (byte)'\n' || p[i] == (byte)'\r')) i++;
         return i;
@@ -154,7 +160,15 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
     /// <see cref="Utf8Parser"/>, which takes every other number.
     /// </summary>
     internal static bool ParseJsonDouble(ReadOnlySpan<byte> num, out double value)
+        => TryExactDouble(num, out value) || Utf8Parser.TryParse(num, out value, out _);
+
+    /// <summary>
+    /// The exact step of <see cref="ParseJsonDouble"/>: true with the value for at most 19 digits, a significand up to
+    /// 2^53, at most 22 decimals and no exponent; false (value 0) for anything else, which the caller reads otherwise.
+    /// </summary>
+    internal static bool TryExactDouble(ReadOnlySpan<byte> num, out double value)
     {
+        value = 0;
         int i = 0;
         bool negative = num.Length > 0 && num[0] == (byte)'-';
         if (negative) i = 1;
@@ -166,14 +180,16 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
             uint d = (uint)(num[i] - (byte)'0');
             if (d <= 9)
             {
-                if (++digits > 19) return Utf8Parser.TryParse(num, out value, out _);
+                if (++digits > 19) return false;
                 mantissa = mantissa * 10 + d;
                 if (point) decimals++;
             }
             else if (num[i] == (byte)'.' && !point) point = true;
-            else return Utf8Parser.TryParse(num, out value, out _); // an exponent
+            else return false; // an exponent
         }
-        if (digits == 0 || mantissa > ExactMantissa || decimals >= ExactPowersOfTen.Length) return Utf8Parser.TryParse(num, out value, out _);
+        if (digits == 0 || mantissa > ExactMantissa) return false;
+        // Stryker disable once Equality : the array's bound; 19 digits hold at most 18 decimals, so it never returns
+        if (decimals >= ExactPowersOfTen.Length) return false;
         value = mantissa / ExactPowersOfTen[decimals];
         if (negative) value = -value;
         return true;
@@ -182,7 +198,7 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
     /// <summary>A JSON integer already checked by <see cref="ScanNumber"/>; false when it does not fit a long.</summary>
     internal static bool ParseJsonInt64(ReadOnlySpan<byte> num, out long value)
     {
-        if (num.Length == 0 || num.Length > 18 || num[0] == (byte)'-') return Utf8Parser.TryParse(num, out value, out int used) && used == num.Length;
+        if (!TakesExactInt64(num)) return Utf8Parser.TryParse(num, out value, out int used) && used == num.Length;
         long v = 0;
         foreach (byte b in num)
         {
@@ -194,8 +210,14 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
         return true;
     }
 
+    /// <summary>
+    /// Whether <see cref="ParseJsonInt64"/> reads <paramref name="num"/> itself: 1 to 18 characters without a sign (a long
+    /// holds every such number); the others go to <see cref="Utf8Parser"/>.
+    /// </summary>
+    internal static bool TakesExactInt64(ReadOnlySpan<byte> num) => num.Length != 0 && num.Length <= 18 && num[0] != (byte)'-';
+
     /// <summary>A strict JSON number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?</summary>
-    static bool ScanNumber(ReadOnlySpan<byte> p, ref int i, out bool integer)
+    internal static bool ScanNumber(ReadOnlySpan<byte> p, ref int i, out bool integer)
     {
         integer = true;
         if (i < p.Length && p[i] == (byte)'-') i++;
@@ -226,51 +248,62 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
     {
         const int HaveSymbol = 1, HaveBid = 2, HaveAsk = 4, HaveTime = 8, All = 15, HaveSeq = 16;
         int have = 0;
+        // Stryker disable once Unary : without the symbol field the result is MissingField; with it, it sets symbolId
         int symbolId = -1;
         reason = TickDropReason.Malformed;
         try
         {
             var r = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = 4 });
+            // Stryker disable once Logical : another first token is followed by no property name and by no end of an object
             if (!r.Read() || r.TokenType != JsonTokenType.StartObject) return false;
             while (r.Read())
             {
                 if (r.TokenType == JsonTokenType.EndObject) break;
+                // Stryker disable once Boolean : never taken: in an object the reader gives only property names and its end
                 if (r.TokenType != JsonTokenType.PropertyName) return false;
                 // A field named twice is malformed: no guessing which one counts.
                 if (r.ValueTextEquals("symbol"u8))
                 {
                     if ((have & HaveSymbol) != 0 || !r.Read() || r.TokenType != JsonTokenType.String) return false;
                     symbolId = r.ValueIsEscaped ? -1 : symbols.Find(r.ValueSpan);
+                    // Stryker disable once Assignment : the guard returns when the bit is set, so ^= sets it as |= does (&= is killed)
                     have |= HaveSymbol;
                 }
                 else if (r.ValueTextEquals("bid"u8))
                 {
                     if ((have & HaveBid) != 0 || !ReadNumber(ref r, out tick.Bid)) return false;
+                    // Stryker disable once Assignment : the guard returns when the bit is set, so ^= sets it as |= does (&= is killed)
                     have |= HaveBid;
                 }
                 else if (r.ValueTextEquals("ask"u8))
                 {
                     if ((have & HaveAsk) != 0 || !ReadNumber(ref r, out tick.Ask)) return false;
+                    // Stryker disable once Assignment : the guard returns when the bit is set, so ^= sets it as |= does (&= is killed)
                     have |= HaveAsk;
                 }
                 else if (r.ValueTextEquals("time"u8))
                 {
                     if ((have & HaveTime) != 0 || !r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out tick.TimeMs) || tick.TimeMs <= 0) return false;
+                    // Stryker disable once Assignment : the guard returns when the bit is set, so ^= sets it as |= does (&= is killed)
                     have |= HaveTime;
                 }
                 else if (r.ValueTextEquals("seq"u8))
                 {
                     if ((have & HaveSeq) != 0 || !r.Read() || r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out tick.Seq) || tick.Seq < 0) return false;
+                    // Stryker disable once Assignment : the guard returns when the bit is set, so ^= sets it as |= does (&= is killed)
                     have |= HaveSeq;
                 }
                 else
                 {
                     // Bridges add fields (volume, flags, …): skip them.
+                    // Stryker disable once Boolean : never taken: a name with no value makes the reader throw, not end
                     if (!r.Read()) return false;
                     r.Skip();
                 }
             }
+            // Stryker disable once Logical,Boolean : never taken: the loop ends only at the top object's end (an unclosed one throws)
             if (r.TokenType != JsonTokenType.EndObject || r.CurrentDepth != 0) return false;
+            // Stryker disable once Boolean : never taken: content after the object makes the reader throw, not read on
             if (r.Read()) return false; // trailing content after the object
         }
         catch (JsonException)
@@ -311,6 +344,6 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
     {
         // Utf8Parser accepts a prefix; require that it consumed everything (a trailing newline is tolerated).
         if (s.Length > 0 && s[^1] == (byte)'\n') s = s[..^1];
-        return Utf8Parser.TryParse(s, out v, out int consumed) && consumed == s.Length && s.Length > 0;
+        return Utf8Parser.TryParse(s, out v, out int consumed) && consumed == s.Length; // an empty one does not parse
     }
 }

@@ -74,7 +74,80 @@ public class TickParserTests
         new Random(1).NextBytes(junk);
         Assert.False(Parse(junk).Ok);
         var big = new byte[1 << 20];
-        Assert.Equal(TickDropReason.OversizeFrame, Parse(big).Reason);
+        Assert.Equal((false, TickDropReason.OversizeFrame), (Parse(big).Ok, Parse(big).Reason));
+    }
+
+    [Fact]
+    public void A_frame_of_the_maximum_size_is_read_and_one_byte_more_is_not()
+    {
+        const string Tick = "{\"symbol\":\"EURUSD\",\"bid\":1.0851,\"ask\":1.08515,\"time\":1763765512123}";
+        var max = Tick.PadRight(TickParser.MaxFrameBytes);
+        Assert.True(Parse(max).Ok);
+        var (ok, _, reason) = Parse(max + " ");
+        Assert.False(ok);
+        Assert.Equal(TickDropReason.OversizeFrame, reason);
+    }
+
+    [Theory]
+    [InlineData("{\"symbol\":\"EURUSD\",\"bid\":1.0,\"ask\":0,\"time\":1}")]
+    [InlineData("{\"symbol\":\"EURUSD\",\"bid\":1.0,\"ask\":-0.0,\"time\":1}")]
+    [InlineData("{\"symbol\":\"EURUSD\",\"bid\":-2,\"ask\":-1,\"time\":1}")]
+    public void A_quote_with_an_ask_not_above_zero_has_a_bad_price(string payload)
+        => Assert.Equal((false, TickDropReason.BadPrice), (Parse(payload).Ok, Parse(payload).Reason));
+
+    [Fact]
+    public void A_tick_nested_deeper_than_four_levels_is_malformed()
+    {
+        const string Head = "{\"symbol\":\"EURUSD\",\"bid\":1.0,\"ask\":1.1,\"time\":1,\"x\":";
+        Assert.True(Parse(Head + "[[[1]]]}").Ok);
+        Assert.Equal((false, TickDropReason.Malformed), (Parse(Head + "[[[[1]]]]}").Ok, Parse(Head + "[[[[1]]]]}").Reason));
+    }
+
+    [Fact]
+    public void An_escaped_symbol_is_unknown_even_when_its_raw_text_is_a_configured_name()
+    {
+        // Matching would need the escape decoded; the raw text is not the name the bridge meant.
+        const string Tick = "{\"symbol\":\"EUR\\u0055SD\",\"bid\":1.0,\"ask\":1.1,\"time\":1}";
+        var table = new SymbolTable(["XAUUSD", "EUR\\u0055SD", "EURUSD"]);
+        Assert.False(new TickParser(table, TickFormat.Json).TryParse(Encoding.UTF8.GetBytes(Tick), 0, out _, out var reason));
+        Assert.Equal(TickDropReason.UnknownSymbol, reason);
+        Assert.Equal((false, TickDropReason.UnknownSymbol), (Parse(Tick).Ok, Parse(Tick).Reason));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    public void A_time_not_above_zero_is_malformed_on_the_readers_path_too(string time)
+    {
+        var tick = "{\"n\\u0061me\":1,\"symbol\":\"EURUSD\",\"bid\":1.0,\"ask\":1.1,\"time\":" + time + "}";
+        Assert.Equal((false, TickDropReason.Malformed), (Parse(tick).Ok, Parse(tick).Reason));
+    }
+
+    [Fact]
+    public void A_seq_of_zero_is_taken_on_the_readers_path_too()
+    {
+        var (ok, t, _) = Parse("{\"n\\u0061me\":1,\"symbol\":\"EURUSD\",\"bid\":1.0,\"ask\":1.1,\"time\":1,\"seq\":0}");
+        Assert.True(ok);
+        Assert.Equal(0L, t.Seq);
+    }
+
+    [Theory]
+    [InlineData("EURUSD:|:;1.2", TickDropReason.Malformed)]
+    [InlineData("EURUSD:|:1.1;", TickDropReason.Malformed)]
+    [InlineData("EURUSD:|:1.1;\n", TickDropReason.Malformed)]
+    [InlineData("EURUSD:|:1.1;1.2abc", TickDropReason.Malformed)]
+    [InlineData("EURUSD:|:1.1x;1.2", TickDropReason.Malformed)]
+    [InlineData("XAUUSD:|:1.1;1.2", TickDropReason.UnknownSymbol)]
+    [InlineData("EURUSD:|:0;1.2", TickDropReason.BadPrice)]
+    public void Dwx_fields_that_are_empty_junk_or_unknown_are_dropped(string payload, TickDropReason expected)
+        => Assert.Equal((false, expected), (Parse(payload, TickFormat.Dwx).Ok, Parse(payload, TickFormat.Dwx).Reason));
+
+    [Fact]
+    public void A_dwx_line_with_its_newline_parses()
+    {
+        var (ok, t, _) = Parse("EURUSD:|:1.1;1.2\n", TickFormat.Dwx);
+        Assert.True(ok);
+        Assert.Equal((0, 1.1, 1.2), (t.SymbolId, t.Bid, t.Ask));
     }
 
     [Fact]
