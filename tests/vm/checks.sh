@@ -68,6 +68,16 @@ wait_state() {
     sleep 0.05
   done
 }
+# wait_estop true|false TIMEOUT_MS: polls status until the panel has seen the e-stop pressed (true) or closed (false):
+# the lines are debounced in the kernel, so a reset right after a pull may otherwise reach the panel first
+wait_estop() {
+  local end=$(( $(ms) + $2 ))
+  while :; do
+    status | grep -q "\"emergencyStop\":$1" && return 0
+    [ "$(ms)" -ge "$end" ] && return 1
+    sleep 0.02
+  done
+}
 # wait_led LINE VALUE TIMEOUT_MS
 wait_led() {
   local end=$(( $(ms) + $3 ))
@@ -215,7 +225,7 @@ reset_hold; sleep 0.5; reset_release; sleep 1
 [ "$(state_of "$(status)")" = ENGAGED ]; check $? "reset_held_too_short_is_ignored"
 
 # Reset while the e-stop is pressed: refused by the panel and by the CLI.
-press; sleep 0.2
+press; wait_estop true 10000
 reset_hold; sleep 2; reset_release; sleep 0.5
 [ "$(state_of "$(status)")" = ENGAGED ]; check $? "panel_reset_refused_while_estop_pressed"
 cli_reset; r=$?
@@ -223,7 +233,7 @@ cli_reset; r=$?
 check $? "cli_reset_refused_while_estop_pressed (exit $r: $(head -c 200 /tmp/reset.err | tr '\n' ' '))"
 
 # Reset on release: held 2 s (inside 1-4 s) with the e-stop released; nothing while held, SAFE on the release.
-release; sleep 0.2
+release; wait_estop false 10000
 reset_hold; sleep 2
 s1=$(state_of "$(status)")
 t0=$(ms); reset_release
@@ -240,7 +250,7 @@ seen0=0 seen1=0; for i in $(seq 15); do [ "$(led $GREEN)" = 1 ] && seen1=1 || se
 
 # Stuck reset: held past panel.resetMaxHoldMs (4 s) is a fault (amber flashing, status, resets refused); its release
 # clears the fault and does not reset; a proper press afterwards does.
-press; wait_state ENGAGED 10000; release
+press; wait_state ENGAGED 10000; release; wait_estop false 10000
 reset_hold
 wait_fault RESET_STUCK present 10000; r=$?
 A=$(gpiotool sample $SIM $AMBER 1500)
@@ -266,7 +276,7 @@ cli_reset; r=$?
 [ $r = 3 ] && has_fault ESTOP_DISCREPANCY; check $? "discrepancy_survives_closing_and_refuses_reset (exit $r)"
 press; wait_fault ESTOP_DISCREPANCY absent 10000; r=$?
 [ $r = 0 ]; check $? "discrepancy_cleared_once_both_channels_open"
-release; sleep 0.2
+release; wait_estop false 10000
 cli_reset; r=$?
 [ $r = 0 ] && wait_state SAFE 10000; check $? "cli_reset_after_release (exit $r)"
 
@@ -274,7 +284,7 @@ cli_reset; r=$?
 # panel.edmSettleMs (500); resets are refused until the feedback matches again.
 wait_relay 1 5000
 follow_stop
-press; wait_state ENGAGED 10000; release
+press; wait_state ENGAGED 10000; release; wait_estop false 10000
 wait_relay 0 5000; r1=$?
 wait_fault EDM_MISMATCH present 10000; r=$?
 [ $r1 = 0 ] && [ $r = 0 ] && [ "$(line2 $EDM)" = 1 ]; check $? "edm_mismatch_is_a_fault (trip=$(relay) edm=$(line2 $EDM) $(faults | head -c 160))"
@@ -301,7 +311,7 @@ wait_state ENGAGED 10000; r=$?; sleep 0.3
 S=$(status); c1=$(echo "$S" | grep -o '"engageLatencyUs":{[^}]*}' | grep -o '"count":[0-9]*' | cut -d: -f2)
 [ $r = 0 ] && [ "$(num_of "$S" generation)" = $((g0 + 1)) ] && [ "$c1" = $((c0 + 1)) ]
 check $? "bouncy_press_is_one_engagement (generation $g0 -> $(num_of "$S" generation), latency samples $c0 -> $c1)"
-release; sleep 0.1
+release; wait_estop false 10000
 $ET reset --yes --socket $SOCK >/dev/null 2>&1
 wait_state SAFE 10000; sleep 0.3
 [ "$(state_of "$(status)")" = SAFE ]; check $? "no_late_engagement_after_bouncy_press"
