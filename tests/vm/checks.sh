@@ -332,6 +332,24 @@ for try in 1 2 3; do
 done
 check $ok "debounce_filters_5ms_glitch ($why)"
 
+# A held reset button that chatters open for 5 ms is not a release: no reset while it stays held (the red lamp says
+# the state, as above); its real release afterwards resets. Judged only on a pulse well under 20 ms (up to 3 tries).
+ok=1 why="no pulse under 15 ms in 3 tries"
+for try in 1 2 3; do
+  press; wait_state ENGAGED 10000; release; wait_estop false 10000
+  reset_hold; sleep 1
+  w=$(gpiotool pulse $SIM $RESET 5000)
+  if [ "${w:-99999}" -lt 15000 ]; then
+    sleep 0.5; s1=$(led $RED); reset_release
+    [ "$s1" = 1 ]; ok=$?; why="pulse ${w} us, red $s1 while still held"
+    wait_state SAFE 10000; r=$?
+    break
+  fi
+  reset_release; wait_state SAFE 10000
+done
+check $ok "reset_chatter_while_held_does_not_reset ($why)"
+[ $ok = 0 ] && [ $r = 0 ]; check $? "reset_after_chatter_resets_on_the_real_release"
+
 # Latency: button edge (kernel CLOCK_MONOTONIC stamp) -> gates closed, from the daemon's recorder.
 C=$(gpiotool cycles $SIM $ESTOP $RED $CYCLES $ET reset --yes --socket $SOCK); r=$?
 check $r "press_release_reset_cycles ($C)"

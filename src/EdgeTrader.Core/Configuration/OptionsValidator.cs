@@ -145,6 +145,9 @@ public static partial class OptionsValidator
         if (p.DiscrepancyMs is < 10 or > 60_000) Err("panel.discrepancyMs", "must be 10-60000");
         if (p.EdmSettleMs is < 10 or > 10_000) Err("panel.edmSettleMs", "must be 10-10000 (a relay's operate and release time, with margin)");
         if (p.DebounceMs < 0 || p.DebounceMs > 1000) Err("panel.debounceMs", "must be 0-1000");
+        else if (p.Driver != PanelDriverKind.None && !string.IsNullOrWhiteSpace(p.ResetLine) && p.DebounceMs < 10)
+            Err("panel.debounceMs", $"must be at least 10 while panel.resetLine is set (it is {p.DebounceMs}): the reset acts on the button's release, " +
+                "and without the kernel's debounce a closed contact that chatters open reads as a release");
 
         var m = o.Mqtt;
         if (m.Enabled)

@@ -15,7 +15,9 @@ namespace EdgeTrader.Panel;
 /// reset while open; with two channels, either one engages, and a disagreement longer than <c>panel.discrepancyMs</c>
 /// is a fault until both are seen open;</item>
 /// <item>the reset button resets on its <b>release</b> after a hold of <c>panel.resetHoldMs</c> to
-/// <c>panel.resetMaxHoldMs</c>; held longer it is a stuck-button fault until seen released;</item>
+/// <c>panel.resetMaxHoldMs</c>, once the release has stayed released for max(<c>panel.debounceMs</c>, 20 ms) and the
+/// line still reads released (a press inside that time cancels it); held longer it is a stuck-button fault until seen
+/// released;</item>
 /// <item>the trip relay is energised only while SAFE and the tick loop beats (de-energise to trip), and with EDM its
 /// feedback contact must follow within <c>panel.edmSettleMs</c>, else a fault;</item>
 /// <item>lamps: a 300 ms lamp test, then red steady = ENGAGED, green 1 Hz = SAFE and the loop beats, amber steady = a
@@ -84,7 +86,8 @@ public sealed class PanelController : IResetInterlock, IDisposable
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Bias, "panel.bias"),
         };
         _estop = new EmergencyStopChannels(_pins.EmergencyStopB >= 0, TimeSpan.FromMilliseconds(options.DiscrepancyMs), time, OnDiscrepancyTimer);
-        _reset = new ResetButton(TimeSpan.FromMilliseconds(options.ResetHoldMs), TimeSpan.FromMilliseconds(options.ResetMaxHoldMs), time, OnResetMaxTimer);
+        _reset = new ResetButton(TimeSpan.FromMilliseconds(options.ResetHoldMs), TimeSpan.FromMilliseconds(options.ResetMaxHoldMs),
+            ResetButton.SettleFor(options.DebounceMs), time, OnResetMaxTimer, OnResetSettled);
         _relay = new TripRelay(_pins.Edm >= 0, TimeSpan.FromMilliseconds(options.EdmSettleMs), time, OnEdmTimer);
         if (_pins.Buzzer >= 0)
         {
@@ -221,15 +224,46 @@ public sealed class PanelController : IResetInterlock, IDisposable
         }
         // How long the edge took from the kernel's stamp to here: a loaded box shows it in the log.
         double lagMs = (MonotonicClock.NowNs() - EdgeNs(e)) / 1e6;
+        if (held) _log.Information("reset button pressed (edge delivered after {LagMs:0.0} ms)", lagMs);
+        else if (verdict == ResetVerdict.Settling)
+            _log.Information("reset button released after a {HoldMs:0} ms hold (edge delivered after {LagMs:0.0} ms): resets if it stays released", hold.TotalMilliseconds, lagMs);
+        else _log.Information("reset button released (edge delivered after {LagMs:0.0} ms): no reset ({Why})", lagMs, refusal ?? "");
+    }
+
+    void OnResetSettled()
+    {
+        ResetVerdict verdict;
+        TimeSpan hold;
+        string? refusal = null;
+        lock (_gate)
+        {
+            if (_disposed || !_reset.Settling) return; // cancelled by a press or the emergency stop
+            verdict = _reset.SettleElapsed(ReadResetReleased());
+            hold = _reset.LastHold;
+            if (verdict != ResetVerdict.Reset && !_reset.Settling) refusal = _reset.LastRefusal;
+        }
         if (verdict != ResetVerdict.Reset)
         {
-            if (held) _log.Information("reset button pressed (edge delivered after {LagMs:0.0} ms)", lagMs);
-            else _log.Information("reset button released (edge delivered after {LagMs:0.0} ms): no reset ({Why})", lagMs, refusal ?? "");
+            if (refusal is not null) _log.Warning("reset button: no reset ({Why})", refusal);
             return;
         }
         var r = _breaker.Reset($"reset button released after a {hold.TotalMilliseconds:0} ms hold", BreakerSource.Button);
         if (!r.Done) _log.Warning("panel reset refused: {Reason}", r.RefusedBecause);
         Refresh();
+    }
+
+    // The re-read after the settle time: a line that cannot be read counts as held (no reset).
+    bool ReadResetReleased()
+    {
+        try
+        {
+            return _gpio.Read(_pins.Reset) == PinValue.High;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
+        {
+            _log.Error("cannot read the reset button: {Error}", ex.Message);
+            return false;
+        }
     }
 
     void OnResetMaxTimer()

@@ -79,12 +79,13 @@ public sealed class PanelHarness : IDisposable
         Sim.EmergencyStop(false);
     }
 
-    /// <summary>Holds the reset button for <paramref name="ms"/>, then releases it.</summary>
+    /// <summary>Holds the reset button for <paramref name="ms"/>, releases it and lets the release settle (one 50 ms step).</summary>
     public void HoldReset(int ms)
     {
         Sim.Reset(true);
         Run(ms);
         Sim.Reset(false);
+        Run(50);
     }
 
     /// <summary>Counts a line's rising edges from now on.</summary>

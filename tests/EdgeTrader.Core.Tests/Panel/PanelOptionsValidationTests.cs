@@ -32,6 +32,21 @@ public sealed class PanelOptionsValidationTests
         Assert.False(string.IsNullOrWhiteSpace(e.Reason));
     }
 
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(9, false)]
+    [InlineData(10, true)]
+    [InlineData(20, true)]
+    public void A_debounce_under_10_ms_is_refused_because_the_reset_acts_on_the_buttons_release(int debounceMs, bool valid)
+    {
+        var errors = Errors(new PanelOptions { Driver = PanelDriverKind.Gpio, DebounceMs = debounceMs });
+        if (valid) { Assert.Empty(errors); return; }
+        var e = Assert.Single(errors);
+        Assert.Equal("panel.debounceMs", e.Key);
+        Assert.Contains("panel.resetLine", e.Reason);
+        Assert.Contains("release", e.Reason);
+    }
+
     [Fact]
     public void Numbered_drivers_need_line_numbers()
     {

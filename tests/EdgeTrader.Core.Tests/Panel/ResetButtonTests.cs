@@ -31,7 +31,7 @@ public sealed class ResetButtonTests : IDisposable
     }
 
     [Fact]
-    public void Held_inside_the_window_it_resets_on_the_release_not_before()
+    public void Held_inside_the_window_it_resets_on_the_release_once_the_release_has_lasted_the_debounce_time()
     {
         var gen = _h.Breaker.State.Generation;
         _h.Sim.Reset(true);
@@ -39,6 +39,10 @@ public sealed class ResetButtonTests : IDisposable
         Assert.True(_h.Breaker.IsEngaged); // still held: nothing yet
 
         _h.Sim.Reset(false);
+        Assert.True(_h.Breaker.IsEngaged); // released, but not yet for max(panel.debounceMs, 20 ms)
+        _h.Time.Advance(TimeSpan.FromMilliseconds(19));
+        Assert.True(_h.Breaker.IsEngaged);
+        _h.Time.Advance(TimeSpan.FromMilliseconds(1));
 
         Assert.False(_h.Breaker.IsEngaged);
         Assert.Equal(BreakerSource.Button, _h.Breaker.State.Source);
@@ -46,6 +50,58 @@ public sealed class ResetButtonTests : IDisposable
         Assert.Contains("released after", _h.Breaker.State.Reason);
         _h.Run(100);
         Assert.False(_h.Sim.Lamp(PanelLed.Red));
+    }
+
+    [Fact]
+    public void A_release_that_is_pressed_again_within_the_debounce_time_does_not_reset()
+    {
+        _h.Sim.Reset(true);
+        _h.Run(1000);
+        _h.Sim.Reset(false); // a 1 ms chatter of a contact that stays closed
+        _h.Time.Advance(TimeSpan.FromMilliseconds(1));
+        _h.Sim.Reset(true);
+        _h.Run(1000);
+
+        Assert.True(_h.Breaker.IsEngaged);
+    }
+
+    [Fact]
+    public void A_press_within_the_debounce_time_of_a_release_starts_a_new_hold()
+    {
+        _h.Sim.Reset(true);
+        _h.Run(1000);
+        _h.Sim.Reset(false);
+        _h.Time.Advance(TimeSpan.FromMilliseconds(5));
+        _h.HoldReset(200); // 200 ms since the new press: a tap, whatever came before
+
+        Assert.True(_h.Breaker.IsEngaged);
+        _h.HoldReset(400);
+        Assert.False(_h.Breaker.IsEngaged);
+    }
+
+    [Fact]
+    public void A_release_whose_line_reads_pressed_when_the_debounce_time_is_over_does_not_reset()
+    {
+        _h.Sim.Reset(true);
+        _h.Run(1000);
+        _h.Sim.Reset(false);
+        _h.Sim.Driver.SetInputWithoutEdge(_h.Sim.Pins.Reset, false); // pressed again, and the edge was lost
+
+        _h.Run(1000);
+        Assert.True(_h.Breaker.IsEngaged);
+    }
+
+    [Fact]
+    public void An_emergency_stop_pressed_while_a_release_settles_cancels_the_reset()
+    {
+        _h.Sim.Reset(true);
+        _h.Run(1000);
+        _h.Sim.Reset(false);
+        _h.Sim.EmergencyStop(true);
+        _h.Sim.EmergencyStop(false);
+
+        _h.Run(1000);
+        Assert.True(_h.Breaker.IsEngaged);
     }
 
     [Theory]

@@ -67,6 +67,13 @@ public sealed class SimGpioDriver : EdgeGpioDriver
         RaiseEdge(pin, high ? PinEventTypes.Rising : PinEventTypes.Falling, StampNs(), seq);
     }
 
+    /// <summary>Sets the outside level of a line and raises no edge: an edge the kernel lost (its queue overflowed).</summary>
+    public void SetInputWithoutEdge(int pin, bool high)
+    {
+        CheckPin(pin);
+        lock (_lock) _outside[pin] = high;
+    }
+
     long StampNs() =>
         _clock == TimeProvider.System
             ? MonotonicClock.NowNs()

@@ -50,7 +50,7 @@ public sealed class EarlyTimerTests
         var time = new EarlyTimers(fake, TimeSpan.FromMilliseconds(3));
         ResetButton? b = null;
         int stuck = 0;
-        b = new ResetButton(TimeSpan.FromMilliseconds(350), TimeSpan.FromSeconds(5), time, () => { if (b!.MaxElapsed()) stuck++; });
+        b = new ResetButton(TimeSpan.FromMilliseconds(350), TimeSpan.FromSeconds(5), ResetButton.MinSettle, time, () => { if (b!.MaxElapsed()) stuck++; }, () => { });
         using var _ = b;
         b.Initial(held: false);
         b.OnLevel(true, 1_000 * Ms);
@@ -60,5 +60,25 @@ public sealed class EarlyTimerTests
         fake.Advance(TimeSpan.FromMilliseconds(20));
         Assert.Equal(1, stuck);
         Assert.True(b.Stuck);
+    }
+
+    [Fact]
+    public void A_settle_timer_that_fires_early_resets_only_once_the_settle_time_is_over()
+    {
+        var fake = TestClock.New();
+        var time = new EarlyTimers(fake, TimeSpan.FromMilliseconds(3));
+        ResetButton? b = null;
+        int resets = 0;
+        b = new ResetButton(TimeSpan.FromMilliseconds(350), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(20), time, () => { },
+            () => { if (b!.SettleElapsed(lineReleased: true) == ResetVerdict.Reset) resets++; });
+        using var _ = b;
+        b.Initial(held: false);
+        b.OnLevel(true, 0);
+        b.OnLevel(false, 1_000 * Ms);
+        fake.Advance(TimeSpan.FromMilliseconds(17)); // the timer fires 3 ms early
+        Assert.Equal(0, resets);
+        Assert.True(b.Settling);
+        fake.Advance(TimeSpan.FromMilliseconds(20));
+        Assert.Equal(1, resets);
     }
 }
