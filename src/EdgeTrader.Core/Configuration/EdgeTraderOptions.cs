@@ -180,9 +180,9 @@ public sealed record TradingSessionOptions
 /// <summary>The physical panel: emergency stop (one or two channels), reset button, lamps, trip relay with EDM, buzzer.</summary>
 public sealed record PanelOptions
 {
-    /// <summary>"gpio" (EdgeTrader's uAPI v2 driver), "libgpiod" or "sysfs" (dotnet/iot's), "sim" (in process) or "none".</summary>
+    /// <summary>"gpio" (EdgeTrader's uAPI v2 driver), "sim" (in process) or "none"; dotnet/iot's "libgpiod" and "sysfs" are refused (docs/panel.md).</summary>
     public PanelDriverKind Driver { get; set; } = PanelDriverKind.None;
-    /// <summary>gpio: restrict the line search to this chip (label like "pinctrl-rp1", or path like /dev/gpiochip0); empty = all chips. libgpiod: the chip number (empty = 0).</summary>
+    /// <summary>gpio: restrict the line search to this chip (label like "pinctrl-rp1", or path like /dev/gpiochip0); empty = all chips.</summary>
     public string Chip { get; set; } = "";
     /// <summary>Emergency-stop line name (NC contact to ground, pull-up: high = pressed or wire broken).</summary>
     public string EmergencyStopLine { get; set; } = "GPIO17";

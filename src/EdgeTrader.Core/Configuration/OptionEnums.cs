@@ -35,20 +35,27 @@ public enum ZmqTransportKind
     [JsonStringEnumMemberName("netmq")] NetMq,
 }
 
-/// <summary><c>panel.driver</c>.</summary>
+/// <summary><c>panel.driver</c>: only drivers the GPIO driver contract runs against (docs/panel.md, "Drivers").</summary>
 [JsonConverter(typeof(StrictEnumConverter<PanelDriverKind>))]
+[RetiredOptionName("libgpiod", RetiredWhy.DotnetIotGpioDriver)]
+[RetiredOptionName("sysfs", RetiredWhy.DotnetIotGpioDriver)]
 public enum PanelDriverKind
 {
     /// <summary>No panel.</summary>
     [JsonStringEnumMemberName("none")] None,
     /// <summary>The Linux GPIO character device (uAPI v2), EdgeTrader's own driver: lines by name, kernel debounce and stamps.</summary>
     [JsonStringEnumMemberName("gpio")] Gpio,
-    /// <summary>dotnet/iot's libgpiod (v1) driver: lines by number on one chip.</summary>
-    [JsonStringEnumMemberName("libgpiod")] Libgpiod,
-    /// <summary>dotnet/iot's /sys/class/gpio driver: lines by number.</summary>
-    [JsonStringEnumMemberName("sysfs")] Sysfs,
     /// <summary>In process (demo, tests).</summary>
     [JsonStringEnumMemberName("sim")] Sim,
+}
+
+/// <summary>Why a retired option value is refused.</summary>
+static class RetiredWhy
+{
+    internal const string DotnetIotGpioDriver =
+        "dotnet/iot's libgpiod and sysfs drivers give no kernel debounce, no edge timestamps and no failure signal, so an " +
+        "emergency stop behind them cannot fail closed (a dead event thread or a lost edge leaves it reading closed) and " +
+        "they cannot pass the GPIO driver contract; use \"gpio\" (the GPIO character device, lines by name as \"GPIO17\"; docs/panel.md)";
 }
 
 /// <summary><c>panel.bias</c>: the bias of the panel's input lines.</summary>

@@ -128,15 +128,11 @@ public static partial class OptionsValidator
             foreach (var (key, value, required) in lines)
             {
                 if (value is null || (required && string.IsNullOrWhiteSpace(value))) Err(key, "must name a GPIO line (e.g. \"GPIO17\")");
-                else if (value.Length > 0 && p.Driver is PanelDriverKind.Libgpiod or PanelDriverKind.Sysfs && !TryLineNumber(value, out _))
-                    Err(key, $"'{value}' is not a line number (\"17\" or \"GPIO17\"): the {OptionNames.Of(p.Driver)} driver numbers lines, it does not look them up by name");
             }
             foreach (var dup in lines.Where(l => !string.IsNullOrWhiteSpace(l.Value)).GroupBy(l => l.Value, StringComparer.Ordinal).Where(g => g.Count() > 1))
                 Err(dup.Last().Key, $"line '{dup.Key}' is used by {string.Join(" and ", dup.Select(d => d.Key))}");
             if (!string.IsNullOrEmpty(p.EdmLine) && string.IsNullOrEmpty(p.TripLine))
                 Err("panel.edmLine", "reads back the trip relay: set panel.tripLine too");
-            if (p.Driver == PanelDriverKind.Libgpiod && p.Chip.Length > 0 && !TryLineNumber(p.Chip.StartsWith("gpiochip", StringComparison.Ordinal) ? p.Chip["gpiochip".Length..] : p.Chip, out _))
-                Err("panel.chip", $"'{p.Chip}' is not a chip number (\"0\" or \"gpiochip0\") for the libgpiod driver");
         }
         Defined("panel.bias", p.Bias, Err);
         if (p.ResetHoldMs is < 100 or > 60_000) Err("panel.resetHoldMs", "must be 100-60000 (a reset needs a deliberate hold; 100 ms is the least ISO 13849-1 accepts)");
@@ -243,10 +239,4 @@ public static partial class OptionsValidator
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex NodeName();
 
-    /// <summary>"17" or "GPIO17" → 17 (the numbering of dotnet/iot's libgpiod and sysfs drivers).</summary>
-    public static bool TryLineNumber(string value, out int number)
-    {
-        var digits = value.StartsWith("GPIO", StringComparison.Ordinal) ? value.AsSpan(4) : value.AsSpan();
-        return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out number);
-    }
 }

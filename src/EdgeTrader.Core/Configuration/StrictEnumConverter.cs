@@ -13,6 +13,7 @@ namespace EdgeTrader.Configuration;
 public sealed class StrictEnumConverter<T> : JsonConverter<T> where T : struct, Enum
 {
     static readonly (string Name, T Value)[] Table = BuildTable();
+    static readonly RetiredOptionNameAttribute[] Retired = (RetiredOptionNameAttribute[])Attribute.GetCustomAttributes(typeof(T), typeof(RetiredOptionNameAttribute));
 
     /// <summary>The names in declaration order.</summary>
     internal static readonly IReadOnlyList<string> Names = [.. Table.Select(t => t.Name)];
@@ -50,6 +51,8 @@ public sealed class StrictEnumConverter<T> : JsonConverter<T> where T : struct, 
         string s = reader.GetString()!;
         foreach (var (name, value) in Table)
             if (string.Equals(name, s, StringComparison.Ordinal)) return value;
+        foreach (var r in Retired)
+            if (string.Equals(r.Name, s, StringComparison.Ordinal)) throw new JsonException($"'{s}' is refused: {r.Why}");
         throw new JsonException($"'{s}' is not one of {Choices()}");
     }
 
@@ -65,4 +68,15 @@ public sealed class StrictEnumConverter<T> : JsonConverter<T> where T : struct, 
         JsonTokenType.StartArray => "a list",
         _ => t.ToString(),
     };
+}
+
+/// <summary>A name an option enum no longer takes: a configuration naming it is refused with <see cref="Why"/> (what to use instead).</summary>
+[AttributeUsage(AttributeTargets.Enum, AllowMultiple = true)]
+public sealed class RetiredOptionNameAttribute(string name, string why) : Attribute
+{
+    /// <summary>The retired name.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>Why it was retired and what to use.</summary>
+    public string Why { get; } = why;
 }

@@ -5,8 +5,8 @@ namespace EdgeTrader.Panel;
 
 /// <summary>
 /// Which pin of the panel's <see cref="System.Device.Gpio.GpioController"/> carries which signal; -1 = not fitted.
-/// For EdgeTrader's drivers (gpio, sim) pin i is the i-th line of <see cref="PanelLayout.Lines"/>; for dotnet/iot's
-/// drivers (libgpiod, sysfs) it is the line's number on the chip.
+/// Pin i is the i-th line of <see cref="PanelLayout.Lines"/> (EdgeTrader's drivers, gpio and sim, take the lines in
+/// that order).
 /// </summary>
 public sealed record PanelPins(int EmergencyStop, int Reset, int Green, int Red, int Amber,
     int EmergencyStopB = -1, int Trip = -1, int Edm = -1, int Buzzer = -1);

@@ -47,15 +47,49 @@ public sealed class PanelOptionsValidationTests
         Assert.Contains("release", e.Reason);
     }
 
-    [Fact]
-    public void Numbered_drivers_need_line_numbers()
+    [Theory]
+    [InlineData("libgpiod")]
+    [InlineData("sysfs")]
+    public void The_dotnet_iot_drivers_are_refused_saying_why_and_naming_gpio(string driver)
     {
-        var e = Assert.Single(Errors(new PanelOptions { Driver = PanelDriverKind.Libgpiod, ResetLine = "RESET_BTN" }));
-        Assert.Equal("panel.resetLine", e.Key);
-        Assert.Empty(Errors(new PanelOptions { Driver = PanelDriverKind.Sysfs, EmergencyStopLine = "17", TripLine = "GPIO16" }));
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("{\"panel\":{\"driver\":\"" + driver + "\"}}"));
+        var e = Assert.Single(ex.Errors);
+        Assert.Equal("panel.driver", e.Key);
+        Assert.Contains(driver, e.Reason);
+        Assert.Contains("debounce", e.Reason);
+        Assert.Contains("fail closed", e.Reason);
+        Assert.Contains("\"gpio\"", e.Reason);
     }
+
+    [Fact]
+    public void Every_driver_panel_driver_can_name_is_one_the_contract_runs_against() =>
+        Assert.Equal(["none", "gpio", "sim"], OptionNames.All<PanelDriverKind>());
 
     [Fact]
     public void A_fully_fitted_panel_is_valid() =>
         Assert.Empty(Errors(new PanelOptions { Driver = PanelDriverKind.Gpio, EmergencyStopLineB = "GPIO5", TripLine = "GPIO16", EdmLine = "GPIO26", BuzzerLine = "GPIO12" }));
+
+    [Fact]
+    public void A_driver_that_reports_no_failure_is_refused_by_the_panel()
+    {
+        using var plain = new PlainDriver();
+        var ex = Assert.Throws<EdgeTrader.Panel.PanelException>(() => EdgeTrader.Panel.PanelHardware.Open(new PanelOptions { Driver = PanelDriverKind.Gpio }, Serilog.Core.Logger.None, plain));
+        Assert.Contains("fail closed", ex.Message);
+    }
+
+    /// <summary>A GpioDriver as dotnet/iot's are: no failure event, no stamped edges (never opened here).</summary>
+    sealed class PlainDriver : System.Device.Gpio.GpioDriver
+    {
+        protected override int PinCount => 28;
+        protected override void OpenPin(int pinNumber) => throw new NotSupportedException();
+        protected override void ClosePin(int pinNumber) => throw new NotSupportedException();
+        protected override void SetPinMode(int pinNumber, System.Device.Gpio.PinMode mode) => throw new NotSupportedException();
+        protected override System.Device.Gpio.PinMode GetPinMode(int pinNumber) => throw new NotSupportedException();
+        protected override bool IsPinModeSupported(int pinNumber, System.Device.Gpio.PinMode mode) => false;
+        protected override System.Device.Gpio.PinValue Read(int pinNumber) => throw new NotSupportedException();
+        protected override void Write(int pinNumber, System.Device.Gpio.PinValue value) => throw new NotSupportedException();
+        protected override System.Device.Gpio.WaitForEventResult WaitForEvent(int pinNumber, System.Device.Gpio.PinEventTypes eventTypes, CancellationToken cancellationToken) => throw new NotSupportedException();
+        protected override void AddCallbackForPinValueChangedEvent(int pinNumber, System.Device.Gpio.PinEventTypes eventTypes, System.Device.Gpio.PinChangeEventHandler callback) => throw new NotSupportedException();
+        protected override void RemoveCallbackForPinValueChangedEvent(int pinNumber, System.Device.Gpio.PinChangeEventHandler callback) => throw new NotSupportedException();
+    }
 }
