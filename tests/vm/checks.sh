@@ -282,6 +282,18 @@ release; wait_estop false 10000
 cli_reset; r=$?
 [ $r = 0 ] && wait_state SAFE 10000; check $? "cli_reset_after_release (exit $r)"
 
+# A stop seen on channel A only, 0.3 s (shorter than panel.discrepancyMs 1000): channel B may be welded closed. Once
+# both are closed again it is the discrepancy fault; resets are refused until both channels are seen open.
+pull $ESTOP pull-up; sleep 0.3; pull $ESTOP pull-down
+wait_state ENGAGED 10000; r=$?
+wait_fault ESTOP_DISCREPANCY present 10000; r2=$?
+cli_reset; r3=$?
+[ $r = 0 ] && [ $r2 = 0 ] && [ $r3 = 3 ]; check $? "one_channel_stop_is_a_discrepancy_and_refuses_reset (engaged $r, fault $r2, reset exit $r3)"
+press; wait_fault ESTOP_DISCREPANCY absent 10000; r=$?
+release; wait_estop false 10000
+cli_reset; r2=$?
+[ $r = 0 ] && [ $r2 = 0 ] && wait_state SAFE 10000; check $? "one_channel_stop_cleared_by_both_channels_open (exit $r2)"
+
 # EDM: a welded contact (the follower stops: the feedback stays "energised" after the relay drops) is a fault after
 # panel.edmSettleMs (500); resets are refused until the feedback matches again.
 wait_relay 1 5000
@@ -328,9 +340,15 @@ for try in 1 2 3; do
     [ "$(state_of "$(status)")" = SAFE ] && [ "$(gen)" = "$g0" ]; ok=$?; why="pulse ${w} us, state $(state_of "$(status)")"
     break
   fi
+  # A stretched pulse that got through was a stop on channel A only (a discrepancy): both channels open clear it.
+  press; wait_estop true 10000; release; wait_estop false 10000
   $ET reset --yes --socket $SOCK >/dev/null 2>&1; wait_state SAFE 10000
 done
 check $ok "debounce_filters_5ms_glitch ($why)"
+if [ "$(state_of "$(status)")" != SAFE ]; then
+  press; wait_estop true 10000; release; wait_estop false 10000
+  $ET reset --yes --socket $SOCK >/dev/null 2>&1; wait_state SAFE 10000
+fi
 
 # A held reset button that chatters open for 5 ms is not a release: no reset while it stays held (the red lamp says
 # the state, as above); its real release afterwards resets. Judged only on a pulse well under 20 ms (up to 3 tries).
@@ -351,7 +369,7 @@ check $ok "reset_chatter_while_held_does_not_reset ($why)"
 [ $ok = 0 ] && [ $r = 0 ]; check $? "reset_after_chatter_resets_on_the_real_release"
 
 # Latency: button edge (kernel CLOCK_MONOTONIC stamp) -> gates closed, from the daemon's recorder.
-C=$(gpiotool cycles $SIM $ESTOP $RED $CYCLES $ET reset --yes --socket $SOCK); r=$?
+C=$(gpiotool cycles2 $SIM $ESTOP $SIM2 $ESTOPB $RED $CYCLES $ET reset --yes --socket $SOCK); r=$?
 check $r "press_release_reset_cycles ($C)"
 L=$(status | grep -o '"engageLatencyUs":{[^}]*}')
 n=$(echo "$L" | grep -o '"count":[0-9]*' | cut -d: -f2)

@@ -7,6 +7,7 @@
  *   gpiotool pulse SIMDIR OFFSET WIDTH_US   pull-up, WIDTH_US, pull-down; prints the width achieved in us
  *   gpiotool asuser UID CMD...               run CMD (absolute path) with uid = gid = UID and no supplementary groups
  *   gpiotool cycles SIMDIR ESTOP RED N RESET_CMD...
+ *   gpiotool cycles2 SIMDIR ESTOP SIMDIR2 ESTOPB RED N RESET_CMD...   (two channels: both opened, both closed)
  *       N times: press the e-stop (pull-up), wait for the red LED, release, run RESET_CMD until it exits 0
  *       (exit 3 = refused: the daemon has not seen the release yet, retry), wait for the red LED to go dark.
  *       Prints the write -> red LED latency (includes the kernel debounce period).
@@ -244,9 +245,15 @@ int main(int argc, char **argv)
 		perror("gpiotool: exec");
 		return 127;
 	}
-	if (argc >= 7 && !strcmp(argv[1], "cycles")) {
+	int two = argc >= 9 && !strcmp(argv[1], "cycles2");
+	if (two || (argc >= 7 && !strcmp(argv[1], "cycles"))) {
 		const char *simdir = argv[2];
-		unsigned estop = (unsigned)atoi(argv[3]), red = (unsigned)atoi(argv[4]);
+		unsigned estop = (unsigned)atoi(argv[3]);
+		const char *simdir2 = two ? argv[4] : NULL;
+		unsigned estopb = two ? (unsigned)atoi(argv[5]) : 0;
+		if (two)
+			argv += 2;
+		unsigned red = (unsigned)atoi(argv[4]);
 		int n = atoi(argv[5]);
 		char **cmd = &argv[6];
 		int rfd = open_value(simdir, red);
@@ -265,6 +272,8 @@ int main(int argc, char **argv)
 			}
 			uint64_t t0 = now_ns();
 			sim_write(simdir, estop, "pull-up");
+			if (simdir2)
+				sim_write(simdir2, estopb, "pull-up");
 			uint64_t t1 = wait_value(rfd, 1, 2000);
 			if (!t1) {
 				fprintf(stderr, "gpiotool: cycle %d: red LED did not light within 2 s\n", i);
@@ -273,6 +282,8 @@ int main(int argc, char **argv)
 			}
 			lat[got++] = t1 - t0;
 			sim_write(simdir, estop, "pull-down");
+			if (simdir2)
+				sim_write(simdir2, estopb, "pull-down");
 			int rc = -1;
 			for (int k = 0; k < 50; k++) {
 				sleep_us(25000);
@@ -376,6 +387,6 @@ int main(int argc, char **argv)
 		ptrace(PTRACE_DETACH, tid, 0, 0);
 		return 0;
 	}
-	fprintf(stderr, "usage: gpiotool info|hold|bounce|pulse|cycles|follow|sample|freeze ...\n");
+	fprintf(stderr, "usage: gpiotool info|hold|bounce|pulse|cycles|cycles2|follow|sample|freeze ...\n");
 	return 2;
 }

@@ -12,8 +12,8 @@ namespace EdgeTrader.Panel;
 /// The panel's safety semantics on a <see cref="GpioController"/>, whatever the driver under it:
 /// <list type="bullet">
 /// <item>an open emergency-stop channel (pressed, or its wire cut) engages at once, source button, and vetoes every
-/// reset while open; with two channels, either one engages, and a disagreement longer than <c>panel.discrepancyMs</c>
-/// is a fault until both are seen open;</item>
+/// reset while open; with two channels, either one engages, and a disagreement longer than <c>panel.discrepancyMs</c>,
+/// or a stop in which only one channel was seen open, is a fault until both are seen open;</item>
 /// <item>the reset button resets on its <b>release</b> after a hold of <c>panel.resetHoldMs</c> to
 /// <c>panel.resetMaxHoldMs</c>, once the release has stayed released for max(<c>panel.debounceMs</c>, 20 ms) and the
 /// line still reads released (a press inside that time cancels it); held longer it is a stuck-button fault until seen
@@ -54,7 +54,7 @@ public sealed class PanelController : IResetInterlock, IDisposable
     readonly TripRelay _relay;
     readonly Iot.Device.Buzzer.Buzzer? _buzzer;
     readonly ActiveBuzzerChannel? _buzzerChannel;
-    readonly string _discrepancyText, _stuckText;
+    readonly string _discrepancyText, _oneChannelText, _stuckText;
     readonly bool[] _ledState = new bool[3];
     readonly bool[] _ledKnown = new bool[3];
     long _startTimestamp;
@@ -96,6 +96,8 @@ public sealed class PanelController : IResetInterlock, IDisposable
         }
         _discrepancyText = $"emergency-stop channels {options.EmergencyStopLine} and {options.EmergencyStopLineB} disagreed for more than {options.DiscrepancyMs} ms: " +
                            "check the contacts and the wiring; cleared once both channels are seen open";
+        _oneChannelText = $"an emergency stop was seen on one channel only ({options.EmergencyStopLine} and {options.EmergencyStopLineB} did not both open before both closed again): " +
+                          "the other channel's contact may be welded or bridged; cleared once both channels are seen open";
         _stuckText = $"reset button ({options.ResetLine}) held longer than {options.ResetMaxHoldMs} ms: stuck or shorted; cleared once it is seen released";
         breaker.AddResetInterlock(this);
         breaker.Subscribe(OnBreakerTransition);
@@ -184,10 +186,16 @@ public sealed class PanelController : IResetInterlock, IDisposable
         if (open) EngageFromButton(EdgeNs(e), press: !_estopActive);
         lock (_gate)
         {
+            bool hadDiscrepancy = _estop.Discrepancy;
             if (_disposed || !_estop.OnLevel(channel, open)) return;
             _estopActive = _estop.Active || _failed;
             if (open) _reset.Cancel();
             if (!_estop.Discrepancy) _faults.Clear(PanelFaults.EStopDiscrepancy);
+            else if (!hadDiscrepancy)
+            {
+                _faults.Raise(PanelFaults.EStopDiscrepancy, _oneChannelText);
+                _log.Error("{Fault}: {Detail}", PanelFaults.EStopDiscrepancy, _oneChannelText);
+            }
             if (!_estop.Active) _log.Information("emergency stop closed again; the breaker stays ENGAGED until reset");
         }
     }

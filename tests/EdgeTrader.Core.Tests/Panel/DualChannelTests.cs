@@ -41,6 +41,43 @@ public sealed class DualChannelTests : IDisposable
         Assert.True(_h.Breaker.Reset("operator", BreakerSource.Cli).Done);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void A_stop_where_only_one_channel_opened_is_a_discrepancy_once_both_are_closed_even_if_shorter_than_the_discrepancy_time(int channel)
+    {
+        _h.Sim.Channel(channel, open: true); // a short press; the other channel's contact is welded or bridged closed
+        _h.Run(50);
+        Assert.Empty(_h.Faults.Active);
+        _h.Sim.Channel(channel, open: false);
+
+        Assert.Equal(PanelFaults.EStopDiscrepancy, Assert.Single(_h.Faults.Active).Code);
+        var r = _h.Breaker.Reset("operator", BreakerSource.Cli);
+        Assert.False(r.Done);
+        Assert.Contains(PanelFaults.EStopDiscrepancy, r.RefusedBecause);
+        _h.HoldReset(1000);
+        Assert.True(_h.Breaker.IsEngaged);
+
+        _h.Sim.EmergencyStop(true); // both seen open in one stop: the switch test that clears it
+        _h.Sim.EmergencyStop(false);
+        Assert.Empty(_h.Faults.Active);
+        Assert.True(_h.Breaker.Reset("operator", BreakerSource.Cli).Done);
+    }
+
+    [Fact]
+    public void A_stop_where_both_channels_opened_one_after_the_other_is_no_fault()
+    {
+        _h.Sim.Channel(1, open: true);
+        _h.Run(50);
+        _h.Sim.Channel(0, open: true);
+        _h.Sim.Channel(1, open: false);
+        _h.Run(50);
+        _h.Sim.Channel(0, open: false);
+
+        Assert.Empty(_h.Faults.Active);
+        Assert.True(_h.Breaker.Reset("operator", BreakerSource.Cli).Done);
+    }
+
     [Fact]
     public void Channels_that_follow_each_other_within_the_discrepancy_time_are_no_fault()
     {
