@@ -58,7 +58,8 @@ if [ "$machine" != "$host" ]; then
   # The library root of scripts/arm64-root.sh when it exists, else the cross glibc (enough for --version).
   root=${EDGETRADER_ARM64_ROOT:-$PWD/.arm64/root}
   [ -e "$root/lib/$loader" ] || [ -e "$root/usr/lib/$loader" ] || root=/usr/aarch64-linux-gnu
-  runner=(qemu-aarch64 -L "$root")
+  # Cortex-A53: the oldest core the product targets (Pi 3, Pi Zero 2 W); qemu's default, "max", has every extension.
+  runner=(qemu-aarch64 -cpu cortex-a53 -L "$root")
 fi
 
 out="artifacts/$rid"

@@ -80,7 +80,7 @@ end
 begin abi "ABI values against each architecture's headers"
 xunit abi-x64 tests/EdgeTrader.Tests --filter "Category=Abi"
 if [ "$arm64" = 1 ]; then
-  EDGETRADER_BIN="$ARM64" EDGETRADER_LAUNCHER="qemu-aarch64 -L $REPO/.arm64/root" \
+  EDGETRADER_BIN="$ARM64" EDGETRADER_LAUNCHER="qemu-aarch64 -cpu cortex-a53 -L $REPO/.arm64/root" \
     xunit abi-arm64 tests/EdgeTrader.Tests --filter "Category=Abi"
 fi
 end
@@ -90,7 +90,7 @@ if [ "$arm64" = 1 ]; then
   # docs/performance.md), 5 kill -9 rounds instead of 20, and the instruments (sim-bridge, status polling) run as the
   # native x64 build so that the two cores go to the emulated daemon (tests/EdgeTrader.Tests/Cli/Daemon.cs, Bin).
   begin e2e-arm64 "tests/EdgeTrader.Tests (Arch=arm64) against $ARM64 under qemu-aarch64"
-  EDGETRADER_BIN="$ARM64" EDGETRADER_LAUNCHER="qemu-aarch64 -L $REPO/.arm64/root" EDGETRADER_TIME_FACTOR=16 \
+  EDGETRADER_BIN="$ARM64" EDGETRADER_LAUNCHER="qemu-aarch64 -cpu cortex-a53 -L $REPO/.arm64/root" EDGETRADER_TIME_FACTOR=16 \
     EDGETRADER_PEER_BIN="$X64" EDGETRADER_KILL_ITERATIONS=5 \
     xunit e2e-arm64 tests/EdgeTrader.Tests --filter "Arch=arm64&Category!=Abi"
   end

@@ -10,6 +10,7 @@ namespace EdgeTrader.Tests.Cli;
 /// The daemon's control socket under hostile local clients: a trickler, idle connections, a crowd. `engage` keeps its
 /// normal round trip and `status` is answered. Round trips are compared with the same daemon's, measured just before.
 /// </summary>
+[Trait("Arch", "arm64")] // also run against the arm64 binary under qemu-user (Bin, scripts/test.sh): the bounds scale with its round trip
 public sealed class ControlSocketTests : IDisposable
 {
     readonly Daemon _d = new($"tcp://127.0.0.1:{Bin.FreePort()}", $"tcp://127.0.0.1:{Bin.FreePort()}", dryRun: true);

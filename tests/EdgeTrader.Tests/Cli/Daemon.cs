@@ -10,7 +10,7 @@ namespace EdgeTrader.Tests.Cli;
 /// Every process of the binary starts from <see cref="StartInfo"/>, so this is the one place that decides how:
 /// <list type="bullet">
 /// <item><c>EDGETRADER_BIN</c>: the binary (default artifacts/linux-x64/edgetrader).</item>
-/// <item><c>EDGETRADER_LAUNCHER</c>: a command prefix, split on spaces, e.g. <c>qemu-aarch64 -L .arm64/root</c> to run
+/// <item><c>EDGETRADER_LAUNCHER</c>: a command prefix, split on spaces, e.g. <c>qemu-aarch64 -cpu cortex-a53 -L .arm64/root</c> to run
 /// the linux-arm64 binary on x86_64 (binfmt_misc is not relied on). <see cref="Process.Id"/> is then the launcher's
 /// pid; qemu-user passes signals on to the binary, and SIGKILL ends both.</item>
 /// <item><c>EDGETRADER_PEER_BIN</c>: the binary that plays the tests' instruments, run directly: sim-bridge (load
