@@ -390,6 +390,7 @@ if start_daemon $CFG && wait_state SAFE 10000 && wait_relay 1 5000; then
   [ "$(relay)" = 0 ]; check $? "relay_deenergised_when_the_process_dies (trip=$(relay))"
 else
   fail "relay_deenergised_when_the_process_dies: daemon did not come up SAFE with the relay on"; show_daemon_log
+  [ -n "$DPID" ] && stop_daemon # so that the checks after this one start their own daemon
 fi
 
 # E-stop already pressed at start: the daemon comes up ENGAGED by the button.

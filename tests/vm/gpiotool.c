@@ -7,7 +7,8 @@
  *   gpiotool pulse SIMDIR OFFSET WIDTH_US   pull-up, WIDTH_US, pull-down; prints the width achieved in us
  *   gpiotool asuser UID CMD...               run CMD (absolute path) with uid = gid = UID and no supplementary groups
  *   gpiotool cycles SIMDIR ESTOP RED N RESET_CMD...
- *   gpiotool cycles2 SIMDIR ESTOP SIMDIR2 ESTOPB RED N RESET_CMD...   (two channels: both opened, both closed)
+ *   gpiotool cycles2 SIMDIR ESTOP SIMDIR2 ESTOPB RED N RESET_CMD...   (two channels: both opened, held 100 ms
+ *                                           after the red LED, both closed)
  *       N times: press the e-stop (pull-up), wait for the red LED, release, run RESET_CMD until it exits 0
  *       (exit 3 = refused: the daemon has not seen the release yet, retry), wait for the red LED to go dark.
  *       Prints the write -> red LED latency (includes the kernel debounce period).
@@ -281,6 +282,11 @@ int main(int argc, char **argv)
 				break;
 			}
 			lat[got++] = t1 - t0;
+			/* two channels: held 100 ms more, as a hand would: the second line's own 20 ms debounce runs on a
+			 * loaded workqueue, and a channel released before the kernel reported it open was a stop seen on one
+			 * channel only (a discrepancy, resets refused) */
+			if (simdir2)
+				sleep_us(100000);
 			sim_write(simdir, estop, "pull-down");
 			if (simdir2)
 				sim_write(simdir2, estopb, "pull-down");

@@ -16,8 +16,8 @@ public enum ResetVerdict
 /// button was held at least <c>min</c> and at most <c>max</c>, and the release has then <b>stayed</b> released for
 /// <c>settle</c> (a timer, then a re-read of the line): a closed contact that chatters open for a moment is not a
 /// release, and a press inside the settle time cancels the reset and starts a new hold. A bounce, a tap, or a contact
-/// that closes and stays closed never resets. Held past <c>max</c> it is stuck or shorted: <see cref="Stuck"/> becomes true (a fault) until the
-/// button is seen released, and that release does not reset. A press that was not seen (held at start) never resets.
+/// that closes and stays closed never resets. Held past <c>max</c> it is stuck or shorted: <see cref="Stuck"/> becomes
+/// true (a fault) until the button is seen released, and that release does not reset. A press that was not seen (held at start) never resets.
 /// The hold is the time between the two edges' own stamps (the kernel's, CLOCK_MONOTONIC), so a late callback on a
 /// loaded box does not lengthen or shorten it; the maximum is also watched by a timer, so a button that never comes
 /// back is seen without waiting for its release. Not thread-safe: the panel calls it under its lock; the max timer
