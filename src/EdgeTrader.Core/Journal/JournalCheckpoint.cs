@@ -12,7 +12,7 @@ namespace EdgeTrader.Journal;
 internal static class JournalCheckpoint
 {
     public const string FileName = "journal.checkpoint";
-    const int Version = 2; // 2: the runs the journal holds; the file's own checksum
+    const int Version = 3; // 2: the runs the journal holds; the file's own checksum. 3: the last price per symbol
     public const int TailBytes = 64;
 
     /// <summary>Where a checkpoint stands: everything in files before <see cref="Day"/>, and in <see cref="File"/> before <see cref="Offset"/>.</summary>
@@ -122,6 +122,15 @@ internal sealed class JournalStateDto
     public required List<long[]> MaxSeq { get; set; }
     /// <summary>Runs whose start line the journal holds.</summary>
     public required List<long> Runs { get; set; }
+    /// <summary>The last journaled price per symbol (absent in older checkpoints: none known).</summary>
+    public List<JournalPriceDto>? LastPrices { get; set; }
+}
+
+/// <summary>The last journaled price of one symbol.</summary>
+internal sealed class JournalPriceDto
+{
+    public required string Symbol { get; set; }
+    public required double Price { get; set; }
 }
 
 /// <summary>A net position of one symbol.</summary>

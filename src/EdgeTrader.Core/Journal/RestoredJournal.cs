@@ -17,6 +17,9 @@ public sealed class RestoredJournal
     public required double[] Net { get; init; }
     /// <summary>Average open price per configured symbol id.</summary>
     public required double[] AvgPrice { get; init; }
+    /// <summary>The last price the journal holds per symbol id (an order's limit or a fill's price); 0 = none. A warm
+    /// start judges restored and adopted fills against it until the band has a reference of its own.</summary>
+    public double[] LastPrice { get; init; } = [];
     /// <summary>Net positions of symbols no longer configured (reported, not traded).</summary>
     public required IReadOnlyDictionary<string, double> OtherSymbols { get; init; }
     /// <summary>Orders of today's and yesterday's files still pending, oldest first.</summary>
