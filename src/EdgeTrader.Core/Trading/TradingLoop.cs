@@ -174,8 +174,22 @@ public sealed partial class TradingLoop
     public void RollDay(DateTimeOffset now)
     {
         _day.Roll(now);
+        if (_day.Current <= _book.Day) return;
+        // The day that closes is remembered with whether it had activity: a clock step that rolled it is judged by that.
+        _closedDay = _book.Day;
+        _closedDayActive = _book.TradesToday > 0 || _book.RealizedToday != 0;
         _book.RollDay(_day.Current);
     }
+
+    DateOnly _closedDay;
+    bool _closedDayActive;
+
+    /// <summary>
+    /// True when trading day <paramref name="day"/> had trades or realised P&amp;L other than 0: the current day's counters, or
+    /// those the last roll closed. Tick thread only.
+    /// </summary>
+    public bool DayHadActivity(DateOnly day) =>
+        day == _book.Day ? _book.TradesToday > 0 || _book.RealizedToday != 0 : day == _closedDay && _closedDayActive;
 
     TickOutcome Process(in Tick tick, DateTimeOffset now)
     {
