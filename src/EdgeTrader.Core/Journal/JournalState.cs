@@ -314,7 +314,7 @@ internal sealed class JournalState
     static DateOnly ParseDay(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>The reading's result: what the journal says, with how the reading went (<paramref name="stats"/>).</summary>
-    public RestoredJournal Result(JournalReadStats stats, string? problem, TimeSpan elapsed, string? fromCheckpoint, bool clockBehind = false)
+    public RestoredJournal Result(JournalReadStats stats, string? problem, TimeSpan elapsed, string? fromCheckpoint, bool clockBehind = false, bool? readInFull = null)
     {
         int n = _symbols.Count;
         var net = new double[n];
@@ -365,7 +365,7 @@ internal sealed class JournalState
             Problem = problem,
             Elapsed = elapsed,
             FromCheckpoint = fromCheckpoint,
-            Continuation = problem is null ? this : null,
+            Continuation = readInFull ?? problem is null ? this : null,
             ClockBehindJournal = clockBehind,
             Runs = [.. _runs],
         };
