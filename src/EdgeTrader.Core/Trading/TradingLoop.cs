@@ -419,7 +419,13 @@ public sealed partial class TradingLoop
         if (!UsableFill(qty, price)) { Counters.UnknownGatewayMessages++; return; }
         if (!_inFlight.TryGetValue(seq, out var f))
         {
-            if (!OnFillOfEnded(seq, qty, price, side)) Counters.UnknownGatewayMessages++;
+            if (OnFillOfEnded(seq, qty, price, side)) return;
+            // An order this run sent and no longer tracks (ended and forgotten): the fill moved the gateway's position,
+            // but nothing is known to book it by. The book and the gateway may now differ: engage.
+            if (seq > 0 && seq <= _orderSeq) RaiseAnomaly(AnomalyCode.FillOfForgottenOrder, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the gateway reports a fill of order {DetailIds?.Format(seq) ?? seq.ToString(System.Globalization.CultureInfo.InvariantCulture)} ({(side is { } sd ? (sd == Side.Buy ? "BUY " : "SELL ") : "")}{qty} at {price}), which ended longer ago than the last {EndedMemory} ended orders: not booked, so the position at the gateway may differ from the book"),
+                BreakerSource.Gateway);
+            else Counters.UnknownGatewayMessages++;
             return;
         }
         var b = FillCheck.Check(f.Side, f.Price, f.Remaining, side, qty, price, _band, f.SymbolId);

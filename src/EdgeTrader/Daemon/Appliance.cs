@@ -111,9 +111,10 @@ public sealed partial class Appliance : IDisposable
         // Read (and repair a torn tail of) the journal before anything appends to it.
         var restored = JournalRestore.Load(o.StateDir, o.Node, _symbols, o.Risk.ContractSize, day.Current, repairTornTails: storageProblem is null);
         day.AdvanceTo(restored.Day); // a clock behind the journal's latest day: that day is kept (the day never goes back)
+        var journalRule = new JournalFailureRule(Breaker); // a journal that cannot be written engages; resets refused meanwhile
         _journal = new DecisionJournal(o.StateDir, _symbols, _ids, day, time,
-            failure => Breaker.Engage(failure, BreakerSource.Risk), checkpoints: restored.CreateCheckpointer(o.StateDir, TimeSpan.FromSeconds(10)));
-        Breaker.AddResetInterlock(new JournalHealthInterlock(_journal));
+            journalRule.OnFailure, checkpoints: restored.CreateCheckpointer(o.StateDir, TimeSpan.FromSeconds(10)));
+        journalRule.Guard(_journal);
         _journal.Start($"run {run}, breaker {BreakerNames.Of(initial.Position)} gen {initial.Generation}{(cold ? ", --cold" : "")}");
         unwind.Journal = _journal;
         unwind.StateDir = _stateDir;
