@@ -98,6 +98,11 @@ public sealed partial class TradingLoop
     /// <summary>Counters for status.</summary>
     public TradingCounters Counters { get; }
 
+    long _checkStartTs;
+
+    /// <summary>When the tick thread entered the strategy and pre-trade checks (a timestamp), 0 while it is not in them. Any thread.</summary>
+    public long CheckStartedTimestamp => Volatile.Read(ref _checkStartTs);
+
     /// <summary>Positions and daily counters.</summary>
     public PositionBook Book => _book;
 
@@ -215,20 +220,22 @@ public sealed partial class TradingLoop
 
         bool signal;
         OrderIntent intent;
+        Volatile.Write(ref _checkStartTs, nowTs); // a CheckWatchdog engages while the checks hang
         try
         {
             signal = _strategy.OnTick(in tick, out intent);
         }
         catch (Exception ex)
         {
+            Volatile.Write(ref _checkStartTs, 0);
             FailClosed(AnomalyCode.CheckFailed, "the strategy", ex);
             return TickOutcome.NoSignal;
         }
-        if (!signal) return TickOutcome.NoSignal;
+        if (!signal) { Volatile.Write(ref _checkStartTs, 0); return TickOutcome.NoSignal; }
         Counters.Signals++;
 
         // A warm start holds new orders until the previous run's orders are reconciled with the gateway.
-        if (_holdOrders) return Deny(in intent, DenialCode.ReconciliationPending, tick.Seq, nowMs);
+        if (_holdOrders) { Volatile.Write(ref _checkStartTs, 0); return Deny(in intent, DenialCode.ReconciliationPending, tick.Seq, nowMs); }
         DenialCode denial;
         try
         {
@@ -236,9 +243,11 @@ public sealed partial class TradingLoop
         }
         catch (Exception ex)
         {
+            Volatile.Write(ref _checkStartTs, 0);
             FailClosed(AnomalyCode.CheckFailed, "the pre-trade risk check", ex);
             return Deny(in intent, DenialCode.CheckFailed, tick.Seq, nowMs);
         }
+        Volatile.Write(ref _checkStartTs, 0);
         if (_time.GetTimestamp() - nowTs > _checkTimeoutTicks)
         {
             FailClosed(AnomalyCode.CheckTimeout, $"the strategy and the pre-trade checks took longer than risk.checkTimeoutMs ({_limits.CheckTimeoutMs} ms)", null);

@@ -33,6 +33,7 @@ public sealed partial class Appliance : IDisposable
     readonly OrderIds _ids;
     readonly DecisionJournal _journal;
     readonly TradingSession _session;
+    readonly ITimer _checkWatch;
     readonly PanelController? _panel;
     readonly MqttMirror? _mirror;
     readonly ControlServer _control;
@@ -143,6 +144,9 @@ public sealed partial class Appliance : IDisposable
             book, day, o.Risk.MaxTickAgeMs, LoopLimits.From(o.Risk), new ClockWatch(o.Clock, Box.Clock, Health, time));
         _session = new TradingSession(o.Bridge, o.Gateway, transport, parts, Breaker, Health, _journal, _ids, time, log, Faults);
         Breaker.Subscribe(_session.OnBreakerTransition); // engagement → cancel_all; reset → silence counts again
+        // A check that hangs engages while it still runs (off the tick thread, a quarter of the timeout apart at most).
+        _checkWatch = new CheckWatchdog(_session.Loop, Breaker, time, o.Risk.CheckTimeoutMs)
+            .Start(TimeSpan.FromMilliseconds(Math.Clamp(o.Risk.CheckTimeoutMs / 4, 5, 250)));
         // Positions, the day's counters, and orders left in flight (warm start; --cold discards them).
         _session.Restore(restored, cold);
 
@@ -214,6 +218,7 @@ public sealed partial class Appliance : IDisposable
     {
         _http?.Dispose();
         _control.Dispose();
+        _checkWatch.Dispose();
         _session.Dispose();
         _mirror?.Dispose();
         _panel?.Dispose();
