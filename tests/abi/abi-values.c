@@ -5,6 +5,7 @@
  * compared entry by entry with `edgetrader abi --json` of the binary built for it
  * (tests/EdgeTrader.Tests/Interop/AbiConstantsTests.cs). Prints one JSON object: {"arch": ..., "values": {NAME: N}}.
  */
+#define _GNU_SOURCE /* struct statx, STATX_*, AT_EMPTY_PATH */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -41,6 +42,9 @@ int main(void)
     V(O_RDONLY); V(O_RDWR); V(O_DIRECTORY); V(O_CLOEXEC); V(O_CREAT);
     put("S_IRUSR | S_IWUSR", S_IRUSR | S_IWUSR);
     V(LOCK_EX); V(LOCK_NB); V(EWOULDBLOCK);
+    V(AT_FDCWD); V(AT_EMPTY_PATH); V(STATX_NLINK); V(STATX_INO); V(ENOTDIR); V(ENOSYS);
+    SIZE(struct statx); OFF(struct statx, stx_mask); OFF(struct statx, stx_nlink); OFF(struct statx, stx_ino);
+    OFF(struct statx, stx_dev_major); OFF(struct statx, stx_dev_minor);
     V(PRIO_PROCESS); V(TIME_ERROR); V(STA_UNSYNC);
     SIZE(struct timex);
     OFF(struct timex, modes); OFF(struct timex, offset); OFF(struct timex, freq); OFF(struct timex, maxerror);

@@ -160,6 +160,12 @@ public sealed record ClockOptions
     public int StepToleranceMs { get; set; } = 1_000;
     /// <summary>True: a wall-clock step back engages the breaker (source risk). False (default): logged and shown only.</summary>
     public bool EngageOnStepBack { get; set; }
+    /// <summary>
+    /// True (default): a wall-clock step forward that rolls the trading day while that day has activity (trades, or
+    /// realised P&amp;L other than 0) engages the breaker (source risk): the roll zeroed the day's counters. A step that
+    /// rolls an empty day (a clock set right after boot) is logged only.
+    /// </summary>
+    public bool EngageOnStepForward { get; set; } = true;
     /// <summary>True (default): a clock no time source disciplines (or whose state cannot be read) is degraded (amber).</summary>
     public bool DegradeWhenUnsynchronised { get; set; } = true;
     /// <summary>True: an unsynchronised clock engages the breaker (source risk). False (default): degraded only.</summary>

@@ -19,7 +19,8 @@ public sealed record HttpOptions
     /// browsers prompt for). Dedicated to these read-only surfaces: no other credential opens them.
     /// </summary>
     public string TokenFile { get; set; } = "";
-    /// <summary>True: the page also shows positions and P&amp;L (off by default: the page is for the state, not the book).</summary>
+    /// <summary>True: the page, /status.json and /metrics also show positions and P&amp;L (off by default: the HTTP surfaces
+    /// are for the state, not the book; one token opens them all).</summary>
     public bool ShowTrading { get; set; }
     /// <summary>Open connections served at once; more are closed at accept.</summary>
     public int MaxConnections { get; set; } = 256;

@@ -61,6 +61,23 @@ internal static unsafe class AbiReport
         Add("offsetof(struct pollfd, events)", "GpioNative.PollFd.Events", (byte*)&pfd.Events - p);
         Add("offsetof(struct pollfd, revents)", "GpioNative.PollFd.Revents", (byte*)&pfd.Revents - p);
 
+        Add("AT_FDCWD", "FileIdentity.AT_FDCWD", FileIdentity.AT_FDCWD);
+        Add("AT_EMPTY_PATH", "FileIdentity.AT_EMPTY_PATH", FileIdentity.AT_EMPTY_PATH);
+        Add("STATX_NLINK", "FileIdentity.STATX_NLINK", FileIdentity.STATX_NLINK);
+        Add("STATX_INO", "FileIdentity.STATX_INO", FileIdentity.STATX_INO);
+        Add("ENOENT", "FileIdentity.ENOENT", FileIdentity.ENOENT);
+        Add("ENOTDIR", "FileIdentity.ENOTDIR", FileIdentity.ENOTDIR);
+        Add("EPERM", "FileIdentity.EPERM", FileIdentity.EPERM);
+        Add("ENOSYS", "FileIdentity.ENOSYS", FileIdentity.ENOSYS);
+        FileIdentity.Statx sx;
+        p = (byte*)&sx;
+        Add("sizeof(struct statx)", "FileIdentity.Statx", sizeof(FileIdentity.Statx));
+        Add("offsetof(struct statx, stx_mask)", "FileIdentity.Statx.Mask", (byte*)&sx.Mask - p);
+        Add("offsetof(struct statx, stx_nlink)", "FileIdentity.Statx.Nlink", (byte*)&sx.Nlink - p);
+        Add("offsetof(struct statx, stx_ino)", "FileIdentity.Statx.Ino", (byte*)&sx.Ino - p);
+        Add("offsetof(struct statx, stx_dev_major)", "FileIdentity.Statx.DevMajor", (byte*)&sx.DevMajor - p);
+        Add("offsetof(struct statx, stx_dev_minor)", "FileIdentity.Statx.DevMinor", (byte*)&sx.DevMinor - p);
+
         Add("PRIO_PROCESS", "ThreadNice.PRIO_PROCESS", ThreadNice.PRIO_PROCESS);
         Add("TIME_ERROR", "KernelClock.TIME_ERROR", KernelClock.TIME_ERROR);
         Add("STA_UNSYNC", "KernelClock.STA_UNSYNC", KernelClock.STA_UNSYNC);

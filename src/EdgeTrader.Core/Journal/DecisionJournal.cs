@@ -419,7 +419,7 @@ public sealed class DecisionJournal : IDecisionLog, IDisposable
             _fileDay = day;
             _checkpoints?.OnNewFile();
         }
-        AppendOnlyFile.EnsureStillLinked(FileFor(_dir, _fileDay)); // an unlinked file or a removed directory is a failure
+        AppendOnlyFile.EnsureStillLinked(_file, FileFor(_dir, _fileDay)); // an unlinked, renamed or replaced file, or a removed directory, is a failure
         long t0 = _time.GetTimestamp();
         _file.Write(lines);
         _file.Flush(flushToDisk: true);

@@ -12,7 +12,7 @@ namespace EdgeTrader.Journal;
 internal static class JournalCheckpoint
 {
     public const string FileName = "journal.checkpoint";
-    const int Version = 2; // 2: the runs the journal holds; the file's own checksum
+    const int Version = 3; // 2: the runs the journal holds; the file's own checksum. 3: the last price per symbol
     public const int TailBytes = 64;
 
     /// <summary>Where a checkpoint stands: everything in files before <see cref="Day"/>, and in <see cref="File"/> before <see cref="Offset"/>.</summary>
@@ -22,9 +22,18 @@ internal static class JournalCheckpoint
     /// The checkpoint of <paramref name="stateDir"/> when it is valid for this journal (node, version, file, tail bytes,
     /// every field); null otherwise, with <paramref name="note"/> saying why when there was one to ignore.
     /// </summary>
-    public static (Position Position, JournalState State)? TryLoad(string stateDir, string node, Trading.SymbolTable symbols, double contractSize, DateOnly today, out string? note)
+    public static (Position Position, JournalState State)? TryLoad(string stateDir, string node, Trading.SymbolTable symbols, double contractSize, DateOnly today, out string? note) =>
+        TryLoad(stateDir, node, symbols, contractSize, today, out note, out _);
+
+    /// <summary>
+    /// The same; <paramref name="mismatch"/> says why when a checkpoint valid in itself no longer matches its journal
+    /// file (the file it names is gone, shorter than its offset, or holds other bytes before it): lines the checkpoint
+    /// stood for were lost, so the journal read in full is short of them.
+    /// </summary>
+    public static (Position Position, JournalState State)? TryLoad(string stateDir, string node, Trading.SymbolTable symbols, double contractSize, DateOnly today, out string? note, out string? mismatch)
     {
         note = null;
+        mismatch = null;
         string path = Path.Combine(stateDir, FileName);
         if (!File.Exists(path)) return null;
         try
@@ -48,6 +57,10 @@ internal static class JournalCheckpoint
             if (!File.Exists(journal) || new FileInfo(journal).Length < c.Offset || !TailMatches(journal, c.Offset, tail))
             {
                 note = $"journal checkpoint does not match {c.File} any more; reading the journal in full";
+                string how = !File.Exists(journal) ? "is gone" : new FileInfo(journal).Length < c.Offset
+                    ? $"is {new FileInfo(journal).Length} bytes long, shorter than the checkpoint's offset {c.Offset}"
+                    : $"holds other bytes before the checkpoint's offset {c.Offset}";
+                mismatch = $"the journal file {c.File} {how} (the journal checkpoint recorded it up to that offset): lines were lost or replaced, so the day's trades, P&L and positions may be short of them";
                 return null;
             }
             var state = JournalState.FromDto(c.State, symbols, contractSize);
@@ -122,6 +135,15 @@ internal sealed class JournalStateDto
     public required List<long[]> MaxSeq { get; set; }
     /// <summary>Runs whose start line the journal holds.</summary>
     public required List<long> Runs { get; set; }
+    /// <summary>The last journaled price per symbol (absent in older checkpoints: none known).</summary>
+    public List<JournalPriceDto>? LastPrices { get; set; }
+}
+
+/// <summary>The last journaled price of one symbol.</summary>
+internal sealed class JournalPriceDto
+{
+    public required string Symbol { get; set; }
+    public required double Price { get; set; }
 }
 
 /// <summary>A net position of one symbol.</summary>

@@ -6,8 +6,9 @@ namespace EdgeTrader.Journal;
 /// <summary>
 /// Reads the journal of the state directory once at start, oldest file first: positions from all fills, the day's
 /// counters from today's file, and the orders still pending in today's and yesterday's files. A valid checkpoint
-/// stands for everything before its offset, so only what follows it is read. A torn last line is cut off (so the next
-/// append starts on a clean line); any other unreadable line is skipped and counted.
+/// stands for everything before its offset, so only what follows it is read; one that no longer matches its file (the
+/// file gone, shorter than its offset, other bytes before it) is a problem: the start engages. A torn last line is cut
+/// off (so the next append starts on a clean line); any other unreadable line is skipped and counted.
 /// </summary>
 public static class JournalRestore
 {
@@ -22,13 +23,13 @@ public static class JournalRestore
         var sw = Stopwatch.StartNew();
         var stats = new JournalReadStats();
         var state = new JournalState(node, symbols, contractSize, today);
-        string? problem = null, from = null;
+        string? problem = null, from = null, mismatch = null;
         bool clockBehind = false;
         try
         {
             var files = JournalFiles.List(stateDir);
             // A valid checkpoint stands for everything before its offset; only what follows it is read.
-            var cp = JournalCheckpoint.TryLoad(stateDir, node, symbols, contractSize, today, out string? cpNote);
+            var cp = JournalCheckpoint.TryLoad(stateDir, node, symbols, contractSize, today, out string? cpNote, out mismatch);
             if (cp is { } c)
             {
                 state = c.State;
@@ -63,6 +64,10 @@ public static class JournalRestore
         }
         if (problem is null && stats.DamagedLines > 0)
             problem = $"the journal is damaged: {string.Join("; ", stats.Damage.Take(3))}{(stats.DamagedLines > 3 ? $" ({stats.DamagedLines} damaged lines in all)" : "")}; nothing is restored from damaged lines";
-        return state.Result(stats, problem, sw.Elapsed, from, clockBehind);
+        // A checkpoint that no longer matches its file: the journal was read in full, but it lost what the checkpoint
+        // stood for. The start engages (a problem), and the reading still carries on into a new checkpoint.
+        bool readInFull = problem is null;
+        if (mismatch is not null) problem = problem is null ? mismatch : $"{mismatch}; {problem}";
+        return state.Result(stats, problem, sw.Elapsed, from, clockBehind, readInFull);
     }
 }

@@ -50,6 +50,7 @@ internal sealed class JournalState
     readonly JournalLineParser _parser = new();
     readonly double[] _net;
     readonly double[] _avg;
+    readonly double[] _lastPrice; // the last journaled price (an order's limit or a fill's price) per symbol; 0 = none
     readonly Dictionary<(long Run, long Seq), Entry> _pending = [];
     readonly Dictionary<long, long> _maxSeq = [];
     readonly HashSet<long> _runs = [];
@@ -72,6 +73,7 @@ internal sealed class JournalState
         _ids = new OrderIds(node, 0);
         _net = new double[symbols.Count];
         _avg = new double[symbols.Count];
+        _lastPrice = new double[symbols.Count];
         _day = today;
     }
 
@@ -177,6 +179,7 @@ internal sealed class JournalState
             _notes.Add($"order {Encoding.UTF8.GetString(rec.Id)}: symbol {Encoding.UTF8.GetString(rec.Symbol)} is not configured; not restored");
             return;
         }
+        if (rec.Price > 0 && double.IsFinite(rec.Price)) _lastPrice[sym] = rec.Price;
         _pending[key] = new Entry
         {
             Day = fileDay,
@@ -189,7 +192,11 @@ internal sealed class JournalState
     {
         if (!(rec.Qty > 0) || !double.IsFinite(rec.Price)) return;
         int sym = _symbols.Find(rec.Symbol);
-        if (sym >= 0) PositionMath.Apply(ref _net[sym], ref _avg[sym], rec.Side, rec.Qty, rec.Price, _contractSize);
+        if (sym >= 0)
+        {
+            PositionMath.Apply(ref _net[sym], ref _avg[sym], rec.Side, rec.Qty, rec.Price, _contractSize);
+            if (rec.Price > 0) _lastPrice[sym] = rec.Price;
+        }
         else
         {
             string name = Encoding.UTF8.GetString(rec.Symbol);
@@ -252,6 +259,7 @@ internal sealed class JournalState
             Pending = pending,
             MaxSeq = [.. _maxSeq.Select(kv => new long[] { kv.Key, kv.Value })],
             Runs = [.. _runs],
+            LastPrices = [.. Enumerable.Range(0, _symbols.Count).Where(i => _lastPrice[i] > 0).Select(i => new JournalPriceDto { Symbol = _symbols.Name(i), Price = _lastPrice[i] })],
         };
     }
 
@@ -290,6 +298,11 @@ internal sealed class JournalState
             };
         }
         foreach (long run in d.Runs) s._runs.Add(run);
+        foreach (var p in d.LastPrices ?? [])
+        {
+            int id = symbols.Find(p.Symbol);
+            if (id >= 0 && p.Price > 0 && double.IsFinite(p.Price)) s._lastPrice[id] = p.Price;
+        }
         foreach (var m in d.MaxSeq)
         {
             if (m.Length != 2) throw new FormatException("maxSeq entries are [run, seq]");
@@ -301,7 +314,7 @@ internal sealed class JournalState
     static DateOnly ParseDay(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>The reading's result: what the journal says, with how the reading went (<paramref name="stats"/>).</summary>
-    public RestoredJournal Result(JournalReadStats stats, string? problem, TimeSpan elapsed, string? fromCheckpoint, bool clockBehind = false)
+    public RestoredJournal Result(JournalReadStats stats, string? problem, TimeSpan elapsed, string? fromCheckpoint, bool clockBehind = false, bool? readInFull = null)
     {
         int n = _symbols.Count;
         var net = new double[n];
@@ -336,6 +349,7 @@ internal sealed class JournalState
             LossStreak = _streak,
             Net = net,
             AvgPrice = avg,
+            LastPrice = (double[])_lastPrice.Clone(),
             OtherSymbols = new Dictionary<string, double>(_other, StringComparer.Ordinal),
             Pending = pending,
             MaxSeqByRun = new Dictionary<long, long>(_maxSeq),
@@ -351,7 +365,7 @@ internal sealed class JournalState
             Problem = problem,
             Elapsed = elapsed,
             FromCheckpoint = fromCheckpoint,
-            Continuation = problem is null ? this : null,
+            Continuation = readInFull ?? problem is null ? this : null,
             ClockBehindJournal = clockBehind,
             Runs = [.. _runs],
         };

@@ -17,6 +17,9 @@ public sealed class RestoredJournal
     public required double[] Net { get; init; }
     /// <summary>Average open price per configured symbol id.</summary>
     public required double[] AvgPrice { get; init; }
+    /// <summary>The last price the journal holds per symbol id (an order's limit or a fill's price); 0 = none. A warm
+    /// start judges restored and adopted fills against it until the band has a reference of its own.</summary>
+    public double[] LastPrice { get; init; } = [];
     /// <summary>Net positions of symbols no longer configured (reported, not traded).</summary>
     public required IReadOnlyDictionary<string, double> OtherSymbols { get; init; }
     /// <summary>Orders of today's and yesterday's files still pending, oldest first.</summary>
@@ -60,8 +63,9 @@ public sealed class RestoredJournal
     /// A checkpointer that carries this reading on from the journal's writer thread (every committed batch), and
     /// saves it to <c>stateDir/journal.checkpoint</c> every <paramref name="interval"/> and at a clean stop. The next
     /// start then reads only what was written after the last checkpoint. Once per reading; null when the journal could
-    /// not be read.
+    /// not be read in full (a journal read in full past a checkpoint that no longer matched it gets one: its new
+    /// checkpoint replaces the stale one).
     /// </summary>
     public JournalCheckpointer? CreateCheckpointer(string stateDir, TimeSpan interval) =>
-        Problem is null && Continuation is not null ? new JournalCheckpointer(stateDir, Continuation, interval) : null;
+        Continuation is not null ? new JournalCheckpointer(stateDir, Continuation, interval) : null;
 }

@@ -41,8 +41,29 @@ public sealed record NodeIdentity(string Node, string Incarnation, long Counter)
     /// <summary>This node's latest own engagement, when it has made one.</summary>
     public EngagementId? Latest => Counter > 0 ? new EngagementId(Node, Incarnation, Counter) : null;
 
-    /// <summary>The identity of the next own engagement.</summary>
+    /// <summary>The identity of the next own engagement in this incarnation (see <see cref="Advance"/> for the one a
+    /// node at the end of its counter makes).</summary>
     public EngagementId Next => new(Node, Incarnation, Counter + 1);
+
+    /// <summary>
+    /// This node after one more own engagement: the counter +1, or, when the counter is at <see cref="EngagementId.MaxSeq"/>
+    /// (a number above it is one every peer refuses), a new incarnation whose counter restarts at 1. Its
+    /// <see cref="Latest"/> is the new engagement.
+    /// </summary>
+    public NodeIdentity Advance() => Counter < EngagementId.MaxSeq
+        ? this with { Counter = Counter + 1 }
+        : new NodeIdentity(Node, EngagementId.NewIncarnation(), 1);
+
+    /// <summary>
+    /// This node after reading <paramref name="claim"/>: a claim of its own origin and incarnation above its counter (an
+    /// engagement whose save was lost, or made before a backup was restored) raises the counter to it, so that no own
+    /// engagement reuses an identity its peers have already seen. Anything else leaves it as it is.
+    /// </summary>
+    public NodeIdentity RaisedBy(EngagementId claim) =>
+        claim.Origin == Node && claim.Incarnation == Incarnation && claim.Seq > Counter ? this with { Counter = claim.Seq } : this;
+
+    /// <summary>This node with a newly drawn incarnation and its counter at 0 (nothing numbered in it yet).</summary>
+    public NodeIdentity Reincarnated() => new(Node, EngagementId.NewIncarnation(), 0);
 }
 
 /// <summary>

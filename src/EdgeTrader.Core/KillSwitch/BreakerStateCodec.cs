@@ -87,7 +87,7 @@ public static class BreakerStateCodec
     /// Reads a state file of this version or of version 1 (no <c>version</c> key: <c>generation</c>,
     /// <c>highestSeenGeneration</c>, <c>resetGeneration</c>), for node <paramref name="node"/>. A version-1 file migrates:
     /// a new incarnation, the counter = its highest seen generation (own engagements keep numbering above everything
-    /// it had seen), its engagement becomes this node's own with that generation, and its reset generation becomes the
+    /// it had seen; not when that is within <see cref="V1Headroom"/> of 2^53−1, see there), its engagement becomes this node's own with that generation, and its reset generation becomes the
     /// ledger's legacy floor (v1 peers' engagements at or below it stay dealt with). <paramref name="migrated"/> says so.
     /// </summary>
     public static bool TryReadFile(ReadOnlySpan<byte> bytes, string node, out BreakerState state, out bool migrated, out string error)
@@ -160,6 +160,10 @@ public static class BreakerStateCodec
         }
     }
 
+    /// <summary>Room a migrated version-1 counter must leave below <see cref="EngagementId.MaxSeq"/> (2^32 own engagements):
+    /// a <c>highestSeenGeneration</c> above <c>MaxSeq − V1Headroom</c> is not carried into the counter.</summary>
+    public const long V1Headroom = 1L << 32;
+
     static bool TryReadV1(JsonElement root, string node, BreakerPosition pos, string reason, BreakerSource src, DateTimeOffset since,
         out BreakerState state, out string error)
     {
@@ -176,8 +180,14 @@ public static class BreakerStateCodec
             return false;
         }
         if (pos == BreakerPosition.Engaged && gen == 0) { error = "ENGAGED without a generation"; return false; }
-        var self = new NodeIdentity(node, EngagementId.NewIncarnation(), highest);
-        EngagementId? engagement = gen > 0 ? new EngagementId(node, self.Incarnation, gen) : null;
+        // The incarnation is new, so no number in it has been used. Own engagements keep numbering above everything the
+        // file had seen (v1 peers compare generations), unless that is within V1Headroom of the end: only a planted
+        // value gets there, and carrying it would make the next engagements ones every peer refuses. Then the counter
+        // is the file's own generation, and a generation that high too restarts at 1.
+        long counter = highest <= EngagementId.MaxSeq - V1Headroom ? highest : gen <= EngagementId.MaxSeq - V1Headroom ? gen : Math.Min(gen, 1);
+        long seq = Math.Min(gen, counter);
+        var self = new NodeIdentity(node, EngagementId.NewIncarnation(), counter);
+        EngagementId? engagement = gen > 0 ? new EngagementId(node, self.Incarnation, seq) : null;
         state = new BreakerState(pos, engagement, reason, src, since, self, EngagementLedger.Of([], resetGen));
         error = "";
         return true;

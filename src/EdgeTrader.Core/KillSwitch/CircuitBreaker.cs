@@ -134,15 +134,15 @@ public sealed class CircuitBreaker
         {
             var prev = _state;
             if (prev.IsEngaged && !renew) return new EngageResult(EngageOutcome.Unchanged, prev);
-            var id = prev.Self.Next;
+            var self = prev.Self.Advance(); // a new incarnation when the counter is at its end: never a number peers refuse
             var next = prev with
             {
                 Position = BreakerPosition.Engaged,
-                Engagement = id,
+                Engagement = self.Latest,
                 Reason = string.IsNullOrWhiteSpace(reason) ? "(no reason given)" : reason,
                 Source = source,
                 Since = _time.GetUtcNow(),
-                Self = prev.Self with { Counter = id.Seq },
+                Self = self,
             };
             _state = next; // gates closed here
             Volatile.Write(ref _lastGatesClosedTimestamp, System.Diagnostics.Stopwatch.GetTimestamp());
@@ -160,18 +160,33 @@ public sealed class CircuitBreaker
     /// ENGAGED, is remembered so that the next reset deals with it. Dealt with means: shown before a reset here by the
     /// same peer or by its origin (see <see cref="EngagementLedger"/>), or this node's own engagement. A peer's own
     /// counter also makes the ledger forget what it holds for it above that counter (never issued, so planted or buggy).
+    /// An engagement of this node's origin and incarnation above its counter is not dealt with (its save was lost, or an
+    /// older state file was restored): it engages like any other, and raises the counter to it, saved, so that no later
+    /// own engagement reuses that identity.
     /// </summary>
-    public PeerVerdict EngageFromPeer(PeerReport report)
+    public PeerVerdict EngageFromPeer(PeerReport report) => FromReport(report, ownTopic: false);
+
+    /// <summary>
+    /// This node's own retained state as the broker holds it (read back at every connection). Only what it names of this
+    /// node's origin and incarnation counts: an own engagement there above the counter (its save was lost, or an older
+    /// <c>breaker.json</c> was restored) raises the counter to it, saved, and engages a SAFE node (source startup:
+    /// the latch on disk is older than what this node published) or is remembered by an ENGAGED one, as a peer's would be.
+    /// </summary>
+    public PeerVerdict NoteOwnState(PeerReport report) => FromReport(report, ownTopic: true);
+
+    PeerVerdict FromReport(PeerReport report, bool ownTopic)
     {
         PeerVerdict verdict = PeerVerdict.DealtWith;
         lock (_transitionLock)
         {
             var prev = _state;
             var ledger = prev.Dealt;
-            if (report.Own is { } own && own.Origin == report.Publisher) ledger = ledger.ForgetAbove(own.Origin, own.Incarnation, own.Seq);
+            if (!ownTopic && report.Own is { } own && own.Origin == report.Publisher) ledger = ledger.ForgetAbove(own.Origin, own.Incarnation, own.Seq);
+            var self = Raised(prev.Self, report);
             EngagementId? fresh = null;
             foreach (var claim in Claims(report))
             {
+                if (ownTopic && (claim.Origin != prev.Self.Node || claim.Incarnation != prev.Self.Incarnation)) continue;
                 if (IsOwn(prev.Self, claim) || ledger.IsDealtWith(report.Publisher, claim)) continue;
                 Remember(DealtEntry.For(report.Publisher, claim));
                 fresh ??= claim;
@@ -179,30 +194,40 @@ public sealed class CircuitBreaker
             if (fresh is not null) verdict = PeerVerdict.Seen;
             if (fresh is { } f && !prev.IsEngaged)
             {
+                string reason = ownTopic
+                    ? $"own engagement {f} is above this node's counter {prev.Self.Counter} (a save was lost, or an older state file was restored)"
+                    : string.IsNullOrWhiteSpace(report.Reason) ? $"peer {report.Publisher} engaged" : $"peer {report.Publisher} engaged: {report.Reason}";
                 var next = prev with
                 {
                     Position = BreakerPosition.Engaged,
                     Engagement = f,
-                    Reason = string.IsNullOrWhiteSpace(report.Reason) ? $"peer {report.Publisher} engaged" : $"peer {report.Publisher} engaged: {report.Reason}",
-                    Source = BreakerSource.Peer,
+                    Reason = reason,
+                    Source = ownTopic ? BreakerSource.Startup : BreakerSource.Peer,
                     Since = _time.GetUtcNow(),
                     Dealt = ledger,
+                    Self = self,
                 };
                 _state = next;
                 Persist(next);
                 Schedule(prev, next);
                 verdict = PeerVerdict.Engaged;
             }
-            else if (!ReferenceEquals(ledger, prev.Dealt))
+            else if (!ReferenceEquals(ledger, prev.Dealt) || self != prev.Self)
             {
-                // Only forgets what was held for a peer: saved, not a transition.
-                var next = prev with { Dealt = ledger };
+                // Only forgets what was held for a peer, or raises the own counter: saved, not a transition.
+                var next = prev with { Dealt = ledger, Self = self };
                 _state = next;
                 Persist(next);
             }
         }
         Drain();
         return verdict;
+    }
+
+    static NodeIdentity Raised(NodeIdentity self, PeerReport r)
+    {
+        foreach (var claim in Claims(r)) self = self.RaisedBy(claim);
+        return self;
     }
 
     static IEnumerable<EngagementId> Claims(PeerReport r)

@@ -39,17 +39,26 @@ public static class AppendOnlyFile
     }
 
     /// <summary>
-    /// Throws <see cref="IOException"/> when <paramref name="path"/> no longer exists: the open file was unlinked (or its
-    /// directory removed), so what is written to it is lost at the next start. One stat per call.
+    /// Throws <see cref="IOException"/> when <paramref name="file"/> is no longer the file at <paramref name="path"/>: it
+    /// was unlinked (its link count is 0, or its directory was removed), or renamed or replaced (the path names another
+    /// device or inode, e.g. after <c>mv journal x; touch journal</c>), so what is written to it is not what the next
+    /// start reads. Two statx calls per call (the handle's and the path's).
     /// </summary>
-    public static void EnsureStillLinked(string path)
+    public static void EnsureStillLinked(FileStream file, string path)
     {
-        if (!File.Exists(path))
+        var own = Interop.Posix.FileIdentity.Of(file.SafeFileHandle, out var mine);
+        var at = Interop.Posix.FileIdentity.Of(path, out var there);
+        if (at == Interop.Posix.FileIdentity.Result.Missing || (!File.Exists(path) && at == Interop.Posix.FileIdentity.Result.Unsupported))
         {
             string dir = Path.GetDirectoryName(path) ?? ".";
             throw new IOException(Directory.Exists(dir)
                 ? $"{path} was removed while open (lines written to it would be lost)"
                 : $"the state directory {dir} was removed while {Path.GetFileName(path)} was open (lines written to it would be lost)");
         }
+        if (own != Interop.Posix.FileIdentity.Result.Found || at != Interop.Posix.FileIdentity.Result.Found) return; // no statx: the path's existence is all that is known
+        if (mine!.Links == 0)
+            throw new IOException($"{path} was removed while open (lines written to it would be lost)");
+        if (!mine.SameFile(there))
+            throw new IOException($"{path} is no longer the file being written: it was renamed or replaced while open (lines written to it would not be read at the next start)");
     }
 }

@@ -41,7 +41,10 @@ public sealed class StateDirectory : IDisposable
     /// Creates the directory when missing, takes the lock and checks that it can be written. Throws
     /// <see cref="StateDirectoryBusyException"/> when another process holds it.
     /// </summary>
-    public static StateDirectory Open(string dir)
+    public static StateDirectory Open(string dir) => Open(dir, ProbeWritable);
+
+    /// <summary><see cref="Open(string)"/> with the writability check given (tests stand in for a read-only mount).</summary>
+    internal static StateDirectory Open(string dir, Func<string, string?> probeWritable)
     {
         string? notWritable = null;
         try { Directory.CreateDirectory(dir); }
@@ -71,7 +74,7 @@ public sealed class StateDirectory : IDisposable
             {
                 // Read-only: the lock holds all the same; only the pid cannot be shown to a second daemon.
             }
-            notWritable ??= ProbeWritable(dir);
+            notWritable ??= probeWritable(dir);
             return new StateDirectory(dir, handle, notWritable);
         }
         catch
@@ -131,8 +134,10 @@ public sealed class StateDirectory : IDisposable
         if (NotWritable is null) store.EnsureReserve();
         if (NotWritable is not null)
         {
-            // Numbered above what the (possibly still readable) state file had seen, so peers and the log stay ordered.
+            // Nothing numbered now reaches the disk: a start after the repair reads the older counter back. So this
+            // run numbers in a new incarnation, and no identity it publishes is ever made again.
             var previous = store.Load(node, now, out _, out _);
+            previous = previous with { Self = previous.Self.Reincarnated() };
             string problem = $"state directory {Path} is not writable ({NotWritable}): the appliance does not trade on state it cannot save";
             return new BreakerStartup(FailClosed(previous, problem, now), Saved: false, problem, store);
         }
@@ -157,15 +162,15 @@ public sealed class StateDirectory : IDisposable
     internal static BreakerState FailClosed(BreakerState previous, string reason, DateTimeOffset now)
     {
         if (previous.IsEngaged) return previous;
-        var id = previous.Self.Next;
+        var self = previous.Self.Advance(); // a new incarnation when the counter is at its end
         return previous with
         {
             Position = BreakerPosition.Engaged,
-            Engagement = id,
+            Engagement = self.Latest,
             Reason = reason,
             Source = BreakerSource.Startup,
             Since = now,
-            Self = previous.Self with { Counter = id.Seq },
+            Self = self,
         };
     }
 

@@ -48,6 +48,7 @@ public sealed partial class TradingSession
             _breaker.Engage(j.Problem, BreakerSource.Startup);
         }
         book.Restore(j.Day, j.TradesToday, j.RealizedToday, j.LossStreak);
+        Loop.SeedJournalPrices(j.LastPrice);
         var positions = new StringBuilder();
         for (int i = 0; i < j.Net.Length; i++)
         {

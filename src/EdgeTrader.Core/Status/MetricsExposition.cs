@@ -15,16 +15,22 @@ public static class MetricsExposition
 {
     static readonly string[] LinkStates = ["unused", "connecting", "up", "degraded"];
 
-    /// <summary>Renders one scrape.</summary>
-    public static byte[] Render(StatusSnapshot s)
+    /// <summary>Renders one scrape; the book (positions and P&amp;L per symbol) only with <paramref name="trading"/>
+    /// (<c>http.showTrading</c>).</summary>
+    public static byte[] Render(StatusSnapshot s, bool trading)
     {
         var m = new PrometheusText();
-        Write(m, s);
+        Write(m, s, trading);
         return m.ToUtf8();
     }
 
-    /// <summary>Writes every family.</summary>
-    public static void Write(PrometheusText m, StatusSnapshot s)
+    /// <summary>
+    /// Writes every family. The book's families (<c>edgetrader_position_net_lots</c>,
+    /// <c>edgetrader_position_average_price</c>, <c>edgetrader_pnl_unrealized</c>, <c>edgetrader_pnl_realized_today</c>)
+    /// only with <paramref name="trading"/>: whoever may read /metrics may read the page, and the page shows the book only
+    /// with <c>http.showTrading</c>.
+    /// </summary>
+    public static void Write(PrometheusText m, StatusSnapshot s, bool trading)
     {
         var b = s.Breaker;
         m.Family("edgetrader_build_info", "gauge", "Always 1; labels carry the version and node name.")
@@ -94,7 +100,15 @@ public static class MetricsExposition
 
         m.Histogram("edgetrader_tick_to_order_seconds", "Tick frame received to order handed to the transport.", s.TickToOrder);
 
-        // The book.
+        // The book: only when trading is shown (http.showTrading).
+        if (trading) WriteBook(m, s);
+        m.Family("edgetrader_trades_today", "gauge", "Orders counted against risk.maxTradesPerDay today.").Sample("edgetrader_trades_today", s.Day.Trades);
+        m.Family("edgetrader_loss_streak", "gauge", "Consecutive losing closes.").Sample("edgetrader_loss_streak", s.Day.LossStreak);
+        WriteRest(m, s);
+    }
+
+    static void WriteBook(PrometheusText m, StatusSnapshot s)
+    {
         m.Family("edgetrader_position_net_lots", "gauge", "Net position per symbol (lots; negative = short).");
         foreach (var p in s.Positions) m.Sample("edgetrader_position_net_lots", "symbol", p.Symbol, p.Net);
         m.Family("edgetrader_position_average_price", "gauge", "Average open price per symbol (0 when flat).");
@@ -103,9 +117,10 @@ public static class MetricsExposition
         foreach (var p in s.Positions) m.Sample("edgetrader_pnl_unrealized", "symbol", p.Symbol, Math.Round(p.Unrealized, 2));
         m.Family("edgetrader_pnl_realized_today", "gauge", "Realised P&L of the trading day (account currency).")
             .Sample("edgetrader_pnl_realized_today", Math.Round(s.Day.Realized, 2));
-        m.Family("edgetrader_trades_today", "gauge", "Orders counted against risk.maxTradesPerDay today.").Sample("edgetrader_trades_today", s.Day.Trades);
-        m.Family("edgetrader_loss_streak", "gauge", "Consecutive losing closes.").Sample("edgetrader_loss_streak", s.Day.LossStreak);
+    }
 
+    static void WriteRest(PrometheusText m, StatusSnapshot s)
+    {
         // Links.
         m.Family("edgetrader_link_state", "gauge", "1 for the link's current state (unused, connecting, up, degraded), 0 for the others.");
         foreach (var l in s.Links)

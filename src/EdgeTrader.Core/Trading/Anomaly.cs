@@ -33,6 +33,8 @@ public enum AnomalyCode
     ClockUnsynchronised,
     /// <summary>At start the wall clock is behind the journal's latest trading day: the journal's day is kept.</summary>
     ClockBehindJournal,
+    /// <summary>A fill of an order of this run that is no longer tracked (ended and forgotten): it cannot be booked (engages).</summary>
+    FillOfForgottenOrder,
 }
 
 /// <summary>Stable wire names of <see cref="AnomalyCode"/>.</summary>
@@ -57,6 +59,7 @@ public static class AnomalyCodes
         AnomalyCode.ClockStepForward => "CLOCK_STEP_FORWARD",
         AnomalyCode.ClockUnsynchronised => "CLOCK_UNSYNCHRONISED",
         AnomalyCode.ClockBehindJournal => "CLOCK_BEHIND_JOURNAL",
+        AnomalyCode.FillOfForgottenOrder => "FILL_OF_FORGOTTEN_ORDER",
         _ => throw new ArgumentOutOfRangeException(nameof(c), c, "not an anomaly code"), // a cast from an unchecked number
     };
 }

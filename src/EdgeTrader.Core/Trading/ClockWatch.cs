@@ -9,7 +9,9 @@ namespace EdgeTrader.Trading;
 /// What the trading rules assume of the wall clock, checked on the session's housekeeping turns (docs/contract.md,
 /// "Time"). A step of the wall clock against the monotonic clock larger than clock.stepToleranceMs is an anomaly
 /// (CLOCK_STEP_BACK, CLOCK_STEP_FORWARD: counted, journaled, logged, in status); a step back engages (source risk) with
-/// clock.engageOnStepBack. The trading day itself never goes back (<see cref="TradingDay.Roll"/>), whatever the clock
+/// clock.engageOnStepBack; a step forward that rolls the trading day while that day has activity (trades, or realised
+/// P&amp;L other than 0) engages (source risk) with clock.engageOnStepForward (default true), since the roll zeroed the
+/// day's counters. The trading day itself never goes back (<see cref="TradingDay.Roll"/>), whatever the clock
 /// does. The clock's synchronisation (<see cref="IClockSync"/>, read every <see cref="SyncReadInterval"/>) is the
 /// <see cref="Link.Clock"/> link: unsynchronised or unreadable is degraded (amber) with clock.degradeWhenUnsynchronised,
 /// an anomaly (CLOCK_UNSYNCHRONISED) once per loss, and engages with clock.engageWhenUnsynchronised. Tick thread only.
@@ -27,6 +29,7 @@ public sealed class ClockWatch
     long _lastWallTicks;
     long _lastSyncTs;
     bool _unsyncReported;
+    DateOnly _dayAtLastTurn;
 
     /// <summary>A watch over <paramref name="time"/>; <paramref name="sync"/> null: synchronisation is not watched (the link is unused).</summary>
     public ClockWatch(ClockOptions options, IClockSync? sync, HealthMonitor health, TimeProvider time)
@@ -63,12 +66,20 @@ public sealed class ClockWatch
                         $"the wall clock stepped back {-step} ms (to {at:yyyy-MM-ddTHH:mm:ss.fffZ}); the trading day {loop.Day.Current:yyyy-MM-dd} stays"),
                         _o.EngageOnStepBack ? BreakerSource.Risk : null);
                 else
+                {
+                    // A step that rolls a day with activity zeroes that day's trades and realised P&L: it engages.
+                    var from = _dayAtLastTurn;
+                    var to = loop.Day.Of(at);
+                    bool rollsActiveDay = to > from && loop.DayHadActivity(from);
                     loop.RaiseAnomaly(AnomalyCode.ClockStepForward, string.Create(CultureInfo.InvariantCulture,
-                        $"the wall clock stepped forward {step} ms (to {at:yyyy-MM-ddTHH:mm:ss.fffZ})"), null);
+                        $"the wall clock stepped forward {step} ms (to {at:yyyy-MM-ddTHH:mm:ss.fffZ}){(to > from ? $"; it rolls the trading day {from:yyyy-MM-dd}{(rollsActiveDay ? ", which has trades or realised P&L," : "")} to {to:yyyy-MM-dd}" : "")}"),
+                        rollsActiveDay && _o.EngageOnStepForward ? BreakerSource.Risk : null);
+                }
             }
         }
         _lastTs = ts;
         _lastWallTicks = wall;
+        _dayAtLastTurn = loop.Day.Current;
 
         if (_sync is null || (_lastSyncTs != 0 && _time.GetElapsedTime(_lastSyncTs, ts) < SyncReadInterval)) return;
         _lastSyncTs = ts;

@@ -10,7 +10,7 @@ namespace EdgeTrader.Trading;
 public sealed partial class TradingLoop
 {
     /// <summary>How many ended orders (of this run, and restored ones) are remembered for a late fill; the oldest are
-    /// forgotten first, and a fill of a forgotten one is an unknown gateway message.</summary>
+    /// forgotten first; a fill of a forgotten one of this run cannot be booked and engages (FILL_OF_FORGOTTEN_ORDER).</summary>
     public const int EndedMemory = 4096;
 
     readonly Dictionary<long, InFlight> _ended = new(EndedMemory); // sized once: ending an order allocates nothing

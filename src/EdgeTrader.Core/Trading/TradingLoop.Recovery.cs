@@ -54,6 +54,19 @@ public sealed partial class TradingLoop
     public bool HoldingOrders => _holdOrders;
 
     /// <summary>
+    /// Gives the band the journal's last price of each symbol (<paramref name="lastPrices"/> by symbol id; 0 = none): a
+    /// fill of a restored or adopted order is judged against it while the symbol has no band reference of its own.
+    /// Call before the tick thread starts.
+    /// </summary>
+    public void SeedJournalPrices(IReadOnlyList<double> lastPrices)
+    {
+        for (int i = 0; i < lastPrices.Count && i < _parser.Symbols.Count; i++)
+        {
+            if (lastPrices[i] > 0) _band.SeedFromJournal(i, lastPrices[i]);
+        }
+    }
+
+    /// <summary>
     /// Restores orders of earlier runs as in flight (call before the tick thread starts). They count as pending in the
     /// position limits, are never resent, and settle by gateway messages or by <see cref="Reconcile"/>. With
     /// <paramref name="holdOrders"/>, new orders are denied RECONCILIATION_PENDING until <see cref="Reconcile"/> ran.
@@ -66,6 +79,8 @@ public sealed partial class TradingLoop
             var r = new RestoredOrder { Id = p.Id, SymbolId = p.SymbolId, Side = p.Side, Qty = p.Qty, Price = p.Price, Filled = p.FilledQty, Notional = p.FilledNotional, Acked = p.Acked };
             _restored[p.Id] = r;
             _book.AddPending(p.SymbolId, p.Side, r.Remaining);
+            // The order's limit is a journaled price of its symbol: the reference when the journal gave none.
+            if (p.Price > 0 && _band.JournalReference(p.SymbolId) == 0) _band.SeedFromJournal(p.SymbolId, p.Price);
         }
         _restoredCount = _restored.Count;
         Interlocked.Exchange(ref Recovery.RestoredInFlight, _restored.Count);
@@ -133,7 +148,8 @@ public sealed partial class TradingLoop
     /// (<paramref name="knownRuns"/>; default: the runs of <paramref name="maxSeqByRun"/>), not this run, a seq at most
     /// what that run can have sent within the journal's durability window above its highest journaled seq
     /// (risk.maxOrdersPerSecond × <see cref="AdoptionWindow"/>), a quantity within risk.maxQty, a configured symbol and a
-    /// side. Any other order of this node is refused, reported (<see cref="ReconcileSummary.RefusedIds"/>, status) and
+    /// side, and, when it reports a fill, a price reference to judge it by (the band's, or the journal's last price of
+    /// the symbol: <see cref="SeedJournalPrices"/>). Any other order of this node is refused, reported (<see cref="ReconcileSummary.RefusedIds"/>, status) and
     /// engages (source gateway, ADOPTION_REFUSED). Nothing is ever sent from here.
     /// </summary>
     public ReconcileSummary Reconcile(IReadOnlyCollection<GatewayOrderReport> reports, OrderIds ids, IReadOnlyDictionary<long, long> maxSeqByRun, SymbolTable symbols,
@@ -184,7 +200,8 @@ public sealed partial class TradingLoop
                 continue;
             }
             if (run >= ids.Run || !runs.Contains(run) || seq > max + slack || !(rep.Qty > 0 && rep.Qty <= _limits.MaxQty + 1e-9)
-                || rep.Side is null || rep.Symbol is null || symbols.Find(rep.Symbol) < 0)
+                || rep.Side is null || rep.Symbol is null || symbols.Find(rep.Symbol) < 0
+                || (!_band.CanJudge(symbols.Find(rep.Symbol)) && (rep.State == "filled" || rep.FilledQty > 0))) // a fill nothing can judge
             {
                 refused.Add(rep.Id);
                 continue;

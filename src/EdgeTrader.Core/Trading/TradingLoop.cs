@@ -98,6 +98,11 @@ public sealed partial class TradingLoop
     /// <summary>Counters for status.</summary>
     public TradingCounters Counters { get; }
 
+    long _checkStartTs;
+
+    /// <summary>When the tick thread entered the strategy and pre-trade checks (a timestamp), 0 while it is not in them. Any thread.</summary>
+    public long CheckStartedTimestamp => Volatile.Read(ref _checkStartTs);
+
     /// <summary>Positions and daily counters.</summary>
     public PositionBook Book => _book;
 
@@ -174,8 +179,22 @@ public sealed partial class TradingLoop
     public void RollDay(DateTimeOffset now)
     {
         _day.Roll(now);
+        if (_day.Current <= _book.Day) return;
+        // The day that closes is remembered with whether it had activity: a clock step that rolled it is judged by that.
+        _closedDay = _book.Day;
+        _closedDayActive = _book.TradesToday > 0 || _book.RealizedToday != 0;
         _book.RollDay(_day.Current);
     }
+
+    DateOnly _closedDay;
+    bool _closedDayActive;
+
+    /// <summary>
+    /// True when trading day <paramref name="day"/> had trades or realised P&amp;L other than 0: the current day's counters, or
+    /// those the last roll closed. Tick thread only.
+    /// </summary>
+    public bool DayHadActivity(DateOnly day) =>
+        day == _book.Day ? _book.TradesToday > 0 || _book.RealizedToday != 0 : day == _closedDay && _closedDayActive;
 
     TickOutcome Process(in Tick tick, DateTimeOffset now)
     {
@@ -201,20 +220,22 @@ public sealed partial class TradingLoop
 
         bool signal;
         OrderIntent intent;
+        Volatile.Write(ref _checkStartTs, nowTs); // a CheckWatchdog engages while the checks hang
         try
         {
             signal = _strategy.OnTick(in tick, out intent);
         }
         catch (Exception ex)
         {
+            Volatile.Write(ref _checkStartTs, 0);
             FailClosed(AnomalyCode.CheckFailed, "the strategy", ex);
             return TickOutcome.NoSignal;
         }
-        if (!signal) return TickOutcome.NoSignal;
+        if (!signal) { Volatile.Write(ref _checkStartTs, 0); return TickOutcome.NoSignal; }
         Counters.Signals++;
 
         // A warm start holds new orders until the previous run's orders are reconciled with the gateway.
-        if (_holdOrders) return Deny(in intent, DenialCode.ReconciliationPending, tick.Seq, nowMs);
+        if (_holdOrders) { Volatile.Write(ref _checkStartTs, 0); return Deny(in intent, DenialCode.ReconciliationPending, tick.Seq, nowMs); }
         DenialCode denial;
         try
         {
@@ -222,9 +243,11 @@ public sealed partial class TradingLoop
         }
         catch (Exception ex)
         {
+            Volatile.Write(ref _checkStartTs, 0);
             FailClosed(AnomalyCode.CheckFailed, "the pre-trade risk check", ex);
             return Deny(in intent, DenialCode.CheckFailed, tick.Seq, nowMs);
         }
+        Volatile.Write(ref _checkStartTs, 0);
         if (_time.GetTimestamp() - nowTs > _checkTimeoutTicks)
         {
             FailClosed(AnomalyCode.CheckTimeout, $"the strategy and the pre-trade checks took longer than risk.checkTimeoutMs ({_limits.CheckTimeoutMs} ms)", null);
@@ -405,7 +428,13 @@ public sealed partial class TradingLoop
         if (!UsableFill(qty, price)) { Counters.UnknownGatewayMessages++; return; }
         if (!_inFlight.TryGetValue(seq, out var f))
         {
-            if (!OnFillOfEnded(seq, qty, price, side)) Counters.UnknownGatewayMessages++;
+            if (OnFillOfEnded(seq, qty, price, side)) return;
+            // An order this run sent and no longer tracks (ended and forgotten): the fill moved the gateway's position,
+            // but nothing is known to book it by. The book and the gateway may now differ: engage.
+            if (seq > 0 && seq <= _orderSeq) RaiseAnomaly(AnomalyCode.FillOfForgottenOrder, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the gateway reports a fill of order {DetailIds?.Format(seq) ?? seq.ToString(System.Globalization.CultureInfo.InvariantCulture)} ({(side is { } sd ? (sd == Side.Buy ? "BUY " : "SELL ") : "")}{qty} at {price}), which ended longer ago than the last {EndedMemory} ended orders: not booked, so the position at the gateway may differ from the book"),
+                BreakerSource.Gateway);
+            else Counters.UnknownGatewayMessages++;
             return;
         }
         var b = FillCheck.Check(f.Side, f.Price, f.Remaining, side, qty, price, _band, f.SymbolId);

@@ -63,7 +63,7 @@ public sealed class StatusSite : IHttpSite
     {
         switch (request.Path)
         {
-            case "/metrics": return Fresh(ref _metrics) ?? Store(ref _metrics, new HttpResponse(200, PrometheusText.ContentType, MetricsExposition.Render(_snapshot(false))));
+            case "/metrics": return Fresh(ref _metrics) ?? Store(ref _metrics, new HttpResponse(200, PrometheusText.ContentType, MetricsExposition.Render(_snapshot(false), _showTrading)));
             case "/healthz":
                 if (Fresh(ref _health) is { } h) return h;
                 var hs = _snapshot(false);

@@ -33,6 +33,7 @@ public sealed partial class Appliance : IDisposable
     readonly OrderIds _ids;
     readonly DecisionJournal _journal;
     readonly TradingSession _session;
+    readonly ITimer _checkWatch;
     readonly PanelController? _panel;
     readonly MqttMirror? _mirror;
     readonly ControlServer _control;
@@ -111,9 +112,10 @@ public sealed partial class Appliance : IDisposable
         // Read (and repair a torn tail of) the journal before anything appends to it.
         var restored = JournalRestore.Load(o.StateDir, o.Node, _symbols, o.Risk.ContractSize, day.Current, repairTornTails: storageProblem is null);
         day.AdvanceTo(restored.Day); // a clock behind the journal's latest day: that day is kept (the day never goes back)
+        var journalRule = new JournalFailureRule(Breaker); // a journal that cannot be written engages; resets refused meanwhile
         _journal = new DecisionJournal(o.StateDir, _symbols, _ids, day, time,
-            failure => Breaker.Engage(failure, BreakerSource.Risk), checkpoints: restored.CreateCheckpointer(o.StateDir, TimeSpan.FromSeconds(10)));
-        Breaker.AddResetInterlock(new JournalHealthInterlock(_journal));
+            journalRule.OnFailure, checkpoints: restored.CreateCheckpointer(o.StateDir, TimeSpan.FromSeconds(10)));
+        journalRule.Guard(_journal);
         _journal.Start($"run {run}, breaker {BreakerNames.Of(initial.Position)} gen {initial.Generation}{(cold ? ", --cold" : "")}");
         unwind.Journal = _journal;
         unwind.StateDir = _stateDir;
@@ -142,6 +144,9 @@ public sealed partial class Appliance : IDisposable
             book, day, o.Risk.MaxTickAgeMs, LoopLimits.From(o.Risk), new ClockWatch(o.Clock, Box.Clock, Health, time));
         _session = new TradingSession(o.Bridge, o.Gateway, transport, parts, Breaker, Health, _journal, _ids, time, log, Faults);
         Breaker.Subscribe(_session.OnBreakerTransition); // engagement → cancel_all; reset → silence counts again
+        // A check that hangs engages while it still runs (off the tick thread, a quarter of the timeout apart at most).
+        _checkWatch = new CheckWatchdog(_session.Loop, Breaker, time, o.Risk.CheckTimeoutMs)
+            .Start(TimeSpan.FromMilliseconds(Math.Clamp(o.Risk.CheckTimeoutMs / 4, 5, 250)));
         // Positions, the day's counters, and orders left in flight (warm start; --cold discards them).
         _session.Restore(restored, cold);
 
@@ -213,6 +218,7 @@ public sealed partial class Appliance : IDisposable
     {
         _http?.Dispose();
         _control.Dispose();
+        _checkWatch.Dispose();
         _session.Dispose();
         _mirror?.Dispose();
         _panel?.Dispose();

@@ -147,7 +147,9 @@ public sealed class JournalCheckpointTests(ITestOutputHelper output) : IDisposab
         var r = Load(day);
         Assert.Null(r.FromCheckpoint);
         Assert.Contains(r.Notes, n => n.Contains("checkpoint does not match"));
+        Assert.Contains(Path.GetFileName(journal), r.Problem); // the start engages: what the checkpoint stood for is not there
         File.WriteAllBytes(journal, original);
+        Assert.Null(Load(day).Problem);
 
         // Whole JSON that matches the journal but breaks off at its last field: nothing of it may be used.
         string good = File.ReadAllText(CheckpointPath);
@@ -180,8 +182,29 @@ public sealed class JournalCheckpointTests(ITestOutputHelper output) : IDisposab
         Assert.Contains(r.Notes, n => n.Contains("checkpoint damaged"));
         AssertSameMeaning(full, r);
 
-        File.Delete(journal);
-        Assert.Null(Load(day).FromCheckpoint);
+        File.WriteAllText(CheckpointPath, good);
+        File.Delete(journal); // the file the checkpoint names is gone
+        r = Load(day);
+        Assert.Null(r.FromCheckpoint);
+        Assert.Contains(Path.GetFileName(journal), r.Problem);
+    }
+
+    [Fact]
+    public void A_journal_cut_at_a_line_boundary_before_its_checkpoints_offset_is_a_problem_that_names_the_file()
+    {
+        var time = TestClock.New();
+        var day = Day1;
+        Run(new Random(3), 1, ref day, time, 200, cleanStop: true);
+        string journal = DecisionJournal.FileFor(_dir, day);
+        var lines = File.ReadAllLines(journal);
+        File.WriteAllLines(journal, lines[..(lines.Length / 2)]); // whole lines, no torn tail: nothing else shows the loss
+
+        var r = Load(day);
+        Assert.Null(r.FromCheckpoint);
+        Assert.NotNull(r.Problem);
+        Assert.Contains(Path.GetFileName(journal), r.Problem);
+        Assert.Contains("checkpoint", r.Problem);
+        Assert.NotNull(r.CreateCheckpointer(_dir, TimeSpan.FromSeconds(1))); // read in full: a new checkpoint replaces the stale one
     }
 
     /// <summary>

@@ -31,6 +31,19 @@ public sealed class JournalStateTests
     static RestoredJournal Result(JournalState s) => s.Result(new JournalReadStats(), null, TimeSpan.Zero, null);
 
     [Fact]
+    public void The_last_journaled_price_of_each_symbol_is_kept_and_survives_a_checkpoint()
+    {
+        var s = New();
+        Apply(s, JournalPart.Old, Today.AddDays(-2), Fill("pi-1-1-000001", price: 1.07), Fill("pi-1-1-000002", price: 150, symbol: "USDJPY"));
+        Apply(s, JournalPart.Today, Today, Order("pi-1-2-000001", price: 1.0851), Order("pi-1-2-000002", price: 0, symbol: "USDJPY"));
+        var r = Result(s);
+        Assert.Equal([1.0851, 150], r.LastPrice);
+        var back = JournalState.FromDto(s.ToDto(), _symbols, 10);
+        Assert.Equal([1.0851, 150], Result(back).LastPrice);
+        Assert.Equal([0.0, 0.0], Result(New()).LastPrice);
+    }
+
+    [Fact]
     public void The_part_of_a_file_is_today_yesterday_or_older()
     {
         var s = New();

@@ -195,13 +195,33 @@ public sealed class BreakerStateCodecRefusalTests
     [Theory]
     [InlineData("""{"state":"SAFE","generation":0,"highestSeenGeneration":0,"source":"cli","since":"2026-11-21T10:00:00.123Z"}""", 0L, 0L)]
     [InlineData("""{"state":"SAFE","generation":9,"highestSeenGeneration":9,"resetGeneration":9,"source":"cli","since":"2026-11-21T10:00:00.123Z"}""", 9L, 9L)]
-    [InlineData("""{"state":"SAFE","generation":1,"highestSeenGeneration":9007199254740991,"source":"cli","since":"2026-11-21T10:00:00.123Z"}""", 1L, 9007199254740991L)]
+    [InlineData("""{"state":"SAFE","generation":1,"highestSeenGeneration":9007194959773695,"source":"cli","since":"2026-11-21T10:00:00.123Z"}""", 1L, 9007194959773695L)]
     public void A_version_1_file_at_the_edges_of_its_generations_migrates(string json, long generation, long counter)
     {
         Assert.True(V1(json, out var s, out var e), e);
         Assert.Equal(generation, s.Generation);
         Assert.Equal(counter, s.Self.Counter);
         if (generation == 0) Assert.Null(s.Engagement);
+    }
+
+    [Theory]
+    [InlineData("SAFE", 1L, 9007199254740991L, 1L)]
+    [InlineData("ENGAGED", 3L, 9007199254740991L, 3L)]
+    [InlineData("SAFE", 0L, 9007199254740991L, 0L)]
+    [InlineData("SAFE", 5L, 9007194959773696L, 5L)]
+    [InlineData("ENGAGED", 9007199254740991L, 9007199254740991L, 1L)]
+    [InlineData("SAFE", 9007194959773696L, 9007194959773696L, 1L)]
+    public void A_version_1_file_whose_generations_are_near_the_limit_migrates_with_a_counter_far_from_it(string state, long generation, long highest, long counter)
+    {
+        Assert.True(V1($$"""{"state":"{{state}}","generation":{{generation}},"highestSeenGeneration":{{highest}},"source":"cli","since":"2026-11-21T10:00:00.123Z"}""", out var s, out var e), e);
+        Assert.Equal(counter, s.Self.Counter);
+        Assert.True(s.Self.Counter <= EngagementId.MaxSeq - BreakerStateCodec.V1Headroom);
+        if (generation == 0) Assert.Null(s.Engagement);
+        else Assert.Equal(new EngagementId("pi-1", s.Self.Incarnation, counter), s.Engagement);
+        // The next own engagement is one a peer accepts.
+        var next = new CircuitBreaker(s, EdgeTrader.Tests.Support.TestClock.New()).Command("first after the upgrade", BreakerSource.Cli).State;
+        Assert.Equal(counter + 1, next.Engagement!.Value.Seq);
+        Assert.True(EngagementId.TryParse(next.Engagement.Value.ToString(), out _));
     }
 
     [Theory]

@@ -62,6 +62,26 @@ public sealed class AppendOnlyFileTests : IDisposable
     }
 
     [Fact]
+    public void A_journal_file_renamed_and_replaced_by_an_empty_one_while_open_is_a_journal_failure()
+    {
+        using var j = Journal(out var day);
+        j.Order(AnOrder(1));
+        j.Commit();
+        Assert.Null(j.Failure);
+
+        string path = DecisionJournal.FileFor(Dir, day);
+        File.Move(path, Path.Combine(Dir, "moved-away.jsonl")); // mv journal-D.jsonl x; touch journal-D.jsonl
+        File.WriteAllBytes(path, []);
+        j.Order(AnOrder(2));
+        j.Commit();
+
+        Assert.NotNull(j.Failure);
+        Assert.Contains("no longer the file", j.Failure);
+        Assert.Single(_failures);
+        Assert.Equal(0, new FileInfo(path).Length); // nothing was written as if the file at the path were the journal
+    }
+
+    [Fact]
     public void A_state_directory_removed_while_the_journal_is_open_is_a_journal_failure()
     {
         using var j = Journal(out _);

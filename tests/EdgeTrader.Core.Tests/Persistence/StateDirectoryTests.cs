@@ -53,6 +53,27 @@ public sealed class StateDirectoryTests : IDisposable
         Assert.Equal("operator", again.Reason);
     }
 
+    [Theory]
+    [InlineData("SAFE")]
+    [InlineData("ENGAGED")]
+    public void A_start_on_a_directory_that_cannot_be_written_numbers_in_a_new_incarnation(string position)
+    {
+        // What the file holds is what a start after the repair reads back: nothing this run numbers may reuse it.
+        Directory.CreateDirectory(_dir);
+        var before = BreakerState.FreshInstall(Now, "n", "0123456789abcdef") with { Self = new NodeIdentity("n", "0123456789abcdef", 4) };
+        if (position == "ENGAGED") before = StateDirectory.FailClosed(before, "earlier", Now);
+        File.WriteAllBytes(Path.Combine(_dir, BreakerStateFile.FileName), BreakerStateCodec.ToFile(before));
+        using var d = StateDirectory.Open(_dir, _ => "Read-only file system");
+        var s = d.LoadBreaker("n", Now);
+        Assert.True(s.Initial.IsEngaged);
+        Assert.False(s.Saved);
+        Assert.Contains("not writable", s.Problem);
+        Assert.NotEqual("0123456789abcdef", s.Initial.Self.Incarnation);
+        if (position == "SAFE") Assert.Equal(new EngagementId("n", s.Initial.Self.Incarnation, 1), s.Initial.Engagement);
+        else Assert.Equal(before.Engagement, s.Initial.Engagement); // an automatic source: the engagement stays as it was
+        Assert.Equal(position == "SAFE" ? 1 : 0, s.Initial.Self.Counter);
+    }
+
     [Fact]
     public void A_second_holder_of_the_state_directory_is_refused_with_the_holders_pid()
     {

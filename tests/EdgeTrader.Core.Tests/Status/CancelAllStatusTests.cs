@@ -28,7 +28,7 @@ public class CancelAllStatusTests
     [Fact]
     public void Metrics_flag_an_unconfirmed_cancel_all_and_count_its_attempts_and_rejections()
     {
-        string Render(StatusSnapshot s) => System.Text.Encoding.UTF8.GetString(MetricsExposition.Render(s));
+        string Render(StatusSnapshot s) => System.Text.Encoding.UTF8.GetString(MetricsExposition.Render(s, trading: false));
         double Value(string text, string name) => double.Parse(text.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal))[(name.Length + 1)..], CultureInfo.InvariantCulture);
         var text = Render(Snapshots.Sample() with { CancelAll = Rejected });
         Assert.Equal(1, Value(text, "edgetrader_cancel_all_unconfirmed"));

@@ -6,7 +6,7 @@ namespace EdgeTrader.Tests.Status;
 
 public partial class MetricsExpositionTests
 {
-    static string Render(StatusSnapshot s) => System.Text.Encoding.UTF8.GetString(MetricsExposition.Render(s));
+    static string Render(StatusSnapshot s, bool trading = true) => System.Text.Encoding.UTF8.GetString(MetricsExposition.Render(s, trading));
 
     static double Value(string text, string series)
     {
@@ -26,6 +26,23 @@ public partial class MetricsExpositionTests
         Assert.Equal(1, Value(engaged, "edgetrader_breaker_info{state=\"ENGAGED\",source=\"cli\",reason=\"operator: test\",identity=\"edge-1 #3\",engagement=\"edge-1:00c0ffee00c0ffee:3\"}"));
         Assert.Equal(1, Value(engaged, "edgetrader_breaker_latch_saved"));
         Assert.Equal(0, Value(Render(Snapshots.Sample() with { LatchProblem = "disk full" }), "edgetrader_breaker_latch_saved"));
+    }
+
+    [Fact]
+    public void Without_trading_shown_no_position_or_PnL_family_is_written_and_everything_else_is()
+    {
+        var hidden = Render(Snapshots.Sample(), trading: false);
+        var shown = Render(Snapshots.Sample(), trading: true);
+        foreach (var family in new[] { "edgetrader_position_net_lots", "edgetrader_position_average_price", "edgetrader_pnl_unrealized", "edgetrader_pnl_realized_today" })
+        {
+            Assert.Contains($"# TYPE {family} gauge", shown);
+            Assert.DoesNotContain(family, hidden);
+        }
+        Assert.DoesNotContain("EURUSD", hidden);
+        // Everything else is the same.
+        static IEnumerable<string> Rest(string text) => text.Split('\n').Where(l => !l.Contains("edgetrader_position_", StringComparison.Ordinal) && !l.Contains("edgetrader_pnl_", StringComparison.Ordinal));
+        Assert.Equal(Rest(shown), Rest(hidden));
+        Assert.Equal(1, Value(hidden, "edgetrader_breaker_engagements_total{source=\"cli\"}"));
     }
 
     [Fact]

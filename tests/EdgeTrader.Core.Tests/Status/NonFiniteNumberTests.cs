@@ -25,7 +25,7 @@ public class NonFiniteNumberTests
     [Fact]
     public void Metrics_render_non_finite_numbers()
     {
-        var text = System.Text.Encoding.UTF8.GetString(MetricsExposition.Render(Poisoned()));
+        var text = System.Text.Encoding.UTF8.GetString(MetricsExposition.Render(Poisoned(), trading: true));
         Assert.Contains("edgetrader_", text);
     }
 }

@@ -66,6 +66,54 @@ public sealed class ClockWatchTests
         Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.ClockStepForward));
     }
 
+    static readonly DateTimeOffset Afternoon = new(2026, 11, 24, 14, 0, 0, TimeSpan.Zero);
+
+    /// <summary>At 14:00 with <paramref name="trades"/> trades and <paramref name="realized"/> realised, the clock steps to 00:00:30 tomorrow.</summary>
+    static LoopHarness StepOverMidnight(ClockOptions options, int trades, double realized, bool tickFirst)
+    {
+        SteppingClock? wall = null;
+        var h = new LoopHarness(start: Afternoon, clock: t => wall = new SteppingClock(t));
+        var watch = new ClockWatch(options, null, new HealthMonitor(h.Clock), h.Clock);
+        h.Book.Restore(h.Day.Current, trades, realized, 0);
+        watch.Evaluate(h.Loop);
+        h.Time.Advance(TimeSpan.FromMilliseconds(20));
+        wall!.Offset = TimeSpan.FromHours(10) + TimeSpan.FromSeconds(30);
+        if (tickFirst) h.Tick(); // the tick path rolls the day before the housekeeping turn sees the step
+        watch.Evaluate(h.Loop);
+        h.Loop.RollDay(h.Clock.GetUtcNow());
+        Assert.Equal(Afternoon.AddDays(1).Date, h.Day.Current.ToDateTime(TimeOnly.MinValue)); // the day rolls either way
+        Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.ClockStepForward));
+        return h;
+    }
+
+    [Theory]
+    [InlineData(3, -900.0, false)]
+    [InlineData(3, -900.0, true)]
+    [InlineData(0, -900.0, true)]
+    [InlineData(2, 0.0, false)]
+    public void A_step_forward_that_rolls_a_day_with_activity_engages(int trades, double realized, bool tickFirst)
+    {
+        var h = StepOverMidnight(new ClockOptions(), trades, realized, tickFirst);
+        Assert.True(h.Breaker.IsEngaged);
+        Assert.Equal(BreakerSource.Risk, h.Breaker.State.Source);
+        Assert.Contains("CLOCK_STEP_FORWARD", h.Breaker.State.Reason);
+        Assert.Contains("2026-11-24", h.Breaker.State.Reason);
+    }
+
+    [Fact]
+    public void A_step_forward_that_rolls_an_empty_day_only_logs()
+    {
+        var h = StepOverMidnight(new ClockOptions(), 0, 0, tickFirst: true);
+        Assert.False(h.Breaker.IsEngaged);
+    }
+
+    [Fact]
+    public void With_engage_on_step_forward_off_a_day_rolled_by_a_step_only_logs()
+    {
+        var h = StepOverMidnight(new ClockOptions { EngageOnStepForward = false }, 3, -900, tickFirst: true);
+        Assert.False(h.Breaker.IsEngaged);
+    }
+
     [Fact]
     public void A_wall_clock_that_moves_with_the_monotonic_clock_is_no_anomaly()
     {

@@ -56,7 +56,7 @@ public class EndedOrderFillTests
     }
 
     [Fact]
-    public void A_fill_of_an_order_over_longer_ago_than_the_memory_is_unknown()
+    public void A_fill_of_an_order_of_this_run_over_longer_ago_than_the_memory_cannot_be_booked_and_engages()
     {
         var h = new LoopHarness(new RiskOptions { MaxOrdersPerSecond = 1_000_000, MaxTradesPerDay = 1_000_000, MaxPosition = 100, MaxLossStreak = 0 });
         h.Tick();
@@ -66,9 +66,21 @@ public class EndedOrderFillTests
             Assert.Equal(TickOutcome.OrderSent, h.Tick());
             h.Loop.OnReject(h.Sink.Sent[^1].Seq, "no");
         }
+        Assert.False(h.Breaker.IsEngaged);
+        double net = h.Book.Net(0);
+        long fills = h.Loop.Counters.Gateway.Fills;
         h.Loop.OnFill(1, 0.01, 1.0851);
-        Assert.Equal(1, h.Loop.Counters.Gateway.Unknown);
+        Assert.Equal(0, h.Loop.Counters.Gateway.Unknown);
         Assert.Equal(0, h.Loop.Counters.AnomalyCount(AnomalyCode.Overfill));
+        Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.FillOfForgottenOrder));
+        Assert.Equal((net, fills), (h.Book.Net(0), h.Loop.Counters.Gateway.Fills)); // not booked: nothing is known of the order any more
+        Assert.True(h.Breaker.IsEngaged);
+        Assert.Equal(BreakerSource.Gateway, h.Breaker.State.Source);
+        Assert.StartsWith("FILL_OF_FORGOTTEN_ORDER", h.Breaker.State.Reason);
+        Assert.Contains(h.Log.OfType("anomaly"), r => r.Text!.StartsWith("FILL_OF_FORGOTTEN_ORDER"));
+
+        h.Loop.OnFill(h.Loop.LastOrderSeq + 1, 0.01, 1.0851); // a seq this run never sent stays an unknown message
+        Assert.Equal(1, h.Loop.Counters.Gateway.Unknown);
     }
 
     [Fact]

@@ -182,4 +182,31 @@ public sealed class FailClosedTests
         r.Loop.OnFill(1, 1e-12, 1.0851);
         Assert.Equal(0, r.Loop.InFlightCount);
     }
+
+    [Fact]
+    public async Task A_check_that_hangs_engages_while_it_is_still_running()
+    {
+        var rig = new Rig();
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        rig.Risk.DuringCheck = () => { entered.Set(); release.Wait(TimeSpan.FromSeconds(30)); };
+        var watchdog = new CheckWatchdog(rig.Loop, rig.Breaker, rig.Time, 250);
+        using var timer = watchdog.Start(TimeSpan.FromMilliseconds(50));
+        Assert.False(watchdog.Evaluate()); // no check running
+        var tick = Task.Run(rig.Tick);
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(30)));
+        rig.Time.Advance(TimeSpan.FromMilliseconds(250)); // the watch looks every 50 ms: not longer than the timeout yet
+        Assert.False(rig.Breaker.IsEngaged);
+        rig.Time.Advance(TimeSpan.FromMilliseconds(50));
+        Assert.True(rig.Breaker.IsEngaged); // the check has not returned
+        Assert.Equal(BreakerSource.Risk, rig.Breaker.State.Source);
+        Assert.StartsWith("CHECK_TIMEOUT: a strategy or pre-trade check has been running for 300 ms", rig.Breaker.State.Reason);
+        Assert.False(tick.IsCompleted);
+
+        release.Set();
+        Assert.Equal(TickOutcome.Denied, await tick); // and when it returns, the order does not leave
+        Assert.Empty(rig.Sink.Sent);
+        Assert.Equal(1, rig.Loop.Counters.AnomalyCount(AnomalyCode.CheckTimeout));
+        Assert.Equal(0, rig.Loop.CheckStartedTimestamp);
+    }
 }

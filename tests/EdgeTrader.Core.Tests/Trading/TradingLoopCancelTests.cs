@@ -82,8 +82,11 @@ public sealed class TradingLoopCancelTests
             _h.Time.Advance(TimeSpan.FromMilliseconds(2)); // within the rate limit
         }
         for (long seq = 1; seq <= n; seq++) Assert.True(_h.Loop.OnCancelled(seq, "cancelled"));
-        _h.Loop.OnFill(1, 0.01, 1.0851); // the oldest is forgotten
-        Assert.Equal(1, _h.Loop.Counters.Gateway.Unknown);
+        Assert.False(_h.Breaker.IsEngaged);
+        _h.Loop.OnFill(1, 0.01, 1.0851); // the oldest is forgotten: the fill cannot be booked, and it engages
+        Assert.Equal(0, _h.Loop.Counters.Gateway.Unknown);
+        Assert.Equal(1, _h.Loop.Counters.AnomalyCount(AnomalyCode.FillOfForgottenOrder));
+        Assert.True(_h.Breaker.IsEngaged);
         Assert.Equal(0, _h.Loop.Counters.FilledAfterCancel);
         _h.Loop.OnFill(2, 0.01, 1.0850); // the next one is not
         Assert.Equal(1, _h.Loop.Counters.FilledAfterCancel);

@@ -288,8 +288,9 @@ public sealed class TradingLoopReconcileTests
     [Fact]
     public void An_average_that_implies_a_zero_price_for_the_missing_part_books_it_at_the_average()
     {
-        // 0.25 of 0.5 known at 2.0; the gateway says 0.5 at an average of 1.0: (1.0 × 0.5 - 0.5) / 0.25 = 0.
-        _h.Loop.RestoreInFlight([Restored(1, Side.Buy, 0.5, 1.5, filled: 0.25, notional: 0.5)], holdOrders: false);
+        // 0.25 of 0.5 known at 2.0; the gateway says 0.5 at an average of 1.0: (1.0 × 0.5 - 0.5) / 0.25 = 0. (The
+        // limit is unknown: a known one would bound the price booked.)
+        _h.Loop.RestoreInFlight([Restored(1, Side.Buy, 0.5, double.NaN, filled: 0.25, notional: 0.5)], holdOrders: false);
         Reconcile([Report("pi-1-4-000001", "filled", filled: 0.5, avg: 1.0, qty: 0.5)]);
         var f = Assert.Single(_h.Log.OfType("fill"));
         Assert.Equal((0.25, 1.0), (f.Qty, f.Price));

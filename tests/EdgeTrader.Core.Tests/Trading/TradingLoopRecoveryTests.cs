@@ -134,6 +134,7 @@ public sealed class TradingLoopRecoveryTests : IDisposable
     public void An_order_of_this_node_the_journal_lost_in_the_crash_is_adopted_and_counted_as_a_trade()
     {
         _book.Restore(Day, 10, 0, 0);
+        _loop.SeedJournalPrices([1.1]); // the journal's last price of EURUSD judges the adopted fills
         _loop.RestoreInFlight([], holdOrders: true);
         var s = _loop.Reconcile([
             Report("pi-1-4-000007", "filled", 0.01, 1.1),                    // run 4 journaled up to seq 6: lost, adopt

@@ -102,6 +102,15 @@ public class StatusSiteTests
     }
 
     [Fact]
+    public void Metrics_carry_positions_and_PnL_only_with_show_trading()
+    {
+        string Metrics(bool show) => Encoding.UTF8.GetString(new StatusSite(new Source().Take, show, TestClock.New()).Handle(Get("/metrics")).Body);
+        Assert.DoesNotContain("EURUSD", Metrics(false));
+        Assert.DoesNotContain("edgetrader_pnl_", Metrics(false));
+        Assert.Contains("edgetrader_position_net_lots{symbol=\"EURUSD\"}", Metrics(true));
+    }
+
+    [Fact]
     public void The_page_json_respects_show_trading()
     {
         Assert.DoesNotContain("EURUSD", Encoding.UTF8.GetString(new StatusSite(new Source().Take, false, TestClock.New()).Handle(Get("/status.json")).Body));

@@ -6,8 +6,9 @@ using EdgeTrader.Tests.Persistence;
 namespace EdgeTrader.Tests.Cli;
 
 /// <summary>
-/// Every signal an operator, logrotate or a stray script may send: a stop signal stops cleanly (exit 0, the journal's
-/// last line is <c>stop</c>, the next start is not a crash recovery); the others leave the daemon running.
+/// Every signal an operator, logrotate, a UPS daemon, a resource limit or a stray script may send, that is, every
+/// catchable signal whose default action ends the process: a stop signal stops cleanly (exit 0, the journal's last
+/// line is <c>stop</c>, the next start is not a crash recovery); the others leave the daemon running, with a log line.
 /// </summary>
 public sealed class SignalTests : IDisposable
 {
@@ -53,6 +54,9 @@ public sealed class SignalTests : IDisposable
     [InlineData("TERM")]
     [InlineData("INT")]
     [InlineData("QUIT")]
+    [InlineData("PWR")]
+    [InlineData("XCPU")]
+    [InlineData("SYS")]
     public void A_stop_signal_stops_cleanly_and_the_next_start_is_not_a_crash_recovery(string signal)
     {
         _d.Start();
@@ -74,12 +78,22 @@ public sealed class SignalTests : IDisposable
     [InlineData("USR2")]
     [InlineData("ALRM")]
     [InlineData("HUP")]
-    public void A_signal_that_is_not_a_stop_leaves_the_daemon_running_and_trading(string signal)
+    [InlineData("IO")]
+    [InlineData("VTALRM")]
+    [InlineData("PROF")]
+    [InlineData("STKFLT")]
+    [InlineData("TRAP")]
+    [InlineData("XFSZ")]
+    [InlineData("RTMIN+1")]
+    [InlineData("RTMIN+15")]
+    [InlineData("64", "SIGRTMAX")] // kill(1) knows no RTMAX
+    public void A_signal_that_is_not_a_stop_leaves_the_daemon_running_and_trading(string signal, string? logged = null)
     {
+        logged ??= $"SIG{signal}";
         _d.Start();
         var p = _d.Process!;
         Send(p, signal);
-        Assert.True(Bin.WaitFor(() => _d.Log.Contains($"SIG{signal}", StringComparison.Ordinal), TimeSpan.FromSeconds(10)), $"SIG{signal} was not logged:\n{_d.Log}");
+        Assert.True(Bin.WaitFor(() => _d.Log.Contains(logged, StringComparison.Ordinal), TimeSpan.FromSeconds(10)), $"{logged} was not logged:\n{_d.Log}");
         Assert.False(p.HasExited, $"SIG{signal} ended the daemon (exit {(p.HasExited ? p.ExitCode : 0)})");
         var s = _d.Status();
         Assert.True(s.GetProperty("loopAlive").GetBoolean());

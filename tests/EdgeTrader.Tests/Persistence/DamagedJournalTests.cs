@@ -190,4 +190,34 @@ public class DamagedJournalTests(CrashedJournal crashed) : IClassFixture<Crashed
         Assert.Equal(realized, s.GetProperty("day").GetProperty("realized").GetDouble(), 2);
         Assert.StartsWith(Path.GetFileName(journal), s.GetProperty("recovery").GetProperty("fromCheckpoint").GetString());
     }
+
+    /// <summary>
+    /// After a clean stop the checkpoint covers the whole journal. Cutting the journal at a line boundary before the
+    /// checkpoint's offset (whole lines lost, no torn tail, no damaged line) is seen by the checkpoint alone: the node
+    /// starts ENGAGED, source startup, the reason naming the file.
+    /// </summary>
+    [Fact]
+    public void A_journal_cut_at_a_line_boundary_before_the_checkpoints_offset_starts_the_node_engaged()
+    {
+        using var peer = new HostilePeer();
+        using var d = HostileDaemon.Start(peer, qty: 1.0);
+        peer.Feed(d, HostilePeer.Tick(1.085, 1.0851), HostilePeer.Tick(1.085, 1.0851), HostilePeer.Tick(1.085, 1.0851));
+        d.WaitForTicks(3);
+        d.WaitForFills(1);
+        d.Quiesce(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, d.Stop());
+        Assert.True(File.Exists(Path.Combine(d.StateDir, "journal.checkpoint")), "a clean stop writes the checkpoint");
+        string journal = Directory.GetFiles(d.StateDir, "journal-*.jsonl").Single();
+        var lines = File.ReadAllLines(journal);
+        Assert.True(lines.Length > 4, "the journal is too short to cut");
+        File.WriteAllLines(journal, lines[..(lines.Length - 3)]); // the last three lines gone, at a line end
+
+        d.Start();
+        var s = d.Status();
+        Assert.Equal("ENGAGED", s.GetProperty("state").GetString());
+        Assert.Equal("startup", s.GetProperty("source").GetString());
+        string reason = s.GetProperty("reason").GetString()!;
+        Assert.Contains(Path.GetFileName(journal), reason);
+        Assert.Contains("checkpoint", reason);
+    }
 }

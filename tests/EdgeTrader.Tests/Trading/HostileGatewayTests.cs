@@ -115,4 +115,39 @@ public class HostileGatewayTests
         Assert.Equal(net, d.Net(), 9); // not booked
         Assert.Contains(forged, d.Log);
     }
+
+    [Fact]
+    public void A_forged_order_that_passes_adoption_with_an_absurd_price_engages_and_is_not_booked_at_that_price()
+    {
+        using var peer = new HostilePeer();
+        using var d = HostileDaemon.Start(peer, node: "n1");
+        TradeTwice(peer, d);
+        d.WaitForFills(peer.OrdersReceived);
+        d.Quiesce(TimeSpan.FromSeconds(10));
+        Assert.Equal("SAFE", d.Status().GetProperty("state").GetString());
+        d.Kill9(); // a crash: the next live start asks the gateway what it holds
+
+        // The previous run's next seq: an order a crash can have kept from the journal, so it passes every adoption check.
+        var ids = Directory.GetFiles(d.StateDir, "journal-*.jsonl").SelectMany(File.ReadAllLines)
+            .Where(l => l.Contains("\"type\":\"order\"")).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!).ToList();
+        Assert.NotEmpty(ids);
+        var parts = ids[^1].Split('-'); // n1-<run>-<seq>
+        long run = long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+        long seq = ids.Select(id => id.Split('-')).Where(p => p[1] == parts[1]).Max(p => long.Parse(p[2], System.Globalization.CultureInfo.InvariantCulture));
+        string forged = FormattableString.Invariant($"n1-{run}-{seq + 1:D6}");
+        peer.Forge(new JsonObject
+        {
+            ["id"] = forged, ["symbol"] = "EURUSD", ["side"] = "BUY", ["qty"] = 1, ["state"] = "filled",
+            ["filledQty"] = 1, ["avgPrice"] = 0.000001, ["time"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+        });
+        d.Start();
+        Assert.True(Bin.WaitFor(() => d.Status().GetProperty("state").GetString() == "ENGAGED", TimeSpan.FromSeconds(10)),
+            $"a fill at 0.000001 at a warm start did not engage: {d.Status().GetProperty("recovery")}, positions {d.Status().GetProperty("positions")}");
+        Assert.Equal("gateway", d.Status().GetProperty("source").GetString());
+        Assert.Equal(1, d.Coded("anomalies", "FILL_OUT_OF_BAND") + d.Coded("anomalies", "ADOPTION_REFUSED"));
+        // Whatever was booked for it, nothing at 0.000001.
+        var fills = Directory.GetFiles(d.StateDir, "journal-*.jsonl").SelectMany(File.ReadAllLines)
+            .Where(l => l.Contains("\"type\":\"fill\"") && l.Contains(forged)).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("price").GetDouble()).ToList();
+        Assert.All(fills, p => Assert.True(p > 1, $"{forged} booked at {p}"));
+    }
 }

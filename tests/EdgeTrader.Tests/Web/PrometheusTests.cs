@@ -102,8 +102,9 @@ public class PrometheusTests
             .Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal)).Select(l => l.Split(' ')[2]).ToHashSet();
         // Histograms expose _bucket, _sum and _count series.
         foreach (var h in exposed.ToArray()) { exposed.Add(h + "_bucket"); exposed.Add(h + "_sum"); exposed.Add(h + "_count"); }
-        // Families written only when their source exists (a Pi's power bits, an armed watchdog, a tick, a panel).
-        string[] conditional = ["edgetrader_power_", "edgetrader_watchdog_timeout_seconds", "edgetrader_last_tick_age_seconds", "edgetrader_panel_", "edgetrader_service_watchdog_seconds", "edgetrader_clock_max_error_seconds"];
+        // Families written only when their source exists (a Pi's power bits, an armed watchdog, a tick, a panel), and
+        // the book, written only with http.showTrading (this daemon has it off).
+        string[] conditional = ["edgetrader_position_", "edgetrader_pnl_", "edgetrader_power_", "edgetrader_watchdog_timeout_seconds", "edgetrader_last_tick_age_seconds", "edgetrader_panel_", "edgetrader_service_watchdog_seconds", "edgetrader_clock_max_error_seconds"];
         foreach (var file in new[] { WebSupport.RulesFile, Path.Combine(WebSupport.RepoRoot, "docs", "examples", "grafana", "edgetrader-dashboard.json") })
         {
             var used = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(file), @"edgetrader_[a-z_]+[a-z]").Select(m => m.Value).Distinct();

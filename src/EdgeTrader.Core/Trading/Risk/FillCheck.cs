@@ -4,8 +4,9 @@ namespace EdgeTrader.Trading.Risk;
 /// <param name="Anomaly">What was impossible about it, or null for a fill its order allows.</param>
 /// <param name="Side">The side booked: the gateway's (exposure follows the gateway).</param>
 /// <param name="Qty">The quantity booked: the gateway's (bounded by <see cref="FillCheck.MaxFillQty"/>).</param>
-/// <param name="Price">The price booked: the gateway's when the order allows it, else the worse for this node of the
-/// gateway's price (within the bounds) and the order's limit, so no fill credits more than the order's limit allows.</param>
+/// <param name="Price">The price booked: the worse for this node of the gateway's price (when implausible: kept within
+/// the bounds and no better than the band's edge) and the order's limit, so no fill credits more than the order's limit allows; a fill better than its
+/// limit is booked at the limit.</param>
 public readonly record struct FillBooking(AnomalyCode? Anomaly, Side Side, double Qty, double Price);
 
 /// <summary>
@@ -36,16 +37,22 @@ public static class FillCheck
         else if (qty > remaining + QtyEpsilon) anomaly = AnomalyCode.Overfill;
         bool hasLimit = limit > 0 && double.IsFinite(limit);
         bool beyondLimit = hasLimit && (side == Side.Buy ? price > limit * (1 + PriceTolerance) : price < limit * (1 - PriceTolerance));
-        bool implausible = !band.Plausible(symbolId, price);
+        // A price that cannot be judged (no limit, and the band has no reference: a warm start before any tick) is not
+        // credited blindly: it is out of band.
+        bool implausible = (!hasLimit && !band.CanJudge(symbolId)) || !band.Plausible(symbolId, price);
         if (anomaly is null && beyondLimit) anomaly = AnomalyCode.FillBeyondLimit;
         if (anomaly is null && implausible) anomaly = AnomalyCode.FillOutOfBand;
+        // Never outside the bounds when implausible; never better for this node than the limit (a fill better than
+        // its limit is booked at the limit: the gateway's quantity, the order's price).
         double booked = price;
-        if (implausible || anomaly == AnomalyCode.FillSideMismatch)
+        if (implausible)
         {
-            // Never better for this node than the limit; never outside the bounds.
-            double p = Math.Clamp(price, band.MinPrice, band.MaxPrice);
-            booked = !hasLimit ? p : side == Side.Buy ? Math.Max(p, limit) : Math.Min(p, limit);
+            // Within the bounds, and no better for this node than the band's edge on its side.
+            booked = Math.Clamp(price, band.MinPrice, band.MaxPrice);
+            double r = band.FillReference(symbolId);
+            if (r > 0 && band.Deviation > 0) booked = side == Side.Buy ? Math.Max(booked, r * (1 - band.Deviation)) : Math.Min(booked, r * (1 + band.Deviation));
         }
+        if (hasLimit) booked = side == Side.Buy ? Math.Max(booked, limit) : Math.Min(booked, limit);
         return new FillBooking(anomaly, side, Math.Min(qty, MaxFillQty), booked);
     }
 }

@@ -39,6 +39,7 @@ public sealed class PriceBand
     readonly int[] _agreeing;     // bootstrap: ticks agreeing so far
     readonly int[] _outInRow;
     readonly bool[] _broken;      // broken and not re-anchored yet
+    readonly double[] _journalRef; // the journal's last price of the symbol (warm start); 0 = none. Judges fills only.
 
     /// <summary>A band for <paramref name="symbolCount"/> symbols; <paramref name="timestampFrequency"/> is the TimeProvider's.</summary>
     public PriceBand(PriceBandOptions o, int symbolCount, long timestampFrequency)
@@ -55,7 +56,20 @@ public sealed class PriceBand
         _agreeing = new int[symbolCount];
         _outInRow = new int[symbolCount];
         _broken = new bool[symbolCount];
+        _journalRef = new double[symbolCount];
     }
+
+    /// <summary>
+    /// Sets the journal's last price of a symbol (a warm start): fills are judged against it while the symbol's band has no
+    /// reference of its own yet; ticks never are. A price outside the bounds is no reference.
+    /// </summary>
+    public void SeedFromJournal(int symbolId, double price)
+    {
+        if (InBounds(price)) _journalRef[symbolId] = price;
+    }
+
+    /// <summary>The journal's last price of the symbol set at a warm start; 0 when none.</summary>
+    public double JournalReference(int symbolId) => _journalRef[symbolId];
 
     /// <summary>The lowest price accepted.</summary>
     public double MinPrice => _min;
@@ -83,11 +97,23 @@ public sealed class PriceBand
     /// <summary>True when <paramref name="price"/> is within the bounds.</summary>
     public bool InBounds(double price) => price >= _min && price <= _max;
 
-    /// <summary>True when <paramref name="price"/> is within the bounds and, when the symbol has a reference, within its band.</summary>
+    /// <summary>
+    /// The reference a fill of the symbol is judged against: the band's own, else the journal's last price (a warm start
+    /// before the band bootstrapped); 0 when there is none.
+    /// </summary>
+    public double FillReference(int symbolId) => _ref[symbolId] != 0 ? _ref[symbolId] : _journalRef[symbolId];
+
+    /// <summary>True when a price of the symbol can be judged beyond the bounds: there is no band (maxDeviationPct 0), or there is a reference.</summary>
+    public bool CanJudge(int symbolId) => _dev == 0 || FillReference(symbolId) != 0;
+
+    /// <summary>
+    /// True when <paramref name="price"/> is within the bounds and, when the symbol has a reference
+    /// (<see cref="FillReference"/>), within its band.
+    /// </summary>
     public bool Plausible(int symbolId, double price)
     {
         if (!InBounds(price)) return false;
-        double r = _ref[symbolId];
+        double r = FillReference(symbolId);
         return r == 0 || _dev == 0 || Math.Abs(price - r) <= r * _dev;
     }
 

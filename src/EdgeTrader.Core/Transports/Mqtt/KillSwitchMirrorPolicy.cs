@@ -51,8 +51,9 @@ internal enum MirrorOutcome
 /// renews the engagement of an ENGAGED node.</item>
 /// <item><c>P/nodes/X/state</c> (X another node): read by <see cref="BreakerStateCodec.TryReadPeerPayload"/>; what it
 /// names goes to <see cref="CircuitBreaker.EngageFromPeer"/>. Garbage is ignored (counted).</item>
-/// <item><c>P/nodes/SELF/state</c>: when it is not this node's current state (a planted value, or a stale one), the
-/// session publishes the current state again.</item>
+/// <item><c>P/nodes/SELF/state</c>: an own engagement there above this node's counter raises the counter
+/// (<see cref="CircuitBreaker.NoteOwnState"/>); when it is not this node's current state (a planted value, or a stale
+/// one), the session publishes the current state again.</item>
 /// <item><c>P/killswitch/reset</c>: only with remote resets allowed and a valid signature, fresh and unseen, for this node
 /// or all; the breaker resets only the engagement the message names.</item>
 /// </list>
@@ -131,6 +132,7 @@ internal sealed class KillSwitchMirrorPolicy
                     var v => throw new InvalidOperationException($"unknown verdict {v}"),
                 };
             case MirrorAction.OwnState o:
+                if (o.Report is { } mine) breaker.NoteOwnState(mine); // an own engagement above the counter raises it
                 var s = breaker.State;
                 bool current = o.Report is { } rep && rep.Position == s.Position && rep.Current == s.Engagement && rep.Own == s.Self.Latest;
                 return current ? MirrorOutcome.OwnStateCurrent : MirrorOutcome.Republish;

@@ -24,8 +24,9 @@ public sealed class FillCheckTests
     [Fact]
     public void A_fill_its_order_allows_is_booked_as_the_gateway_reports_it()
     {
-        Assert.Equal(new FillBooking(null, Side.Buy, 0.5, 1.001), Check(Side.Buy, 1.002, 1, null, 0.5, 1.001));
-        Assert.Equal(new FillBooking(null, Side.Sell, 1, 0.999), Check(Side.Sell, 0.998, 1, Side.Sell, 1, 0.999));
+        Assert.Equal(new FillBooking(null, Side.Buy, 0.5, 1.001), Check(Side.Buy, 1.001, 1, null, 0.5, 1.001));
+        Assert.Equal(new FillBooking(null, Side.Sell, 1, 0.999), Check(Side.Sell, 0.999, 1, Side.Sell, 1, 0.999));
+        Assert.Equal(new FillBooking(null, Side.Buy, 0.5, 1.001), Check(Side.Buy, double.NaN, 1, null, 0.5, 1.001));
     }
 
     [Fact]
@@ -39,7 +40,7 @@ public sealed class FillCheckTests
     [Fact]
     public void More_than_the_rest_is_an_overfill_booked_with_the_gateways_quantity_and_price()
     {
-        Assert.Equal(new FillBooking(AnomalyCode.Overfill, Side.Buy, 0.5, 1.0), Check(Side.Buy, 1.001, 0.3, null, 0.5, 1.0));
+        Assert.Equal(new FillBooking(AnomalyCode.Overfill, Side.Buy, 0.5, 1.0), Check(Side.Buy, 1.0, 0.3, null, 0.5, 1.0));
         Assert.Equal(AnomalyCode.Overfill, Check(Side.Buy, 1.001, 0.3, null, 0.3 + 1e-8, 1.0).Anomaly);
     }
 
@@ -57,8 +58,15 @@ public sealed class FillCheckTests
         Assert.Equal(new FillBooking(AnomalyCode.FillBeyondLimit, Side.Sell, 0.1, 0.995), Check(Side.Sell, 1.0, 1, null, 0.1, 0.995));
         Assert.Equal(AnomalyCode.FillBeyondLimit, Check(Side.Buy, 1.0, 1, null, 0.1, 1.0 * (1 + 1e-8)).Anomaly);
         Assert.Equal(AnomalyCode.FillBeyondLimit, Check(Side.Sell, 1.0, 1, null, 0.1, 1.0 * (1 - 1e-8)).Anomaly);
-        Assert.Null(Check(Side.Buy, 1.0, 1, null, 0.1, 0.995).Anomaly); // better than the limit
-        Assert.Null(Check(Side.Sell, 1.0, 1, null, 0.1, 1.005).Anomaly);
+    }
+
+    [Fact]
+    public void A_fill_better_than_its_limit_is_booked_at_the_limit_with_the_gateways_quantity()
+    {
+        // No anomaly (a limit order may fill better), but the node is credited no more than its limit allows.
+        Assert.Equal(new FillBooking(null, Side.Buy, 0.1, 1.0), Check(Side.Buy, 1.0, 1, null, 0.1, 0.995));
+        Assert.Equal(new FillBooking(null, Side.Sell, 0.1, 1.0), Check(Side.Sell, 1.0, 1, null, 0.1, 1.005));
+        Assert.Equal(new FillBooking(AnomalyCode.Overfill, Side.Buy, 5, 1.0), Check(Side.Buy, 1.0, 1, null, 5, 0.995));
     }
 
     [Fact]
@@ -86,6 +94,40 @@ public sealed class FillCheckTests
     {
         Assert.Null(Check(Side.Buy, 1.9, 1, null, 0.1, 1.5, symbol: 1).Anomaly);
         Assert.Equal(AnomalyCode.FillOutOfBand, Check(Side.Buy, double.NaN, 1, null, 0.1, 2.5, symbol: 1).Anomaly);
+    }
+
+    [Fact]
+    public void Without_a_limit_or_any_reference_a_fill_cannot_be_judged_and_is_out_of_band()
+    {
+        Assert.Equal(new FillBooking(AnomalyCode.FillOutOfBand, Side.Buy, 0.1, 1.5), Check(Side.Buy, double.NaN, 1, null, 0.1, 1.5, symbol: 1));
+        var open = new PriceBand(new PriceBandOptions { MaxDeviationPct = 0, MinPrice = 0.5, MaxPrice = 2 }, 1, 1000);
+        Assert.Null(FillCheck.Check(Side.Buy, double.NaN, 1, null, 0.1, 1.5, open, 0).Anomaly); // no band configured: the bounds only
+    }
+
+    [Fact]
+    public void An_implausible_fill_is_booked_no_better_for_this_node_than_the_bands_edge()
+    {
+        var buy = Check(Side.Buy, double.NaN, 1, null, 0.1, 0.6);
+        Assert.Equal((AnomalyCode.FillOutOfBand, Side.Buy, 0.1), (buy.Anomaly!.Value, buy.Side, buy.Qty));
+        Assert.Equal(0.99, buy.Price, 9);
+        var sell = Check(Side.Sell, double.NaN, 1, null, 0.1, 1.9);
+        Assert.Equal((AnomalyCode.FillOutOfBand, Side.Sell), (sell.Anomaly!.Value, sell.Side));
+        Assert.Equal(1.01, sell.Price, 9);
+    }
+
+    [Fact]
+    public void Before_the_band_has_a_reference_the_journals_last_price_judges_a_fill()
+    {
+        var band = Band();
+        band.SeedFromJournal(1, 1.5);
+        Assert.Equal(1.5, band.FillReference(1));
+        Assert.Equal(1.0, band.FillReference(0), 3); // the band's own reference comes first
+        Assert.Null(FillCheck.Check(Side.Buy, double.NaN, 1, null, 0.1, 1.51, band, 1).Anomaly);
+        var b = FillCheck.Check(Side.Buy, double.NaN, 1, null, 0.1, 0.6, band, 1);
+        Assert.Equal(AnomalyCode.FillOutOfBand, b.Anomaly);
+        Assert.Equal(1.485, b.Price, 9);
+        band.SeedFromJournal(0, 5); // outside the bounds: no reference
+        Assert.Equal(0, band.JournalReference(0));
     }
 
     [Fact]

@@ -24,6 +24,22 @@ public sealed class KillSwitchMirrorPolicyTests
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    [Fact]
+    public void The_own_retained_state_naming_an_own_engagement_above_the_counter_engages_raises_the_counter_and_is_published_again()
+    {
+        var before = Breaker();
+        before.Command("the stop whose save was lost", BreakerSource.Cli);
+        before.Reset("ok", BreakerSource.Cli);
+        var retained = StateOf(before);
+        var b = new CircuitBreaker(before.State with { Self = before.State.Self with { Counter = 0 }, Engagement = null }, TestClock.New());
+        Assert.Equal(MirrorOutcome.Republish, Send(b, $"{P}/nodes/me/state", retained));
+        Assert.Equal(1, b.State.Self.Counter);
+        Assert.True(b.IsEngaged);
+        Assert.Equal(before.State.Engagement, b.State.Engagement);
+        b.Command("new", BreakerSource.Cli);
+        Assert.Equal(2, b.State.Engagement!.Value.Seq);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("\u0001 garbage")]
