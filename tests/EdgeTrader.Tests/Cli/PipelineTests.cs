@@ -100,6 +100,7 @@ for round in range(20):
         pub.send(b)
         now = int(time.time() * 1000)
         pub.send(json.dumps({"symbol": "EURUSD", "bid": 1.1, "ask": 1.1001, "time": now}).encode())
+        time.sleep(0.002)  # a feed's pace, not a burst: a burst is conflated to its newest tick (TickIntake)
 pub.close(linger=10000)  # flushes what is queued before exiting
 ctx.term()
 """;
@@ -117,7 +118,7 @@ ctx.term()
         long unconfirmed = dropped.GetProperty("UNCONFIRMED").GetInt64(), accepted = c.GetProperty("ticksAccepted").GetInt64();
         Assert.Equal(200, unconfirmed + accepted + c.GetProperty("conflated").GetInt64());
         Assert.InRange(unconfirmed, 1, 2);
-        Assert.True(accepted >= 1, "trading went on after the bad ticks");
+        Assert.True(accepted >= 1, $"trading went on after the bad ticks: {c}");
         Assert.Equal(20, dropped.GetProperty("EMPTY_FRAME").GetInt64());
         Assert.Equal(20, dropped.GetProperty("OVERSIZE_FRAME").GetInt64());
         Assert.Equal(20, dropped.GetProperty("CROSSED_QUOTE").GetInt64());
@@ -161,6 +162,7 @@ pub.setsockopt(zmq.RCVTIMEO, 20000)
 assert pub.recv()[0] == 1
 for i in range(100):
     pub.send(json.dumps({"symbol": "EURUSD", "bid": 1.1, "ask": 1.1001, "time": int(time.time() * 1000), "seq": i + 1}).encode())
+    time.sleep(0.005)  # a feed's pace: 100 ticks in one burst under qemu-user are one turn, conflated to the newest
 pub.close(linger=10000); ctx.term()
 """;
         var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardInput = true };
@@ -180,7 +182,7 @@ pub.close(linger=10000); ctx.term()
         long accepted = counters.GetProperty("ticksAccepted").GetInt64(), orders = failures + Counter(d, "orders");
         Assert.Equal(2, counters.GetProperty("dropped").GetProperty("UNCONFIRMED").GetInt64());
         Assert.True(accepted == orders && accepted + 2 + counters.GetProperty("conflated").GetInt64() == 100, $"ticks unaccounted for: {counters}");
-        Assert.True(failures > 0);
+        Assert.True(failures > 0, $"no order was refused by the absent gateway: {counters}");
         Assert.Equal(0, d.Stop()); // the journal is committed on a clean stop
         var lines = Directory.GetFiles(Path.Combine(d.Dir, "state"), "journal-*.jsonl").SelectMany(File.ReadAllLines)
             .Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
