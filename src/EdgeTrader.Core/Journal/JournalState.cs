@@ -18,8 +18,8 @@ internal enum JournalPart : byte
 
 /// <summary>
 /// The journal's meaning so far, folded line by line: positions (net and average price per symbol), today's trades
-/// and realised P&amp;L (in total and per symbol), the loss streak, the orders still pending, the highest order seq per run, and whether the
-/// last run stopped cleanly. Pure: no I/O. Fed file by file at start (<see cref="JournalRestore"/>), then batch by
+/// and realised P&amp;L (in total and per symbol), the loss streak, the orders still pending, the highest order seq per
+/// run, and whether the last run stopped cleanly. Pure: no I/O. Fed file by file at start (<see cref="JournalRestore"/>), then batch by
 /// batch on the journal's writer thread (<see cref="JournalCheckpointer"/>); one thread at a time.
 /// P&amp;L and the loss streak have one source: the <c>realized</c> each fill line carries, which the live book computed
 /// when the fill happened. The fold sums it (per symbol too: the total is their sum, plus the fills of symbols no longer

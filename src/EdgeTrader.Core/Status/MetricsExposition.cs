@@ -27,8 +27,8 @@ public static class MetricsExposition
     /// <summary>
     /// Writes every family. The book's families (<c>edgetrader_position_net_lots</c>,
     /// <c>edgetrader_position_average_price</c>, <c>edgetrader_pnl_unrealized</c>, <c>edgetrader_pnl_realized_today</c>,
-    /// <c>edgetrader_pnl_realized_today_by_symbol</c>) only with <paramref name="trading"/>: whoever may read /metrics may read the page, and the page shows the book only
-    /// with <c>http.showTrading</c>.
+    /// <c>edgetrader_pnl_realized_today_by_symbol</c>) only with <paramref name="trading"/>: whoever may read /metrics
+    /// may read the page, and the page shows the book only with <c>http.showTrading</c>.
     /// </summary>
     public static void Write(PrometheusText m, StatusSnapshot s, bool trading)
     {
