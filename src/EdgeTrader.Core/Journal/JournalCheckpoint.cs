@@ -12,7 +12,8 @@ namespace EdgeTrader.Journal;
 internal static class JournalCheckpoint
 {
     public const string FileName = "journal.checkpoint";
-    const int Version = 3; // 2: the runs the journal holds; the file's own checksum. 3: the last price per symbol
+    // 2: the runs the journal holds; the file's own checksum. 3: the last price per symbol. 4: today's realised P&L per symbol.
+    const int Version = 4;
     public const int TailBytes = 64;
 
     /// <summary>Where a checkpoint stands: everything in files before <see cref="Day"/>, and in <see cref="File"/> before <see cref="Offset"/>.</summary>
@@ -137,6 +138,18 @@ internal sealed class JournalStateDto
     public required List<long> Runs { get; set; }
     /// <summary>The last journaled price per symbol (absent in older checkpoints: none known).</summary>
     public List<JournalPriceDto>? LastPrices { get; set; }
+    /// <summary>
+    /// Today's realised P&amp;L per symbol, non-zero ones only (version 4 on). Optional so that a version 3 checkpoint
+    /// still deserialises far enough to be ignored for its version.
+    /// </summary>
+    public List<JournalRealizedDto>? RealizedBySymbol { get; set; }
+}
+
+/// <summary>Today's realised P&amp;L of one symbol.</summary>
+internal sealed class JournalRealizedDto
+{
+    public required string Symbol { get; set; }
+    public required double Realized { get; set; }
 }
 
 /// <summary>The last journaled price of one symbol.</summary>

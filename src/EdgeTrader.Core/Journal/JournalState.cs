@@ -18,11 +18,12 @@ internal enum JournalPart : byte
 
 /// <summary>
 /// The journal's meaning so far, folded line by line: positions (net and average price per symbol), today's trades
-/// and realised P&amp;L, the loss streak, the orders still pending, the highest order seq per run, and whether the
-/// last run stopped cleanly. Pure: no I/O. Fed file by file at start (<see cref="JournalRestore"/>), then batch by
+/// and realised P&amp;L (in total and per symbol), the loss streak, the orders still pending, the highest order seq per
+/// run, and whether the last run stopped cleanly. Pure: no I/O. Fed file by file at start (<see cref="JournalRestore"/>), then batch by
 /// batch on the journal's writer thread (<see cref="JournalCheckpointer"/>); one thread at a time.
 /// P&amp;L and the loss streak have one source: the <c>realized</c> each fill line carries, which the live book computed
-/// when the fill happened. The fold sums it and applies the book's streak rule to it; positions move by the book's own
+/// when the fill happened. The fold sums it (per symbol too: the total is their sum, plus the fills of symbols no longer
+/// configured, which have no slot) and applies the book's streak rule to it; positions move by the book's own
 /// position rule (<see cref="PositionMath"/>).
 /// </summary>
 internal sealed class JournalState
@@ -50,6 +51,7 @@ internal sealed class JournalState
     readonly JournalLineParser _parser = new();
     readonly double[] _net;
     readonly double[] _avg;
+    readonly double[] _realizedBy; // today's realised P&L per configured symbol
     readonly double[] _lastPrice; // the last journaled price (an order's limit or a fill's price) per symbol; 0 = none
     readonly Dictionary<(long Run, long Seq), Entry> _pending = [];
     readonly Dictionary<long, long> _maxSeq = [];
@@ -73,6 +75,7 @@ internal sealed class JournalState
         _ids = new OrderIds(node, 0);
         _net = new double[symbols.Count];
         _avg = new double[symbols.Count];
+        _realizedBy = new double[symbols.Count];
         _lastPrice = new double[symbols.Count];
         _day = today;
     }
@@ -94,6 +97,7 @@ internal sealed class JournalState
         _day = day;
         _trades = 0;
         _realized = 0;
+        Array.Clear(_realizedBy);
         var yesterday = day.AddDays(-1);
         foreach (var key in _pending.Keys.ToList())
         {
@@ -203,7 +207,11 @@ internal sealed class JournalState
             _other[name] = _other.GetValueOrDefault(name) + (rec.Side == Side.Buy ? rec.Qty : -rec.Qty);
         }
         _streak = PositionMath.LossStreakAfter(_streak, rec.Realized);
-        if (part == JournalPart.Today) _realized += rec.Realized;
+        if (part == JournalPart.Today)
+        {
+            _realized += rec.Realized;
+            if (sym >= 0) _realizedBy[sym] += rec.Realized;
+        }
         if (part != JournalPart.Old && Key(ref rec, out var key) && _pending.TryGetValue(key, out var e))
         {
             e.Filled += rec.Qty;
@@ -260,6 +268,7 @@ internal sealed class JournalState
             MaxSeq = [.. _maxSeq.Select(kv => new long[] { kv.Key, kv.Value })],
             Runs = [.. _runs],
             LastPrices = [.. Enumerable.Range(0, _symbols.Count).Where(i => _lastPrice[i] > 0).Select(i => new JournalPriceDto { Symbol = _symbols.Name(i), Price = _lastPrice[i] })],
+            RealizedBySymbol = [.. Enumerable.Range(0, _symbols.Count).Where(i => _realizedBy[i] != 0).Select(i => new JournalRealizedDto { Symbol = _symbols.Name(i), Realized = _realizedBy[i] })],
         };
     }
 
@@ -302,6 +311,12 @@ internal sealed class JournalState
         {
             int id = symbols.Find(p.Symbol);
             if (id >= 0 && p.Price > 0 && double.IsFinite(p.Price)) s._lastPrice[id] = p.Price;
+        }
+        // A symbol no longer configured drops out here; its share stays in the total.
+        foreach (var p in d.RealizedBySymbol ?? [])
+        {
+            int id = symbols.Find(p.Symbol);
+            if (id >= 0) s._realizedBy[id] = p.Realized;
         }
         foreach (var m in d.MaxSeq)
         {
@@ -346,6 +361,7 @@ internal sealed class JournalState
             Day = _day,
             TradesToday = Math.Max(0, _trades),
             RealizedToday = _realized,
+            RealizedTodayBySymbol = (double[])_realizedBy.Clone(),
             LossStreak = _streak,
             Net = net,
             AvgPrice = avg,

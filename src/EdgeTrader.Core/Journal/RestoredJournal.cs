@@ -11,6 +11,11 @@ public sealed class RestoredJournal
     public int TradesToday { get; init; }
     /// <summary>Realised P&amp;L of the day's fills (the <c>realized</c> field as journaled).</summary>
     public double RealizedToday { get; init; }
+    /// <summary>
+    /// Realised P&amp;L of the day's fills per configured symbol id, from the same <c>realized</c> fields as
+    /// <see cref="RealizedToday"/>: their sum is that total, less the fills of symbols no longer configured.
+    /// </summary>
+    public double[] RealizedTodayBySymbol { get; init; } = [];
     /// <summary>Losing closes in a row at the end of the journal (all files).</summary>
     public int LossStreak { get; init; }
     /// <summary>Net position per configured symbol id, from every fill of every file.</summary>

@@ -47,7 +47,7 @@ public sealed partial class TradingSession
             _logger.Error("{Problem}; starting ENGAGED", j.Problem);
             _breaker.Engage(j.Problem, BreakerSource.Startup);
         }
-        book.Restore(j.Day, j.TradesToday, j.RealizedToday, j.LossStreak);
+        book.Restore(j.Day, j.TradesToday, j.RealizedToday, j.LossStreak, j.RealizedTodayBySymbol);
         Loop.SeedJournalPrices(j.LastPrice);
         var positions = new StringBuilder();
         for (int i = 0; i < j.Net.Length; i++)

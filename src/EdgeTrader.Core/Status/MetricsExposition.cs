@@ -26,9 +26,9 @@ public static class MetricsExposition
 
     /// <summary>
     /// Writes every family. The book's families (<c>edgetrader_position_net_lots</c>,
-    /// <c>edgetrader_position_average_price</c>, <c>edgetrader_pnl_unrealized</c>, <c>edgetrader_pnl_realized_today</c>)
-    /// only with <paramref name="trading"/>: whoever may read /metrics may read the page, and the page shows the book only
-    /// with <c>http.showTrading</c>.
+    /// <c>edgetrader_position_average_price</c>, <c>edgetrader_pnl_unrealized</c>, <c>edgetrader_pnl_realized_today</c>,
+    /// <c>edgetrader_pnl_realized_today_by_symbol</c>) only with <paramref name="trading"/>: whoever may read /metrics
+    /// may read the page, and the page shows the book only with <c>http.showTrading</c>.
     /// </summary>
     public static void Write(PrometheusText m, StatusSnapshot s, bool trading)
     {
@@ -117,6 +117,9 @@ public static class MetricsExposition
         foreach (var p in s.Positions) m.Sample("edgetrader_pnl_unrealized", "symbol", p.Symbol, Math.Round(p.Unrealized, 2));
         m.Family("edgetrader_pnl_realized_today", "gauge", "Realised P&L of the trading day (account currency).")
             .Sample("edgetrader_pnl_realized_today", Math.Round(s.Day.Realized, 2));
+        // Its own family rather than a label on the total: sum() over it then adds no total twice.
+        m.Family("edgetrader_pnl_realized_today_by_symbol", "gauge", "Realised P&L of the trading day per symbol (account currency).");
+        foreach (var p in s.Positions) m.Sample("edgetrader_pnl_realized_today_by_symbol", "symbol", p.Symbol, Math.Round(p.RealizedToday, 2));
     }
 
     static void WriteRest(PrometheusText m, StatusSnapshot s)

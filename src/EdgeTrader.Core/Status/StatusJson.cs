@@ -98,6 +98,7 @@ public static class StatusJson
                 w.WriteStartObject(p.Symbol);
                 JsonNumbers.OrNull(w, "net", p.Net);
                 JsonNumbers.OrNull(w, "avgPrice", p.AvgPrice);
+                JsonNumbers.OrNull(w, "realizedToday", Math.Round(p.RealizedToday, 2));
                 w.WriteEndObject();
             }
             w.WriteEndObject();

@@ -138,8 +138,8 @@ public sealed record TradingCounts
 /// <summary>The trading day's counters.</summary>
 public sealed record DayBook(DateOnly Date, int Trades, double Realized, double Unrealized, int LossStreak);
 
-/// <summary>One symbol's position.</summary>
-public sealed record Position(string Symbol, double Net, double AvgPrice, double Unrealized);
+/// <summary>One symbol's position, its unrealised P&amp;L at the last mid and its realised P&amp;L of the trading day.</summary>
+public sealed record Position(string Symbol, double Net, double AvgPrice, double Unrealized, double RealizedToday);
 
 /// <summary>One link's health.</summary>
 public sealed record LinkReading(Link Link, LinkState State, string Detail, DateTimeOffset Since)

@@ -44,7 +44,7 @@ public sealed partial class Appliance
         var loop = _session.Loop;
         var book = loop.Book;
         var positions = new Position[_symbols.Count];
-        for (int i = 0; i < positions.Length; i++) positions[i] = new Position(_symbols.Name(i), book.Net(i), book.AvgPrice(i), book.Unrealized(i));
+        for (int i = 0; i < positions.Length; i++) positions[i] = new Position(_symbols.Name(i), book.Net(i), book.AvgPrice(i), book.Unrealized(i), book.RealizedTodayOf(i));
 
         var recovery = new System.Buffers.ArrayBufferWriter<byte>(512);
         using (var rw = new Utf8JsonWriter(recovery))

@@ -85,6 +85,24 @@ public sealed class JournalCheckpointRuleTests : IDisposable
     }
 
     [Fact]
+    public void A_version_3_checkpoint_without_the_realised_pnl_per_symbol_is_ignored_and_the_journal_read_in_full()
+    {
+        WriteRun();
+        Rewrite(j =>
+        {
+            Assert.Equal(4, (int)j["version"]!);
+            j["version"] = 3;
+            j["state"]!.AsObject().Remove("realizedBySymbol");
+        });
+        Assert.Null(Load(out var note));
+        Assert.Equal("journal checkpoint of another version ignored; reading the journal in full", note);
+        var r = JournalRestore.Load(_dir, "pi-1", _symbols, 100_000, Today);
+        Assert.Null(r.FromCheckpoint);
+        Assert.Null(r.Problem);
+        Assert.Equal(["pi-1-1-000001"], r.Pending.Select(p => p.Id));
+    }
+
+    [Fact]
     public void A_checkpoint_of_another_version_or_node_is_ignored()
     {
         WriteRun();

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using EdgeTrader.Journal;
 using EdgeTrader.Tests.Support;
 using EdgeTrader.Trading;
+using EdgeTrader.Trading.Risk;
 using Xunit.Abstractions;
 
 namespace EdgeTrader.Tests.Journal;
@@ -33,6 +34,8 @@ public sealed class JournalCheckpointTests(ITestOutputHelper output) : IDisposab
         Assert.Equal(full.TradesToday, fromCheckpoint.TradesToday);
         Assert.Equal(full.RealizedToday, fromCheckpoint.RealizedToday, 9);
         Assert.Equal(full.LossStreak, fromCheckpoint.LossStreak);
+        Assert.Equal(full.RealizedTodayBySymbol.Length, fromCheckpoint.RealizedTodayBySymbol.Length);
+        for (int i = 0; i < full.RealizedTodayBySymbol.Length; i++) Assert.Equal(full.RealizedTodayBySymbol[i], fromCheckpoint.RealizedTodayBySymbol[i], 9);
         for (int i = 0; i < full.Net.Length; i++)
         {
             Assert.Equal(full.Net[i], fromCheckpoint.Net[i], 9);
@@ -116,6 +119,43 @@ public sealed class JournalCheckpointTests(ITestOutputHelper output) : IDisposab
             if (rnd.Next(4) == 0) day = day.AddDays(1); // the next start is on a later day
         }
         Assert.True(withCheckpoint >= 8, $"only {withCheckpoint} readings started from a checkpoint");
+    }
+
+    [Fact]
+    public void Realised_pnl_per_symbol_read_in_full_or_from_the_checkpoint_is_what_the_live_book_booked()
+    {
+        var time = TestClock.New();
+        var cps = Load(Day1).CreateCheckpointer(_dir, TimeSpan.FromSeconds(1));
+        var book = new PositionBook(2, 100_000);
+        using (var j = new DecisionJournal(_dir, _symbols, new OrderIds("pi-1", 1), TestDays.At(Day1), time, null, background: false, checkpoints: cps))
+        {
+            long seq = 0;
+            void Trade(int sym, Side side, double qty, double price)
+            {
+                var o = new Order { Seq = ++seq, SymbolId = sym, Side = side, Qty = qty, Price = price, TimeMs = 1 };
+                j.Order(in o);
+                book.OnSent(sym, side, qty);
+                j.Fill(o.Seq, sym, side, qty, price, book.OnFill(sym, side, qty, price), 1);
+            }
+            Trade(0, Side.Buy, 0.02, 1.1);
+            Trade(1, Side.Sell, 0.01, 150.2);
+            Trade(0, Side.Sell, 0.01, 1.1012);
+            Trade(1, Side.Buy, 0.01, 150.5);
+            Trade(0, Side.Sell, 0.01, 1.0995);
+            j.Stop("shutdown");
+        }
+        Assert.NotEqual(0, book.RealizedTodayOf(0));
+        Assert.NotEqual(0, book.RealizedTodayOf(1));
+        var fromCheckpoint = Load(Day1);
+        Assert.NotNull(fromCheckpoint.FromCheckpoint);
+        var full = LoadInFull(Day1);
+        Assert.Null(full.FromCheckpoint);
+        foreach (var r in new[] { full, fromCheckpoint })
+        {
+            Assert.Equal(book.RealizedToday, r.RealizedToday, 9);
+            Assert.Equal(2, r.RealizedTodayBySymbol.Length);
+            for (int i = 0; i < 2; i++) Assert.Equal(book.RealizedTodayOf(i), r.RealizedTodayBySymbol[i], 9);
+        }
     }
 
     [Fact]

@@ -85,6 +85,24 @@ public sealed class JournalStateTests
     }
 
     [Fact]
+    public void Todays_fills_realise_the_days_pnl_per_symbol_whose_sum_is_the_total_and_it_survives_a_checkpoint()
+    {
+        var s = New();
+        Apply(s, JournalPart.Recent, Today.AddDays(-1), Fill("pi-1-2-000001", realized: 9));
+        Apply(s, JournalPart.Today, Today, Fill("pi-1-3-000001", realized: -2), Fill("pi-1-3-000002", "SELL", realized: 1.25, symbol: "USDJPY"),
+            Fill("pi-1-3-000003", "SELL", realized: -0.5));
+        var r = Result(s);
+        Assert.Equal([-2.5, 1.25], r.RealizedTodayBySymbol);
+        Assert.Equal(r.RealizedTodayBySymbol.Sum(), r.RealizedToday, 12);
+        Assert.Equal([-2.5, 1.25], Result(JournalState.FromDto(s.ToDto(), _symbols, 10)).RealizedTodayBySymbol);
+        // A symbol no longer configured has no slot: its fills count in the total only.
+        Apply(s, JournalPart.Today, Today, Fill("x", realized: -1, symbol: "GBPUSD"));
+        Assert.Equal((-2.25, -2.5), (Result(s).RealizedToday, Result(s).RealizedTodayBySymbol[0]));
+        s.RollTo(Today.AddDays(1));
+        Assert.Equal([0.0, 0.0], Result(s).RealizedTodayBySymbol);
+    }
+
+    [Fact]
     public void A_send_failure_is_no_trade_of_the_day_it_was_counted_in_and_settles_the_order()
     {
         var s = New();

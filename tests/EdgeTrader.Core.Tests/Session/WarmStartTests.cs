@@ -21,10 +21,12 @@ public sealed class WarmStartTests
         return new PendingOrder { Id = id, Run = run, Seq = seq, SymbolId = 0, Side = side, Qty = qty, Price = 1.1 };
     }
 
-    static RestoredJournal Journal(IReadOnlyList<PendingOrder> pending, bool clean = true, long lastTimeMs = 0, int trades = 0) => new()
+    static RestoredJournal Journal(IReadOnlyList<PendingOrder> pending, bool clean = true, long lastTimeMs = 0, int trades = 0, double[]? realized = null) => new()
     {
         Day = new DateOnly(2026, 11, 23),
         TradesToday = trades,
+        RealizedToday = realized?.Sum() ?? 0,
+        RealizedTodayBySymbol = realized ?? [],
         Net = [0],
         AvgPrice = [0],
         OtherSymbols = new Dictionary<string, double>(),
@@ -158,6 +160,14 @@ public sealed class WarmStartTests
         h.Turn();
         var request = Assert.Single(h.SentOfType("open_orders"));
         Assert.Equal(1_763_900_000_000 - 2000, request.GetProperty("since").GetInt64());
+    }
+
+    [Fact]
+    public void A_restore_books_the_days_realised_pnl_per_symbol_and_its_total()
+    {
+        using var h = Harness();
+        h.Session.Restore(Journal([], realized: [-7.5]), cold: false);
+        Assert.Equal((-7.5, -7.5), (h.Loop.Book.RealizedTodayOf(0), h.Loop.Book.RealizedToday));
     }
 
     [Fact]

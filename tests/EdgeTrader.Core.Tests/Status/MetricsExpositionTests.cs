@@ -33,7 +33,8 @@ public partial class MetricsExpositionTests
     {
         var hidden = Render(Snapshots.Sample(), trading: false);
         var shown = Render(Snapshots.Sample(), trading: true);
-        foreach (var family in new[] { "edgetrader_position_net_lots", "edgetrader_position_average_price", "edgetrader_pnl_unrealized", "edgetrader_pnl_realized_today" })
+        foreach (var family in new[] { "edgetrader_position_net_lots", "edgetrader_position_average_price", "edgetrader_pnl_unrealized", "edgetrader_pnl_realized_today",
+                     "edgetrader_pnl_realized_today_by_symbol" })
         {
             Assert.Contains($"# TYPE {family} gauge", shown);
             Assert.DoesNotContain(family, hidden);
@@ -86,6 +87,23 @@ public partial class MetricsExpositionTests
         Assert.Equal(1, Value(text, "edgetrader_power_under_voltage_occurred"));
         Assert.Equal(0, Value(text, "edgetrader_power_under_voltage"));
         Assert.Equal(10L << 30, Value(text, "edgetrader_state_dir_free_bytes"));
+    }
+
+    [Fact]
+    public void Realised_pnl_of_the_day_is_a_gauge_per_symbol_rounded_to_cents_next_to_the_total_only_with_trading_shown()
+    {
+        var s = Snapshots.Sample() with { Positions = [new Position("EURUSD", 0.02, 1.0851, 3.25, -10.004), new Position("GBPUSD", 0, 0, 0, -2.496)] };
+        var shown = Render(s, trading: true);
+        Assert.Contains("# HELP edgetrader_pnl_realized_today_by_symbol ", shown);
+        Assert.Contains("# TYPE edgetrader_pnl_realized_today_by_symbol gauge\n", shown);
+        Assert.Equal(-10, Value(shown, "edgetrader_pnl_realized_today_by_symbol{symbol=\"EURUSD\"}"));
+        Assert.Equal(-2.5, Value(shown, "edgetrader_pnl_realized_today_by_symbol{symbol=\"GBPUSD\"}"));
+        Assert.Equal(-12.5, Value(shown, "edgetrader_pnl_realized_today"));
+        Assert.DoesNotContain("edgetrader_pnl_realized_today_by_symbol", Render(s, trading: false));
+        // No symbol: the family is announced without a sample, which the text format allows.
+        var none = Render(s with { Positions = [] }, trading: true);
+        Assert.Contains("# TYPE edgetrader_pnl_realized_today_by_symbol gauge\n", none);
+        Assert.DoesNotContain("edgetrader_pnl_realized_today_by_symbol{", none);
     }
 
     [Fact]

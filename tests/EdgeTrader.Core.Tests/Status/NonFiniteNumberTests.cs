@@ -9,7 +9,7 @@ public class NonFiniteNumberTests
     static StatusSnapshot Poisoned() => Snapshots.Sample() with
     {
         Day = new DayBook(new DateOnly(2026, 11, 23), 6, double.NaN, double.PositiveInfinity, 1),
-        Positions = [new Position("EURUSD", double.NaN, double.NegativeInfinity, double.NaN)],
+        Positions = [new Position("EURUSD", double.NaN, double.NegativeInfinity, double.NaN, double.NaN)],
     };
 
     [Fact]
@@ -20,6 +20,7 @@ public class NonFiniteNumberTests
         Assert.Equal(JsonValueKind.Null, day.GetProperty("realized").ValueKind);
         Assert.Equal(JsonValueKind.Null, day.GetProperty("unrealized").ValueKind);
         Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("positions").GetProperty("EURUSD").GetProperty("net").ValueKind);
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("positions").GetProperty("EURUSD").GetProperty("realizedToday").ValueKind);
     }
 
     [Fact]
@@ -27,5 +28,6 @@ public class NonFiniteNumberTests
     {
         var text = System.Text.Encoding.UTF8.GetString(MetricsExposition.Render(Poisoned(), trading: true));
         Assert.Contains("edgetrader_", text);
+        Assert.Contains("edgetrader_pnl_realized_today_by_symbol{symbol=\"EURUSD\"} NaN", text);
     }
 }

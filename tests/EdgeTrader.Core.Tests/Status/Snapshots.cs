@@ -35,7 +35,7 @@ internal static class Snapshots
             Version = "0.1.0", LoopAlive = loopAlive, LoopBeatAgeSeconds = loopAlive ? 0.01 : 4.5, LastTickAgeSeconds = 0.2,
             Counters = new TradingCounts { Ticks = 1000, Accepted = 998, Signals = 10, Orders = 6, Acks = 6, Fills = 5, Rejects = 1, InFlight = 1, Denied = denied, Dropped = dropped },
             Day = new DayBook(new DateOnly(2026, 11, 23), 6, -12.5, 3.25, 1),
-            Positions = [new Position("EURUSD", 0.02, 1.0851, 3.25), new Position("GBPUSD", 0, 0, 0)],
+            Positions = [new Position("EURUSD", 0.02, 1.0851, 3.25, -10), new Position("GBPUSD", 0, 0, 0, -2.5)],
             RecoveryJson = "{\"mode\":\"warm\",\"state\":\"none\"}"u8.ToArray(),
             Links = [new LinkReading(Link.Bridge, LinkState.Up, "", At), new LinkReading(Link.Gateway, LinkState.Degraded, "gateway silent for 6.0 s", At), new LinkReading(Link.Mqtt, LinkState.Unused, "mqtt.enabled is false", At)],
             Journal = new JournalReading(100, 98, null, null),

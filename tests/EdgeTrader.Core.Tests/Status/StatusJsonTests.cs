@@ -27,6 +27,8 @@ public class StatusJsonTests
         Assert.Equal(2, c.GetProperty("dropped").GetProperty("CROSSED_QUOTE").GetInt64());
         Assert.Equal("2026-11-23", r.GetProperty("day").GetProperty("date").GetString());
         Assert.Equal(0.02, r.GetProperty("positions").GetProperty("EURUSD").GetProperty("net").GetDouble());
+        Assert.Equal(-10, r.GetProperty("positions").GetProperty("EURUSD").GetProperty("realizedToday").GetDouble());
+        Assert.Equal(-2.5, r.GetProperty("positions").GetProperty("GBPUSD").GetProperty("realizedToday").GetDouble());
         Assert.Equal("warm", r.GetProperty("recovery").GetProperty("mode").GetString());
         Assert.Equal("degraded", r.GetProperty("links").GetProperty("gateway").GetProperty("state").GetString());
         Assert.Equal("2026-11-23T08:55:00.000Z", r.GetProperty("since").GetString());

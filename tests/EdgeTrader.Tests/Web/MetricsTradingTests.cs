@@ -39,6 +39,7 @@ public class MetricsTradingTests
         var text = Scrape(showTrading: false);
         Assert.DoesNotContain("edgetrader_position_", text);
         Assert.DoesNotContain("edgetrader_pnl_", text);
+        Assert.DoesNotContain("edgetrader_pnl_realized_today_by_symbol", text);
         Assert.DoesNotContain("EURUSD", text);
         Assert.Contains("edgetrader_breaker_engaged 0", text); // the rest is there
     }
@@ -50,5 +51,15 @@ public class MetricsTradingTests
         Assert.Contains("edgetrader_position_net_lots{symbol=\"EURUSD\"}", text);
         Assert.Contains("edgetrader_pnl_unrealized{symbol=\"EURUSD\"}", text);
         Assert.Contains("edgetrader_pnl_realized_today", text);
+        Assert.Contains("# TYPE edgetrader_pnl_realized_today_by_symbol gauge\n", text);
+        foreach (var symbol in Symbols(text)) Assert.Matches($"\nedgetrader_pnl_realized_today_by_symbol\\{{symbol=\"{symbol}\"\\}} -?[0-9.e+-]+\n", text);
+    }
+
+    /// <summary>The symbols the daemon books: one sample each in the position family.</summary>
+    static string[] Symbols(string text)
+    {
+        var symbols = System.Text.RegularExpressions.Regex.Matches(text, "\nedgetrader_position_net_lots\\{symbol=\"([^\"]+)\"\\}").Select(m => m.Groups[1].Value).ToArray();
+        Assert.Contains("EURUSD", symbols);
+        return symbols;
     }
 }

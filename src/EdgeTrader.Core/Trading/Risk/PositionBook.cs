@@ -13,6 +13,7 @@ public sealed class PositionBook
     readonly double[] _pendingBuy;
     readonly double[] _pendingSell;
     readonly double[] _unrealized;
+    readonly double[] _realized; // realised today per symbol: preallocated, so a fill allocates nothing
 
     /// <summary>Empty book for <paramref name="symbolCount"/> symbols.</summary>
     public PositionBook(int symbolCount, double contractSize)
@@ -24,13 +25,18 @@ public sealed class PositionBook
         _pendingBuy = new double[symbolCount];
         _pendingSell = new double[symbolCount];
         _unrealized = new double[symbolCount];
+        _realized = new double[symbolCount];
     }
 
     /// <summary>The trading day the daily counters belong to.</summary>
     public DateOnly Day { get; private set; }
     /// <summary>Orders sent on <see cref="Day"/>.</summary>
     public int TradesToday { get; private set; }
-    /// <summary>Realised P&amp;L of <see cref="Day"/>.</summary>
+    /// <summary>
+    /// Realised P&amp;L of <see cref="Day"/>: the running total the daily-loss rule reads. Live fills add to it and to
+    /// their symbol's <see cref="RealizedTodayOf"/> alike, so it is their sum, plus what a restore carried for
+    /// symbols no longer configured.
+    /// </summary>
     public double RealizedToday { get; private set; }
     /// <summary>Consecutive losing closes (reset by a winning close).</summary>
     public int LossStreak { get; private set; }
@@ -57,6 +63,9 @@ public sealed class PositionBook
 
     /// <summary>Average open price of a symbol's net position (0 when flat).</summary>
     public double AvgPrice(int symbolId) => _avg[symbolId];
+
+    /// <summary>Realised P&amp;L of <see cref="Day"/> of one symbol (for status; the risk rules read the total).</summary>
+    public double RealizedTodayOf(int symbolId) => _realized[symbolId];
 
     /// <summary>Unrealised P&amp;L of one symbol at its last mark.</summary>
     public double Unrealized(int symbolId) => _unrealized[symbolId];
@@ -88,15 +97,21 @@ public sealed class PositionBook
         Day = day;
         TradesToday = 0;
         RealizedToday = 0;
+        Array.Clear(_realized);
     }
 
-    /// <summary>Restores the day's counters at start (rebuilt from the journal).</summary>
-    public void Restore(DateOnly day, int trades, double realized, int lossStreak)
+    /// <summary>
+    /// Restores the day's counters at start (rebuilt from the journal): the total <paramref name="realized"/> as is, and
+    /// the realised P&amp;L per symbol id from <paramref name="realizedBySymbol"/> (symbols past its end: 0).
+    /// </summary>
+    public void Restore(DateOnly day, int trades, double realized, int lossStreak, ReadOnlySpan<double> realizedBySymbol = default)
     {
         Day = day;
         TradesToday = trades;
         RealizedToday = realized;
         LossStreak = lossStreak;
+        Array.Clear(_realized);
+        realizedBySymbol[..Math.Min(realizedBySymbol.Length, _realized.Length)].CopyTo(_realized);
     }
 
     /// <summary>Worst-case net position after an order of <paramref name="qty"/> on <paramref name="side"/>, counting orders in flight.</summary>
@@ -124,6 +139,7 @@ public sealed class PositionBook
         OnGivenUp(symbolId, side, qty);
         double realized = PositionMath.Apply(ref _net[symbolId], ref _avg[symbolId], side, qty, price, _contractSize);
         RealizedToday += realized;
+        _realized[symbolId] += realized;
         LossStreak = PositionMath.LossStreakAfter(LossStreak, realized);
         Mark(symbolId, _lastMid[symbolId] == 0 ? price : _lastMid[symbolId]);
         return realized;

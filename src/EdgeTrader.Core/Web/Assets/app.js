@@ -83,7 +83,7 @@
     card.hidden = !(s.showTrading && s.positions);
     if (!card.hidden) {
       const p = [["day", `${s.day.date}: ${s.day.trades} trades, realised ${s.day.realized}, unrealised ${s.day.unrealized}, loss streak ${s.day.lossStreak}`]];
-      for (const [sym, pos] of Object.entries(s.positions)) p.push([sym, `${pos.net} @ ${pos.avgPrice}`]);
+      for (const [sym, pos] of Object.entries(s.positions)) p.push([sym, `${pos.net} @ ${pos.avgPrice}, realised today ${pos.realizedToday}`]);
       rows("positions", p);
     }
 

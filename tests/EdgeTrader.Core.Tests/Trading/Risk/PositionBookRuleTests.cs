@@ -78,6 +78,35 @@ public sealed class PositionBookRuleTests
     }
 
     [Fact]
+    public void Realised_pnl_is_kept_per_symbol_and_the_days_total_is_their_sum()
+    {
+        _book.OnFill(0, Side.Buy, 2, 1.0);
+        _book.OnFill(1, Side.Sell, 1, 2.0);
+        _book.OnFill(0, Side.Sell, 1, 1.5); // +5
+        _book.OnFill(1, Side.Buy, 1, 2.3); // -3
+        _book.OnFill(0, Side.Sell, 1, 0.9); // -1
+        Assert.Equal(4, _book.RealizedTodayOf(0), 9);
+        Assert.Equal(-3, _book.RealizedTodayOf(1), 9);
+        Assert.Equal(_book.RealizedTodayOf(0) + _book.RealizedTodayOf(1), _book.RealizedToday, 9);
+    }
+
+    [Fact]
+    public void A_later_day_zeroes_the_realised_pnl_of_every_symbol_and_a_restore_sets_it()
+    {
+        var d = new DateOnly(2026, 11, 23);
+        _book.Restore(d, 2, -7, 1, [-4, -3]);
+        Assert.Equal((-4.0, -3.0), (_book.RealizedTodayOf(0), _book.RealizedTodayOf(1)));
+        _book.OnFill(0, Side.Buy, 1, 1.0);
+        _book.OnFill(0, Side.Sell, 1, 1.2); // +2
+        Assert.Equal(-2, _book.RealizedTodayOf(0), 9);
+        Assert.Equal(-5, _book.RealizedToday, 9);
+        _book.RollDay(d.AddDays(1));
+        Assert.Equal((0.0, 0.0, 0.0), (_book.RealizedTodayOf(0), _book.RealizedTodayOf(1), _book.RealizedToday));
+        _book.Restore(d, 0, 1, 0, [1]); // fewer values than symbols: the rest are zero
+        Assert.Equal((1.0, 0.0), (_book.RealizedTodayOf(0), _book.RealizedTodayOf(1)));
+    }
+
+    [Fact]
     public void A_later_day_zeroes_the_days_counters_and_keeps_positions_and_the_streak_an_earlier_one_changes_nothing()
     {
         var d = new DateOnly(2026, 11, 23);
