@@ -78,15 +78,11 @@ if ! dotnet publish src/EdgeTrader/EdgeTrader.csproj -c Release -r "$rid" "${ext
 fi
 
 # Trim/AOT warnings: any warning not on the known list fails the build (ours always; a library's until it is
-# reviewed, listed here and in the README).
-# NetMQ's Opcode (reflection on Mono.Posix for an rdtsc stub; under AOT the load fails, NetMQ's Clock catches it and
-# reads Stopwatch) and AsyncIO's Windows socket (constructed only on Win32NT; Linux gets its .NET-socket one).
-known=('NetMQ\.Core\.Utils\.Opcode\.(Open|IsARMArchitecture)\(\)'
-       'AsyncIO\.Windows\.Socket\.LoadDynamicMethod')   # extended regular expressions (README, "Build")
+# reviewed, listed in scripts/lib/aot-warnings.sh and in the README).
+# shellcheck source=scripts/lib/aot-warnings.sh
+. scripts/lib/aot-warnings.sh
 warnings=$(grep -E "warning IL[0-9]{4}" "$log" | sed -E 's/ \[.*\]$//' | sort -u || true)
-unknown=$warnings
-for k in "${known[@]}"; do unknown=$(printf '%s\n' "$unknown" | grep -vE "$k" || true); done
-unknown=$(printf '%s\n' "$unknown" | grep -v '^$' || true)
+unknown=$(aot_unknown_warnings < "$log")
 if [ -n "$warnings" ] && [ "$warnings" != "$unknown" ]; then
   echo "build-aot: known library trim warnings (see README):"
   printf '%s\n' "$warnings" | grep -oE "IL[0-9]{4}: [A-Za-z.]+[A-Za-z]" | sort -u | sed 's/^/  /'
