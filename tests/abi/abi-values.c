@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/timex.h>
@@ -65,6 +66,8 @@ int main(void)
     V(GPIO_V2_LINE_FLAG_BIAS_DISABLED); V(GPIO_V2_LINE_FLAG_EVENT_CLOCK_REALTIME); V(GPIO_V2_LINE_FLAG_EVENT_CLOCK_HTE);
     V(GPIO_V2_LINE_ATTR_ID_FLAGS); V(GPIO_V2_LINE_ATTR_ID_OUTPUT_VALUES); V(GPIO_V2_LINE_ATTR_ID_DEBOUNCE);
     V(GPIO_V2_LINE_EVENT_RISING_EDGE); V(GPIO_V2_LINE_EVENT_FALLING_EDGE);
+    V(_IOC_NRSHIFT); V(_IOC_TYPESHIFT); V(_IOC_SIZESHIFT); V(_IOC_DIRSHIFT); V(_IOC_WRITE); V(_IOC_READ);
+    V(_IOC_TYPE(GPIO_GET_CHIPINFO_IOCTL));
     V(GPIO_GET_CHIPINFO_IOCTL); V(GPIO_V2_GET_LINEINFO_IOCTL); V(GPIO_V2_GET_LINE_IOCTL);
     V(GPIO_V2_LINE_GET_VALUES_IOCTL); V(GPIO_V2_LINE_SET_VALUES_IOCTL);
 
@@ -95,6 +98,7 @@ int main(void)
     V(ZMQ_ROUTING_ID); V(ZMQ_SUBSCRIBE); V(ZMQ_RCVMORE); V(ZMQ_LINGER); V(ZMQ_RECONNECT_IVL); V(ZMQ_SNDHWM);
     V(ZMQ_RCVHWM); V(ZMQ_RCVTIMEO); V(ZMQ_SNDTIMEO); V(ZMQ_RECONNECT_IVL_MAX); V(ZMQ_IMMEDIATE);
     V(ZMQ_DONTWAIT); V(ZMQ_SNDMORE); V(ZMQ_POLLIN); V(ZMQ_POLLOUT); V(ETERM);
+    V(PR_SET_NAME);
     SIZE(zmq_pollitem_t);
     OFF(zmq_pollitem_t, socket); OFF(zmq_pollitem_t, fd); OFF(zmq_pollitem_t, events); OFF(zmq_pollitem_t, revents);
 

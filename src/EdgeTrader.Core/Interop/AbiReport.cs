@@ -108,6 +108,9 @@ internal static unsafe class AbiReport
         Add("offsetof(struct timex, tai)", "KernelClock.Timex.Tai", (byte*)&tx.Tai - p);
         Add("offsetof(struct timex, tai) + sizeof(int)", "KernelClock.Timex.Reserved", (byte*)tx.Reserved - p);
 
+        // prctl: naming the calling thread.
+        Add("PR_SET_NAME", "NativeThread.PR_SET_NAME", NativeThread.PR_SET_NAME);
+
         AddGpio(Add);
         AddZmq(Add);
         return e;
@@ -136,6 +139,14 @@ internal static unsafe class AbiReport
         add("GPIO_V2_LINE_ATTR_ID_DEBOUNCE", "GpioAbi.AttrIdDebounce", GpioAbi.AttrIdDebounce);
         add("GPIO_V2_LINE_EVENT_RISING_EDGE", "GpioAbi.EventRisingEdge", GpioAbi.EventRisingEdge);
         add("GPIO_V2_LINE_EVENT_FALLING_EDGE", "GpioAbi.EventFallingEdge", GpioAbi.EventFallingEdge);
+        // The _IOC encoding the request numbers below are built with (asm-generic/ioctl.h on x86_64 and arm64).
+        add("_IOC_NRSHIFT", "GpioAbi.IocNrShift", GpioAbi.IocNrShift);
+        add("_IOC_TYPESHIFT", "GpioAbi.IocTypeShift", GpioAbi.IocTypeShift);
+        add("_IOC_SIZESHIFT", "GpioAbi.IocSizeShift", GpioAbi.IocSizeShift);
+        add("_IOC_DIRSHIFT", "GpioAbi.IocDirShift", GpioAbi.IocDirShift);
+        add("_IOC_WRITE", "GpioAbi.IocWrite", GpioAbi.IocWrite);
+        add("_IOC_READ", "GpioAbi.IocRead", GpioAbi.IocRead);
+        add("_IOC_TYPE(GPIO_GET_CHIPINFO_IOCTL)", "GpioAbi.GpioIoctlType", GpioAbi.GpioIoctlType);
         add("GPIO_GET_CHIPINFO_IOCTL", "GpioAbi.GetChipInfoIoctl", GpioAbi.GetChipInfoIoctl);
         add("GPIO_V2_GET_LINEINFO_IOCTL", "GpioAbi.GetLineInfoIoctl", GpioAbi.GetLineInfoIoctl);
         add("GPIO_V2_GET_LINE_IOCTL", "GpioAbi.GetLineIoctl", GpioAbi.GetLineIoctl);

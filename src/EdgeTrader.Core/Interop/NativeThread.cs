@@ -10,7 +10,7 @@ namespace EdgeTrader.Interop;
 /// </summary>
 internal static unsafe partial class NativeThread
 {
-    const int PR_SET_NAME = 15;
+    internal const int PR_SET_NAME = 15; // linux/prctl.h, the same on every architecture (AbiReport pins it)
 
     [LibraryImport("libc", EntryPoint = "prctl")]
     private static partial int Prctl(int option, byte* arg2, nuint arg3, nuint arg4, nuint arg5);

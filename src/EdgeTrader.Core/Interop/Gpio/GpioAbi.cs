@@ -40,9 +40,9 @@ internal static unsafe class GpioAbi
     public const uint EventFallingEdge = 2;
 
     // asm-generic/ioctl.h (x86_64 and arm64): nr 8 bits, type 8 bits, size 14 bits, dir 2 bits.
-    const int IocNrShift = 0, IocTypeShift = 8, IocSizeShift = 16, IocDirShift = 30;
-    const uint IocWrite = 1, IocRead = 2;
-    const byte GpioIoctlType = 0xB4;
+    internal const int IocNrShift = 0, IocTypeShift = 8, IocSizeShift = 16, IocDirShift = 30;
+    internal const uint IocWrite = 1, IocRead = 2;
+    internal const byte GpioIoctlType = 0xB4;
 
     /// <summary>The _IOC macro.</summary>
     public static uint Ioc(uint dir, uint type, uint nr, uint size) =>
