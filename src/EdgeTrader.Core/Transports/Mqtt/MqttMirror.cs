@@ -376,7 +376,7 @@ public sealed class MqttMirror : IDisposable
         if (_disposed) return;
         try
         {
-            Handle(topic, payload);
+            Handle(topic, payload, retained);
         }
         catch (Exception ex)
         {
@@ -384,10 +384,12 @@ public sealed class MqttMirror : IDisposable
         }
     }
 
-    void Handle(string topic, ReadOnlySpan<byte> payload)
+    void Handle(string topic, ReadOnlySpan<byte> payload, bool retained)
     {
         var action = _policy.Decide(topic, payload);
-        if (action is MirrorAction.OwnState) Volatile.Read(ref _heardSelf)?.TrySetResult(); // the subscription carries
+        // Heard back only as a live message (retain flag 0: MQTT 3.1.1 §3.3.1.3): a retained copy delivered at the SUBACK
+        // may predate a lost write right, and proves the node can read, not that its publishes reach the cluster.
+        if (action is MirrorAction.OwnState && !retained) Volatile.Read(ref _heardSelf)?.TrySetResult();
         if (action is MirrorAction.Ignore { Quiet: true } quiet && !quiet.Counted) return;
         switch (action)
         {

@@ -157,6 +157,34 @@ public sealed class MqttMirrorRobustnessTests
     }
 
     [Fact]
+    public async Task A_node_the_acl_lets_read_but_not_write_its_state_is_never_up_though_the_broker_retains_an_old_state_of_it()
+    {
+        var prefix = MqttMirrorClusterTests.NewPrefix();
+        var acl = $"""
+            user mute
+            topic read {prefix}/#
+            topic write {prefix}/nodes/mute/online
+
+            user admin
+            topic readwrite {prefix}/#
+            """;
+        using var broker = MosquittoBroker.Start(new Dictionary<string, string> { ["mute"] = "pm", ["admin"] = "pa" }, acl);
+        // A state of this node retained from before its write right was taken away: delivered, flagged retained, at the
+        // SUBACK. It proves the node can read, not that what it publishes now reaches anyone.
+        var old = """{"state":"SAFE","generation":0,"node":"mute"}""";
+        Assert.Equal(0, (await MqttCli.Publish(broker.Port, $"{prefix}/nodes/mute/state", old, retain: true, user: "admin", password: "pa")).ExitCode);
+        var pass = Path.Combine(broker.Dir, "mute.pass");
+        File.WriteAllText(pass, "pm\n");
+        using var n = new MirrorNode("mute", MirrorNode.ClusterOptions(broker.Port, prefix) with { Username = "mute", PasswordFile = pass });
+
+        // Mosquitto accepts its QoS 1 publishes (PUBACK) and drops them: it never hears this connection's state back.
+        await Wait.Until(() => n.Health.Get(Link.Mqtt).State == LinkState.Degraded && n.Mirror.Counters.StatePublishes >= 1, "degraded",
+            (int)MqttMirror.HearOwnStateTimeout.TotalMilliseconds + 15_000);
+        Assert.Contains("does not hear its own state back", n.Health.Get(Link.Mqtt).Detail);
+        Assert.False(n.Mirror.IsConnected);
+    }
+
+    [Fact]
     public async Task Wrong_password_keeps_the_link_degraded_with_the_brokers_refusal()
     {
         var prefix = MqttMirrorClusterTests.NewPrefix();

@@ -266,6 +266,31 @@ public sealed class MqttMirrorSessionTests
     }
 
     [Fact]
+    public async Task A_retained_copy_of_its_own_state_is_not_hearing_it_back_only_a_live_one_establishes_the_session()
+    {
+        using var rig = new Rig(Options(isolationMs: 30_000));
+        var c = (await rig.Connector.NextAttempt()).Accept(holdSubAck: true);
+        c.Echo = false; // what it publishes now is dropped (no write right)
+        c.AckSubscribe();
+        Assert.Equal(TimeSpan.FromSeconds(30), await rig.Clock.NextTimer());
+        Assert.Equal(MqttMirror.HearOwnStateTimeout, await rig.Clock.NextTimer());
+        await Wait.Until(() => rig.StatePublishes.Length > 0, "state published");
+        var mine = Rig.Payload(rig.StatePublishes[^1]).GetRawText();
+        c.Deliver($"{P}/nodes/a/state", mine, retained: true); // the broker's retained copy, sent at the SUBACK
+
+        rig.Clock.Advance(MqttMirror.HearOwnStateTimeout);
+        await Wait.Until(() => rig.Link.State == LinkState.Degraded, "degraded");
+        Assert.Contains("does not hear its own state back", rig.Link.Detail);
+        Assert.False(rig.Mirror.IsConnected);
+
+        // The next connection (after the first pause of the retry schedule) hears it live: up.
+        rig.Clock.Advance(TimeSpan.FromSeconds(1));
+        var again = (await rig.Connector.NextAttempt()).Accept();
+        await Wait.Until(() => rig.Mirror.IsConnected, "connected after hearing its state live");
+        Assert.Equal(LinkState.Up, rig.Link.State);
+    }
+
+    [Fact]
     public async Task A_node_that_does_not_hear_its_own_state_back_is_not_connected_and_its_link_says_why()
     {
         using var rig = new Rig(Options(isolationMs: 30_000));

@@ -95,7 +95,7 @@ internal sealed class FakeMqttConnector(MqttConnectSettings settings, TimeProvid
         public Task<string> Closed => _closed.Task;
 
         /// <summary>The broker delivers a message (on the caller's thread, as the receive task would).</summary>
-        public void Deliver(string topic, string payload) => onMessage(topic, Encoding.UTF8.GetBytes(payload), false);
+        public void Deliver(string topic, string payload, bool retained = false) => onMessage(topic, Encoding.UTF8.GetBytes(payload), retained);
 
         public void AckSubscribe() => _subAck.TrySetResult();
 
