@@ -101,6 +101,33 @@ public sealed class ClockWatchTests
     }
 
     [Fact]
+    public void A_step_forward_within_a_day_with_activity_only_logs_and_names_no_roll()
+    {
+        SteppingClock? wall = null;
+        var h = new LoopHarness(start: Afternoon, clock: t => wall = new SteppingClock(t));
+        var watch = new ClockWatch(new ClockOptions(), null, new HealthMonitor(h.Clock), h.Clock);
+        h.Book.Restore(h.Day.Current, 3, -900, 0);
+        watch.Evaluate(h.Loop);
+        h.Time.Advance(TimeSpan.FromMilliseconds(20));
+        wall!.Offset = TimeSpan.FromHours(2); // 16:00 the same day: nothing is zeroed, nothing to engage for
+        watch.Evaluate(h.Loop);
+        Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.ClockStepForward));
+        Assert.False(h.Breaker.IsEngaged);
+        Assert.Equal(-900, h.Book.RealizedToday);
+        var text = Assert.Single(h.Log.OfType("anomaly"), r => r.Text!.StartsWith("CLOCK_STEP_FORWARD")).Text!;
+        Assert.DoesNotContain("rolls the trading day", text);
+    }
+
+    [Fact]
+    public void A_step_forward_that_rolls_a_day_with_activity_says_so_and_an_empty_day_does_not()
+    {
+        var active = StepOverMidnight(new ClockOptions { EngageOnStepForward = false }, 3, -900, tickFirst: false);
+        Assert.Contains(active.Log.OfType("anomaly"), r => r.Text!.Contains("rolls the trading day 2026-11-24, which has trades or realised P&L, to 2026-11-25"));
+        var empty = StepOverMidnight(new ClockOptions(), 0, 0, tickFirst: false);
+        Assert.Contains(empty.Log.OfType("anomaly"), r => r.Text!.Contains("rolls the trading day 2026-11-24 to 2026-11-25"));
+    }
+
+    [Fact]
     public void A_step_forward_that_rolls_an_empty_day_only_logs()
     {
         var h = StepOverMidnight(new ClockOptions(), 0, 0, tickFirst: true);

@@ -209,4 +209,30 @@ public sealed class FailClosedTests
         Assert.Equal(1, rig.Loop.Counters.AnomalyCount(AnomalyCode.CheckTimeout));
         Assert.Equal(0, rig.Loop.CheckStartedTimestamp);
     }
+
+    [Fact]
+    public async Task The_check_watchdog_engages_once_per_hung_check_and_only_past_the_timeout()
+    {
+        var rig = new Rig();
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        rig.Risk.DuringCheck = () => { entered.Set(); release.Wait(TimeSpan.FromSeconds(30)); };
+        var watchdog = new CheckWatchdog(rig.Loop, rig.Breaker, rig.Time, 250); // evaluated here, on no timer
+        var tick = Task.Run(rig.Tick);
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(30)));
+        rig.Time.Advance(TimeSpan.FromMilliseconds(250));
+        Assert.False(watchdog.Evaluate()); // exactly the timeout: not longer
+        Assert.False(rig.Breaker.IsEngaged);
+        rig.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(watchdog.Evaluate());
+        Assert.True(rig.Breaker.IsEngaged);
+        Assert.StartsWith("CHECK_TIMEOUT: a strategy or pre-trade check has been running for 251 ms", rig.Breaker.State.Reason);
+        var engagement = rig.Breaker.State.Engagement;
+        rig.Time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.False(watchdog.Evaluate()); // the same check: once
+        Assert.Equal(engagement, rig.Breaker.State.Engagement);
+        release.Set();
+        await tick;
+        Assert.False(watchdog.Evaluate()); // no check running
+    }
 }
