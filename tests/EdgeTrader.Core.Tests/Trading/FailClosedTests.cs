@@ -235,4 +235,32 @@ public sealed class FailClosedTests
         await tick;
         Assert.False(watchdog.Evaluate()); // no check running
     }
+
+    sealed class SilentStrategy : IStrategy
+    {
+        public string Name => "silent";
+        public bool OnTick(in Tick tick, out OrderIntent intent) { intent = default; return false; }
+    }
+
+    [Theory]
+    [InlineData("no signal")]
+    [InlineData("strategy throws")]
+    [InlineData("risk throws")]
+    public void A_tick_that_leaves_the_checks_without_an_order_leaves_no_check_running_for_the_watchdog(string path)
+    {
+        var r = path switch
+        {
+            "no signal" => new Rig(new SilentStrategy()),
+            "strategy throws" => new Rig(new ScriptedStrategy(0.01, 1.0851, new ArithmeticException("ema"))),
+            _ => new Rig(),
+        };
+        if (path == "risk throws") r.Risk.ThrowOnCheck = new InvalidOperationException("risk");
+        var watchdog = new CheckWatchdog(r.Loop, r.Breaker, r.Time, 250);
+        r.Tick();
+        Assert.Equal(0, r.Loop.CheckStartedTimestamp);
+        var engagement = r.Breaker.State.Engagement; // a fault engages by itself; the watchdog must add nothing
+        r.Time.Advance(TimeSpan.FromSeconds(10)); // no tick for 10 s: nothing is running
+        Assert.False(watchdog.Evaluate());
+        Assert.Equal(engagement, r.Breaker.State.Engagement);
+    }
 }
