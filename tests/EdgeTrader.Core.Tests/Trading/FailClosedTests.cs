@@ -246,6 +246,7 @@ public sealed class FailClosedTests
     [InlineData("no signal")]
     [InlineData("strategy throws")]
     [InlineData("risk throws")]
+    [InlineData("reconciliation pending")]
     public void A_tick_that_leaves_the_checks_without_an_order_leaves_no_check_running_for_the_watchdog(string path)
     {
         var r = path switch
@@ -255,8 +256,11 @@ public sealed class FailClosedTests
             _ => new Rig(),
         };
         if (path == "risk throws") r.Risk.ThrowOnCheck = new InvalidOperationException("risk");
+        if (path == "reconciliation pending") r.Loop.RestoreInFlight([], holdOrders: true); // a warm start holds new orders
         var watchdog = new CheckWatchdog(r.Loop, r.Breaker, r.Time, 250);
-        r.Tick();
+        var outcome = r.Tick();
+        if (path == "reconciliation pending") Assert.Equal(1, r.Loop.Counters.DeniedFor(DenialCode.ReconciliationPending));
+        Assert.NotEqual(TickOutcome.OrderSent, outcome);
         Assert.Equal(0, r.Loop.CheckStartedTimestamp);
         var engagement = r.Breaker.State.Engagement; // a fault engages by itself; the watchdog must add nothing
         r.Time.Advance(TimeSpan.FromSeconds(10)); // no tick for 10 s: nothing is running
