@@ -18,7 +18,14 @@ namespace EdgeTrader.Session;
 /// So what the loop acts on is at most one window behind the feed, however fast the feed runs, a stall does not turn
 /// into a stream of late orders, and a symbol's newest tick is never skipped; the loop's own age check still drops any
 /// tick older than risk.maxTickAgeMs. Every payload is accounted for: acted on (accepted or dropped STALE), dropped by
-/// a parse reason, or conflated. No allocation; tick thread only.
+/// a parse reason, or conflated.
+/// Reading is lazy where it can be: a turn keeps its payloads raw, then parses them newest first. The payloads that
+/// make the newest <see cref="FreshWindow"/> valid ticks are parsed in full, and so is every older payload until its
+/// symbol has a valid tick; an older payload whose symbol (read by <see cref="TickParser.TryPeek"/>) already has a valid
+/// newer tick is conflated unparsed. So a malformed payload never supersedes a valid tick (it is parsed, and dropped by
+/// its reason, whenever it is the newest of its symbol), nothing unparsed is acted on, and seqs are followed in arrival
+/// order. The one difference from parsing every payload: a malformed payload older than a valid tick of its symbol
+/// counts as conflated, not as dropped by its reason. No allocation; tick thread only.
 /// </summary>
 public sealed class TickIntake
 {
@@ -35,8 +42,22 @@ public sealed class TickIntake
     public static readonly TimeSpan HoldBudget = TimeSpan.FromMilliseconds(2);
 
     const int Chunk = 256; // between chunks: a fresh receive time, and a waiting cancel_all goes out
+    const int FrameRoom = TickParser.MaxFrameBytes + 1; // one more byte than a tick may have: a longer payload shows as oversize
+    const int ArenaBytes = 1 << 20; // raw payloads of a turn; when full, what it holds is read before the turn goes on
 
-    readonly byte[] _rx = new byte[TickParser.MaxFrameBytes + 1];
+    const byte Valid = 0, Invalid = 1, Superseded = 2;
+    readonly byte[] _arena = new byte[ArenaBytes];
+    readonly int[] _rawOff = new int[MaxDrain];
+    readonly int[] _rawLen = new int[MaxDrain];
+    readonly long[] _rawTs = new long[MaxDrain];    // when each was read (timestamp)
+    readonly long[] _rawNowMs = new long[MaxDrain]; // the receive time a format without one (dwx) takes
+    readonly Tick[] _rawTick = new Tick[MaxDrain];  // parsed; for a superseded payload only its symbol and seq
+    readonly byte[] _rawFate = new byte[MaxDrain];
+    readonly TickDropReason[] _rawReason = new TickDropReason[MaxDrain];
+    readonly bool[] _hasValid;                      // per symbol: a valid tick newer than the payload being read
+    int _raw;
+    int _arenaUsed;
+
     readonly Tick[] _window = new Tick[FreshWindow];
     readonly long[] _windowTs = new long[FreshWindow]; // when each was read (timestamp), for tick → order latency
     readonly Tick[] _older;        // per symbol: the newest tick that fell out of the window this turn
@@ -62,6 +83,7 @@ public sealed class TickIntake
         _olderArrival = new long[symbolCount];
         _inWindow = new int[symbolCount];
         _olderOrder = new int[symbolCount];
+        _hasValid = new bool[symbolCount];
         Array.Fill(_olderArrival, -1);
     }
 
@@ -78,18 +100,26 @@ public sealed class TickIntake
         long nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         while (taken < MaxDrain)
         {
-            int len = feed.TryReceive(_rx);
+            if (_arenaUsed > ArenaBytes - FrameRoom) TakeIn(loop);
+            int len = feed.TryReceive(_arena.AsSpan(_arenaUsed, FrameRoom));
             if (len < 0) { drained = true; break; }
             taken++;
             long ts = time.GetTimestamp();
             Volatile.Write(ref _lastFrameTs, ts);
-            if (loop.TryAccept(_rx.AsSpan(0, Math.Min(len, _rx.Length)), nowMs, out var tick)) Push(in tick, ts, loop);
+            int kept = Math.Min(len, FrameRoom);
+            _rawOff[_raw] = _arenaUsed;
+            _rawLen[_raw] = kept;
+            _rawTs[_raw] = ts;
+            _rawNowMs[_raw] = nowMs;
+            _raw++;
+            _arenaUsed += kept;
             if (taken % Chunk == 0)
             {
                 nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
                 if (cancels.Pending) cancels.Flush();
             }
         }
+        TakeIn(loop);
         if (!drained) return taken; // stopped at the limit: keep what was read, act once the feed is caught up
         ActOnOlder(loop, cancels, ref heard);
         long budget = (long)(HoldBudget.TotalSeconds * time.TimestampFrequency);
@@ -112,6 +142,60 @@ public sealed class TickIntake
 
     /// <summary>When the last payload of any kind was read (a timestamp; 0 before the first).</summary>
     public long LastFrameTimestamp => Volatile.Read(ref _lastFrameTs);
+
+    /// <summary>
+    /// Reads the raw payloads held, newest first, then takes them in in arrival order: valid ticks into the window,
+    /// the others counted (dropped by reason, or conflated unparsed). See the class summary for which are parsed.
+    /// </summary>
+    void TakeIn(TradingLoop loop)
+    {
+        int n = _raw;
+        if (n == 0) return;
+        var parser = loop.Parser;
+        Array.Clear(_hasValid);
+        int valid = 0;
+        for (int i = n - 1; i >= 0; i--)
+        {
+            var p = _arena.AsSpan(_rawOff[i], _rawLen[i]);
+            ref var t = ref _rawTick[i];
+            if (valid >= FreshWindow && parser.TryPeek(p, out int sym, out long seq) && _hasValid[sym])
+            {
+                t.SymbolId = sym;
+                t.Seq = seq;
+                _rawFate[i] = Superseded;
+                continue;
+            }
+            if (parser.TryParse(p, _rawNowMs[i], out t, out var reason))
+            {
+                _rawFate[i] = Valid;
+                _hasValid[t.SymbolId] = true;
+                valid++;
+            }
+            else
+            {
+                _rawFate[i] = Invalid;
+                _rawReason[i] = reason;
+            }
+        }
+        for (int i = 0; i < n; i++)
+        {
+            switch (_rawFate[i])
+            {
+                case Valid:
+                    loop.OnTakenIn(in _rawTick[i]);
+                    Push(in _rawTick[i], _rawTs[i], loop);
+                    break;
+                case Invalid:
+                    loop.OnDropped(_rawReason[i]);
+                    break;
+                default:
+                    loop.OnSuperseded(_rawTick[i].SymbolId, _rawTick[i].Seq);
+                    break;
+            }
+        }
+        _raw = 0;
+        _arenaUsed = 0;
+    }
 
     void Push(in Tick tick, long ts, TradingLoop loop)
     {

@@ -63,6 +63,38 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
     }
 
     /// <summary>
+    /// The symbol and seq of a tick in the bridge's canonical shape, read without parsing the rest: it starts
+    /// <c>{"symbol":"X",</c> (X plain and configured) and ends <c>,"seq":N}</c> (N 1 to 18 digits, no leading zero).
+    /// False for anything else, and always for <see cref="TickFormat.Dwx"/>: such a payload must be parsed to be known.
+    /// Says nothing about validity: only <see cref="TryParse"/> does.
+    /// </summary>
+    public bool TryPeek(ReadOnlySpan<byte> p, out int symbolId, out long seq)
+    {
+        symbolId = -1;
+        seq = 0;
+        ReadOnlySpan<byte> head = "{\"symbol\":\""u8;
+        if (format != TickFormat.Json || p.Length > MaxFrameBytes || !p.StartsWith(head)) return false;
+        int end = PlainStringEnd(p, head.Length);
+        if (end < 0 || end + 1 >= p.Length || p[end + 1] != (byte)',') return false;
+        if (p[^1] != (byte)'}') return false;
+        int d = p.Length - 1; // digits end here
+        int d0 = d;
+        while (d0 > end + 1 && char.IsAsciiDigit((char)p[d0 - 1])) d0--;
+        int digits = d - d0;
+        if (digits == 0 || digits > 18 || (digits > 1 && p[d0] == (byte)'0')) return false;
+        ReadOnlySpan<byte> key = ",\"seq\":"u8;
+        // The seq's key must not overlap the symbol's value and comma: at least one more field lies between them.
+        if (d0 - key.Length <= end + 1 || !p[(d0 - key.Length)..d0].SequenceEqual(key)) return false;
+        int id = symbols.Find(p[head.Length..end]);
+        if (id < 0) return false;
+        long v = 0;
+        for (int i = d0; i < d; i++) v = v * 10 + (p[i] - (byte)'0');
+        symbolId = id;
+        seq = v;
+        return true;
+    }
+
+    /// <summary>
     /// Fast path for <c>{"k":v,...}</c> with string values without escapes and plain JSON numbers. Succeeds only when
     /// all required fields are present and valid, with the same values the reader would give; otherwise false.
     /// </summary>

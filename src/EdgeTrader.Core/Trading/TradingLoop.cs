@@ -143,14 +143,41 @@ public sealed partial class TradingLoop
     /// </summary>
     public bool TryAccept(ReadOnlySpan<byte> payload, long receiveTimeMs, out Tick tick)
     {
-        Counters.TicksIn++;
         if (!_parser.TryParse(payload, receiveTimeMs, out tick, out var reason))
         {
-            Counters.Dropped[(int)reason]++;
+            OnDropped(reason);
             return false;
         }
-        TrackSeq(tick.Seq); // in arrival order: a conflated tick is not a gap in the feed
+        OnTakenIn(in tick);
         return true;
+    }
+
+    /// <summary>The loop's parser (a batch parses its payloads in the order it needs, then counts them in arrival order).</summary>
+    public TickParser Parser => _parser;
+
+    /// <summary>A payload taken in that is not a valid tick: counted as received and dropped by <paramref name="reason"/>.</summary>
+    public void OnDropped(TickDropReason reason)
+    {
+        Counters.TicksIn++;
+        Counters.Dropped[(int)reason]++;
+    }
+
+    /// <summary>A valid tick taken in, in arrival order, not acted on yet: later given to <see cref="OnAcceptedTick"/> or <see cref="OnConflated"/>.</summary>
+    public void OnTakenIn(in Tick tick)
+    {
+        Counters.TicksIn++;
+        TrackSeq(tick.Seq); // in arrival order: a conflated tick is not a gap in the feed
+    }
+
+    /// <summary>
+    /// A payload taken in and never parsed, because a newer valid tick of its symbol (<paramref name="symbolId"/>, read by
+    /// <see cref="TickParser.TryPeek"/>) superseded it: counted as received and conflated, its seq followed in arrival order.
+    /// </summary>
+    public void OnSuperseded(int symbolId, long seq)
+    {
+        Counters.TicksIn++;
+        TrackSeq(seq);
+        Counters.ConflatedBySymbol[symbolId]++;
     }
 
     /// <summary>A valid tick taken in by <see cref="TryAccept"/> that a newer tick of its symbol superseded: counted, never acted on.</summary>

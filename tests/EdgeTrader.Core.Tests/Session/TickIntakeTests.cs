@@ -143,4 +143,98 @@ public sealed class TickIntakeTests
         Assert.Equal(n, h.Log.OfType("order").Last().TickSeq);
         AssertAccounted(h.Loop.Counters);
     }
+
+    [Fact]
+    public void A_malformed_newest_payload_of_a_symbol_never_supersedes_its_valid_older_tick()
+    {
+        using var h = Harness();
+        h.Transport.Feed.Publish(h.Tick(symbol: "GBPUSD", bid: 1.3, ask: 1.3001));
+        h.Transport.Feed.Publish(h.Tick(symbol: "GBPUSD", bid: 1.4, ask: 1.3)); // crossed, in the canonical shape
+        for (int i = 0; i < 2_000; i++) h.Transport.Feed.Publish(h.Tick());
+        h.Turn();
+        var c = h.Loop.Counters;
+        Assert.Equal(1, c.DroppedFor(TickDropReason.CrossedQuote)); // parsed, since nothing valid of its symbol is newer
+        Assert.Equal(0, c.ConflatedFor(1));
+        var gbp = Assert.Single(h.Log.OfType("order"), o => o.SymbolId == 1);
+        Assert.Equal(1.3001, gbp.Price, 9); // the valid older tick is acted on
+        AssertAccounted(c);
+    }
+
+    [Fact]
+    public void A_malformed_payload_older_than_a_valid_tick_of_its_symbol_is_conflated_unparsed()
+    {
+        using var h = Harness();
+        h.Transport.Feed.Publish(h.Tick(symbol: "GBPUSD", bid: 1.4, ask: 1.3)); // crossed, in the canonical shape
+        h.Transport.Feed.Publish(h.Tick(symbol: "GBPUSD", bid: 1.3, ask: 1.3001));
+        for (int i = 0; i < 2_000; i++) h.Transport.Feed.Publish(h.Tick());
+        h.Turn();
+        var c = h.Loop.Counters;
+        Assert.Equal(0, c.DroppedFor(TickDropReason.CrossedQuote)); // never read: a valid newer tick superseded it
+        Assert.Equal(1, c.ConflatedFor(1));
+        Assert.Equal(1.3001, Assert.Single(h.Log.OfType("order"), o => o.SymbolId == 1).Price, 9);
+        AssertAccounted(c);
+    }
+
+    [Fact]
+    public void A_gap_among_payloads_conflated_unparsed_is_still_a_gap()
+    {
+        using var h = Harness(symbols: ["EURUSD"]);
+        for (int i = 1; i <= 2_000; i++) if (i != 500) h.Transport.Feed.Publish(h.Tick(seq: i));
+        h.Turn();
+        Assert.Equal(1_999 - TickIntake.FreshWindow, h.Loop.Counters.Conflated);
+        Assert.Equal((1L, 1L), h.Loop.Counters.Gaps);
+    }
+
+    [Fact]
+    public void A_turn_larger_than_the_payload_arena_is_read_in_parts_and_still_acts_on_the_newest_window()
+    {
+        using var h = Harness(symbols: ["EURUSD"]);
+        string pad = new('x', 3_000); // ~3 kB ticks: the arena holds a few hundred of them
+        const int n = 2_000;
+        for (int i = 1; i <= n; i++)
+        {
+            string t = h.Tick(seq: i);
+            h.Transport.Feed.Publish(t.Insert(t.IndexOf(",\"seq\"", StringComparison.Ordinal), $",\"pad\":\"{pad}\""));
+        }
+        h.Turn();
+        var c = h.Loop.Counters;
+        Assert.Equal(n, c.Ticks);
+        Assert.Equal(n - TickIntake.FreshWindow, c.Conflated);
+        Assert.Equal(Enumerable.Range(n - TickIntake.FreshWindow + 1, TickIntake.FreshWindow).Select(i => (long)i), h.Log.OfType("order").Select(o => o.TickSeq));
+        Assert.Equal((0L, 0L), c.Gaps);
+        AssertAccounted(c);
+    }
+
+    [Fact]
+    public void Whatever_the_mix_each_symbols_newest_valid_tick_is_acted_on_and_nothing_invalid_is()
+    {
+        var rnd = new Random(4242);
+        string[] symbols = ["EURUSD", "GBPUSD", "USDJPY"];
+        for (int round = 0; round < 20; round++)
+        {
+            using var h = Harness(symbols: symbols);
+            int n = rnd.Next(1, 3_000);
+            var newestValid = new long[symbols.Length];
+            long seq = 0;
+            for (int i = 0; i < n; i++)
+            {
+                int s = rnd.Next(symbols.Length);
+                bool crossed = rnd.Next(5) == 0;
+                string t = h.Tick(symbol: symbols[s], bid: crossed ? 1.3 : 1.1, ask: crossed ? 1.2 : 1.1001, seq: ++seq);
+                if (rnd.Next(20) == 0) t = " " + t; // not canonical: parsed in full
+                if (!crossed) newestValid[s] = seq;
+                h.Transport.Feed.Publish(t);
+            }
+            h.Turn();
+            var c = h.Loop.Counters;
+            AssertAccounted(c);
+            Assert.Equal(n, c.Ticks);
+            var orders = h.Log.OfType("order").ToList();
+            Assert.All(orders, o => Assert.True(o.Price < 1.15, $"{o.Price}")); // a crossed tick (1.3/1.2) is never acted on
+            for (int s = 0; s < symbols.Length; s++)
+            {
+                if (newestValid[s] > 0) Assert.Contains(orders, o => o.SymbolId == s && o.TickSeq == newestValid[s]);
+            }
+        }
+    }
 }
