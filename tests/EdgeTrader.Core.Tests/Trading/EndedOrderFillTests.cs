@@ -81,6 +81,9 @@ public class EndedOrderFillTests
 
         h.Loop.OnFill(h.Loop.LastOrderSeq + 1, 0.01, 1.0851); // a seq this run never sent stays an unknown message
         Assert.Equal(1, h.Loop.Counters.Gateway.Unknown);
+        h.Loop.OnFill(0, 0.01, 1.0851); // nor does seq 0: this run's seqs start at 1
+        Assert.Equal(2, h.Loop.Counters.Gateway.Unknown);
+        Assert.Equal(1, h.Loop.Counters.AnomalyCount(AnomalyCode.FillOfForgottenOrder));
     }
 
     [Fact]
