@@ -86,11 +86,8 @@ public sealed class TickParser(SymbolTable symbols, TickFormat format)
         // The seq's key must not overlap the symbol's value and comma: at least one more field lies between them.
         if (d0 - key.Length <= end + 1 || !p[(d0 - key.Length)..d0].SequenceEqual(key)) return false;
         int id = symbols.Find(p[head.Length..end]);
-        if (id < 0) return false;
-        long v = 0;
-        for (int i = d0; i < d; i++) v = v * 10 + (p[i] - (byte)'0');
+        if (id < 0 || !ParseJsonInt64(p[d0..d], out seq)) return false;
         symbolId = id;
-        seq = v;
         return true;
     }
 

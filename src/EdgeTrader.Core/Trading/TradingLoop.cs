@@ -137,22 +137,10 @@ public sealed partial class TradingLoop
     }
 
     /// <summary>
-    /// Takes one raw payload in without acting on it yet (a batch being drained): counted as received, and parsed;
-    /// false, counted by drop reason, when it is not a valid tick. Every payload taken in is later either given to
-    /// <see cref="OnAcceptedTick"/>, or counted by <see cref="OnConflated"/>.
+    /// The loop's parser. A batch being drained parses its payloads in the order it needs, then counts each once, in
+    /// arrival order: <see cref="OnDropped"/>, <see cref="OnTakenIn"/> (later given to <see cref="OnAcceptedTick"/> or
+    /// <see cref="OnConflated"/>) or <see cref="OnSuperseded"/>.
     /// </summary>
-    public bool TryAccept(ReadOnlySpan<byte> payload, long receiveTimeMs, out Tick tick)
-    {
-        if (!_parser.TryParse(payload, receiveTimeMs, out tick, out var reason))
-        {
-            OnDropped(reason);
-            return false;
-        }
-        OnTakenIn(in tick);
-        return true;
-    }
-
-    /// <summary>The loop's parser (a batch parses its payloads in the order it needs, then counts them in arrival order).</summary>
     public TickParser Parser => _parser;
 
     /// <summary>A payload taken in that is not a valid tick: counted as received and dropped by <paramref name="reason"/>.</summary>
@@ -180,10 +168,10 @@ public sealed partial class TradingLoop
         Counters.ConflatedBySymbol[symbolId]++;
     }
 
-    /// <summary>A valid tick taken in by <see cref="TryAccept"/> that a newer tick of its symbol superseded: counted, never acted on.</summary>
+    /// <summary>A valid tick taken in by <see cref="OnTakenIn"/> that a newer tick of its symbol superseded: counted, never acted on.</summary>
     public void OnConflated(in Tick tick) => Counters.ConflatedBySymbol[tick.SymbolId]++;
 
-    /// <summary>A valid tick taken in by <see cref="TryAccept"/>, acted on now (age checked against this moment).</summary>
+    /// <summary>A valid tick taken in by <see cref="OnTakenIn"/>, acted on now (age checked against this moment).</summary>
     public TickOutcome OnAcceptedTick(in Tick tick)
     {
         var now = _time.GetUtcNow();

@@ -11,7 +11,17 @@ public sealed class TradingLoopIntakeTests
 {
     readonly LoopHarness _h = new(symbols: ["EURUSD", "USDJPY"]);
 
-    bool Accept(string payload, out Tick tick) => _h.Loop.TryAccept(Encoding.UTF8.GetBytes(payload), _h.NowMs, out tick);
+    /// <summary>Takes one payload in as the intake does: parsed by the loop's parser, then counted once.</summary>
+    bool Accept(string payload, out Tick tick)
+    {
+        if (!_h.Loop.Parser.TryParse(Encoding.UTF8.GetBytes(payload), _h.NowMs, out tick, out var reason))
+        {
+            _h.Loop.OnDropped(reason);
+            return false;
+        }
+        _h.Loop.OnTakenIn(in tick);
+        return true;
+    }
 
     [Fact]
     public void A_payload_taken_in_is_counted_parsed_and_not_acted_on_until_it_is_given_back()
